@@ -1,0 +1,148 @@
+//! One function per event: the field order here is the IDL's `types` entry of the event.
+
+use pinocchio::Address;
+
+use super::EventWriter;
+use crate::state::{Config, Execution, Sku};
+
+pub const DEPOSITED: [u8; 8] = [111, 141, 26, 45, 161, 35, 100, 57];
+pub const WITHDRAWN: [u8; 8] = [20, 89, 223, 198, 194, 124, 219, 13];
+pub const EXECUTION_RESERVED: [u8; 8] = [117, 188, 20, 16, 112, 195, 181, 242];
+pub const EXECUTION_TOPPED_UP: [u8; 8] = [103, 66, 126, 141, 147, 63, 103, 103];
+pub const SEGMENT_ASSIGNED: [u8; 8] = [199, 9, 73, 237, 105, 139, 70, 109];
+pub const RECEIPT_SETTLED: [u8; 8] = [61, 25, 62, 195, 148, 127, 144, 208];
+pub const EXECUTION_FINALIZED: [u8; 8] = [242, 123, 227, 87, 134, 67, 82, 103];
+pub const CLAIMED: [u8; 8] = [217, 192, 123, 72, 108, 150, 248, 33];
+pub const FEES_WITHDRAWN: [u8; 8] = [234, 15, 0, 119, 148, 241, 40, 21];
+pub const OPERATOR_REGISTERED: [u8; 8] = [173, 220, 230, 105, 117, 97, 22, 133];
+pub const OPERATOR_UPDATED: [u8; 8] = [28, 104, 226, 145, 253, 229, 17, 245];
+pub const CONFIG_UPDATED: [u8; 8] = [40, 241, 230, 122, 11, 19, 198, 194];
+
+/// Every event's (name, discriminator), checked against sha256 and the IDL in tests.
+pub const ALL_EVENTS: [(&str, [u8; 8]); 12] = [
+    ("Deposited", DEPOSITED),
+    ("Withdrawn", WITHDRAWN),
+    ("ExecutionReserved", EXECUTION_RESERVED),
+    ("ExecutionToppedUp", EXECUTION_TOPPED_UP),
+    ("SegmentAssigned", SEGMENT_ASSIGNED),
+    ("ReceiptSettled", RECEIPT_SETTLED),
+    ("ExecutionFinalized", EXECUTION_FINALIZED),
+    ("Claimed", CLAIMED),
+    ("FeesWithdrawn", FEES_WITHDRAWN),
+    ("OperatorRegistered", OPERATOR_REGISTERED),
+    ("OperatorUpdated", OPERATOR_UPDATED),
+    ("ConfigUpdated", CONFIG_UPDATED),
+];
+
+pub fn deposited(buyer: &Address, depositor: &Address, amount: u64, available: u64) {
+    EventWriter::<88>::new(DEPOSITED).address(buyer).address(depositor).u64(amount).u64(available).emit();
+}
+
+pub fn withdrawn(buyer: &Address, destination: &Address, amount: u64, available: u64) {
+    EventWriter::<88>::new(WITHDRAWN).address(buyer).address(destination).u64(amount).u64(available).emit();
+}
+
+pub fn execution_reserved(execution: &Address, e: &Execution, from_wallet: bool) {
+    EventWriter::<{ 8 + 32 + 32 + 8 + 8 + 8 + 32 + 2 + 1 }>::new(EXECUTION_RESERVED)
+        .address(execution)
+        .address(&e.buyer)
+        .u64(e.execution_id)
+        .u64(e.max_burn)
+        .i64(e.expires_at)
+        .address(&e.router)
+        .u16(e.fee_bps)
+        .u8(from_wallet as u8)
+        .emit();
+}
+
+pub fn execution_topped_up(execution: &Address, amount: u64, max_burn: u64) {
+    EventWriter::<56>::new(EXECUTION_TOPPED_UP).address(execution).u64(amount).u64(max_burn).emit();
+}
+
+pub fn segment_assigned(execution: &Address, index: u8, operator: &Address, sku: &Sku, price: u64) {
+    EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 }>::new(SEGMENT_ASSIGNED)
+        .address(execution)
+        .u8(index)
+        .address(operator)
+        .bytes(sku)
+        .u64(price)
+        .emit();
+}
+
+/// What one settled receipt charged.
+pub struct Settlement<'a> {
+    pub execution: &'a Address,
+    pub segment: u8,
+    pub operator: &'a Address,
+    pub cumulative_units: u64,
+    pub units: u64,
+    pub sequence: u32,
+    pub cost: u64,
+    pub fee: u64,
+    pub capped: bool,
+}
+
+pub fn receipt_settled(s: &Settlement) {
+    EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 + 4 + 8 + 8 + 1 }>::new(RECEIPT_SETTLED)
+        .address(s.execution)
+        .u8(s.segment)
+        .address(s.operator)
+        .u64(s.cumulative_units)
+        .u64(s.units)
+        .u32(s.sequence)
+        .u64(s.cost)
+        .u64(s.fee)
+        .u8(s.capped as u8)
+        .emit();
+}
+
+const SEGMENT_BILL_LEN: usize = 32 + 8 + 8 + 8 + 8;
+const FINALIZED_LEN: usize =
+    8 + 32 + 32 + 8 + 8 + 8 + 8 + 8 + 32 + 4 + Execution::MAX_SEGMENTS * SEGMENT_BILL_LEN;
+
+/// The bill: what the execution reserved, what each segment charged, the fee and the
+/// refund that went back to the buyer's balance.
+pub fn execution_finalized(execution: &Address, e: &Execution, refund: u64, finalized_by: &Address) {
+    let mut w = EventWriter::<FINALIZED_LEN>::new(EXECUTION_FINALIZED);
+    w.address(execution)
+        .address(&e.buyer)
+        .u64(e.execution_id)
+        .u64(e.max_burn)
+        .u64(e.consumed)
+        .u64(e.fees_accrued)
+        .u64(refund)
+        .address(finalized_by)
+        .u32(e.segment_count as u32);
+    for s in &e.segments[..e.segment_count as usize] {
+        w.address(&s.operator).bytes(&s.sku).u64(s.price).u64(s.settled_units).u64(s.charged);
+    }
+    w.emit();
+}
+
+pub fn claimed(operator: &Address, destination: &Address, amount: u64, claimable: u64) {
+    EventWriter::<88>::new(CLAIMED).address(operator).address(destination).u64(amount).u64(claimable).emit();
+}
+
+pub fn fees_withdrawn(treasury: &Address, amount: u64, fees_unwithdrawn: u64) {
+    EventWriter::<56>::new(FEES_WITHDRAWN).address(treasury).u64(amount).u64(fees_unwithdrawn).emit();
+}
+
+pub fn operator_registered(operator: &Address, authority: &Address, signing_key: &Address) {
+    EventWriter::<104>::new(OPERATOR_REGISTERED).address(operator).address(authority).address(signing_key).emit();
+}
+
+pub fn operator_updated(operator: &Address, status: u8, signing_key: &Address, rate_count: u8) {
+    EventWriter::<74>::new(OPERATOR_UPDATED).address(operator).u8(status).address(signing_key).u8(rate_count).emit();
+}
+
+pub fn config_updated(c: &Config) {
+    EventWriter::<{ 8 + 32 * 4 + 2 + 1 + 8 }>::new(CONFIG_UPDATED)
+        .address(&c.admin)
+        .address(&c.pending_admin)
+        .address(&c.router)
+        .address(&c.treasury)
+        .u16(c.fee_bps)
+        .u8(c.paused)
+        .u64(c.expiry_grace_secs)
+        .emit();
+}

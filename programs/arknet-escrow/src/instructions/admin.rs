@@ -1,0 +1,134 @@
+//! The admin's setters. Accounts of each: `0. [signer] admin`, `1. [writable] config`
+//! (`set_treasury` adds `2. [] treasury`; `accept_admin` is signed by the pending admin).
+//! None of them can touch escrowed, claimable or reserved tokens: the admin only
+//! withdraws settled fees, and only to the treasury.
+
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::Config,
+    utils::{config_mut, require_admin, require_signer, token::read_token_account, DataReader},
+};
+
+pub const PROPOSE_ADMIN: [u8; 8] = [121, 214, 199, 212, 87, 39, 117, 234];
+pub const ACCEPT_ADMIN: [u8; 8] = [112, 42, 45, 90, 116, 181, 13, 170];
+pub const SET_FEE: [u8; 8] = [18, 154, 24, 18, 237, 214, 19, 80];
+pub const SET_PAUSED: [u8; 8] = [91, 60, 125, 192, 176, 225, 166, 218];
+pub const SET_ROUTER: [u8; 8] = [236, 248, 107, 200, 151, 160, 44, 250];
+pub const SET_EXPIRY_GRACE: [u8; 8] = [47, 148, 57, 79, 229, 23, 107, 217];
+pub const SET_TREASURY: [u8; 8] = [57, 97, 196, 95, 195, 206, 106, 136];
+
+/// Runs `update` on the config once the admin's signature is checked, then reports the
+/// new config.
+fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -> ProgramResult) -> ProgramResult {
+    let Ix { program_id, accounts, .. } = *ix;
+    let [admin, config, rest @ ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let c = config_mut(config, program_id)?;
+    require_admin(c, admin)?;
+    update(c, rest)?;
+    events::config_updated(c);
+    Ok(())
+}
+
+/// `propose_admin(new_admin: pubkey)`: step one of the two-step transfer.
+pub fn process_propose_admin(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    let mut args = DataReader::new(data);
+    let new_admin = args.address()?;
+    args.finish()?;
+    with_admin_config(ix, |c, _| {
+        c.pending_admin = new_admin;
+        Ok(())
+    })
+}
+
+/// `accept_admin()`: signed by the pending admin, who becomes the admin.
+pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    DataReader::new(data).finish()?;
+    let [new_admin, config, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let c = config_mut(config, program_id)?;
+    require_signer(new_admin)?;
+    if c.pending_admin == Address::default() || new_admin.address() != &c.pending_admin {
+        return Err(EscrowError::NotPendingAdmin.into());
+    }
+    c.admin = c.pending_admin;
+    c.pending_admin = Address::default();
+    events::config_updated(c);
+    Ok(())
+}
+
+/// `set_fee(fee_bps: u16)`: applies to executions reserved from now on.
+pub fn process_set_fee(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    let mut args = DataReader::new(data);
+    let fee_bps = args.u16()?;
+    args.finish()?;
+    if fee_bps > Config::MAX_FEE_BPS {
+        return Err(EscrowError::FeeTooHigh.into());
+    }
+    with_admin_config(ix, |c, _| {
+        c.fee_bps = fee_bps;
+        Ok(())
+    })
+}
+
+/// `set_paused(paused: bool)`: blocks new deposits and reservations only.
+pub fn process_set_paused(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    let mut args = DataReader::new(data);
+    let paused = args.bool()?;
+    args.finish()?;
+    with_admin_config(ix, |c, _| {
+        c.paused = paused as u8;
+        Ok(())
+    })
+}
+
+/// `set_router(router: pubkey)`: the router of executions reserved from now on.
+pub fn process_set_router(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    let mut args = DataReader::new(data);
+    let router = args.address()?;
+    args.finish()?;
+    with_admin_config(ix, |c, _| {
+        c.router = router;
+        Ok(())
+    })
+}
+
+/// `set_expiry_grace(expiry_grace_secs: u64)`: applies to executions reserved from now on.
+pub fn process_set_expiry_grace(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    let mut args = DataReader::new(data);
+    let grace = args.u64()?;
+    args.finish()?;
+    with_admin_config(ix, |c, _| {
+        c.expiry_grace_secs = grace;
+        Ok(())
+    })
+}
+
+/// `set_treasury()`: accounts `admin, config, treasury` (a token account of the mint).
+pub fn process_set_treasury(ix: &Ix) -> ProgramResult {
+    let Ix { program_id: _, accounts: _, data } = *ix;
+    DataReader::new(data).finish()?;
+    with_admin_config(ix, |c, rest| {
+        let [treasury, ..] = rest else {
+            return Err(ProgramError::NotEnoughAccountKeys);
+        };
+        let info = read_token_account(treasury, &c.token_program)?;
+        if info.mint != c.mint || treasury.address() == &c.vault {
+            return Err(EscrowError::InvalidTreasury.into());
+        }
+        c.treasury = *treasury.address();
+        Ok(())
+    })
+}

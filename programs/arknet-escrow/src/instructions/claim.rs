@@ -1,0 +1,48 @@
+//! `claim(amount: u64)`: an operator's authority takes earned tokens out. Works while
+//! paused and while the operator is suspended: earned is earned.
+//!
+//! Accounts:
+//! 0. `[signer]` authority
+//! 1. `[writable]` config
+//! 2. `[writable]` operator
+//! 3. `[writable]` vault
+//! 4. `[writable]` destination: any token account of the mint except the vault
+//! 5. `[]` mint
+//! 6. `[]` token_program
+
+use pinocchio::{error::ProgramError, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    utils::{
+        add, config_mut, require_nonzero, sub,
+        token::{pay_out, VaultAccounts},
+        DataReader,
+    },
+};
+
+use super::set_operator_rate::operator_of_authority;
+
+pub const DISCRIMINATOR: [u8; 8] = [62, 198, 214, 193, 213, 159, 108, 210];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [authority, config, operator, vault, destination, mint, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let amount = args.u64()?;
+    args.finish()?;
+
+    require_nonzero(amount)?;
+    let c = config_mut(config, program_id)?;
+    let op = operator_of_authority(program_id, authority, operator)?;
+    op.claimable = sub(op.claimable, amount, EscrowError::InsufficientClaimable)?;
+    op.total_claimed = add(op.total_claimed, amount)?;
+    c.total_claimed = add(c.total_claimed, amount)?;
+    pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
+    events::claimed(operator.address(), destination.address(), amount, op.claimable);
+    Ok(())
+}

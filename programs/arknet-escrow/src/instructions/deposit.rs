@@ -1,0 +1,99 @@
+//! `deposit(amount: u64)`: tokens from any wallet into a buyer's balance (sponsored
+//! funding is allowed; only the buyer can withdraw or reserve them). Creates the
+//! balance on first use.
+//!
+//! Accounts:
+//! 0. `[signer, writable]` depositor: token authority of `source`; pays rent of a new balance
+//! 1. `[]` buyer
+//! 2. `[writable]` config
+//! 3. `[writable]` balance: PDA `["balance", buyer]`
+//! 4. `[writable]` source: token account of the mint
+//! 5. `[writable]` vault
+//! 6. `[]` mint
+//! 7. `[]` token_program
+//! 8. `[]` system_program
+
+use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{init_account, load_mut, Balance, Config, ProgramAccount},
+    utils::{
+        add, config_mut,
+        cpi::{create_program_account, NewAccount},
+        require_nonzero, require_not_paused, require_signer, require_system_program, require_writable,
+        token::{pull_in, TokenSource, VaultAccounts},
+        DataReader,
+    },
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [242, 35, 198, 137, 82, 225, 242, 182];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [depositor, buyer, config, balance, source, vault, mint, token_program, system_program, ..] = accounts
+    else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let amount = args.u64()?;
+    args.finish()?;
+
+    let c = config_mut(config, program_id)?;
+    require_not_paused(c)?;
+    require_nonzero(amount)?;
+    require_signer(depositor)?;
+    let new_balance = BalanceAccounts { program_id, payer: depositor, balance, system_program };
+    let bal = open_balance(&new_balance, buyer.address())?;
+    let from = TokenSource { account: source, authority: depositor };
+    pull_in(c, &VaultAccounts { config, vault, mint, token_program }, &from, amount)?;
+    credit(c, bal, amount)?;
+    events::deposited(buyer.address(), depositor.address(), amount, bal.available);
+    Ok(())
+}
+
+/// A balance to open, and who pays its rent if it must be created.
+pub struct BalanceAccounts<'a> {
+    pub program_id: &'a Address,
+    pub payer: &'a AccountView,
+    pub balance: &'a AccountView,
+    pub system_program: &'a AccountView,
+}
+
+/// The buyer's balance, created (rent paid by `payer`) if it does not exist yet.
+pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
+    let BalanceAccounts { program_id, payer, balance, system_program } = *accounts;
+    if balance.owned_by(program_id) {
+        let bal = load_mut::<Balance>(balance, program_id)?;
+        if &bal.buyer != buyer {
+            return Err(EscrowError::WrongBuyer.into());
+        }
+        return Ok(bal);
+    }
+    require_writable(balance)?;
+    require_system_program(system_program)?;
+    let (expected, bump) = Address::find_program_address(&[Balance::SEED, buyer.as_ref()], program_id);
+    if balance.address() != &expected {
+        return Err(EscrowError::InvalidPda.into());
+    }
+    let bump_seed = [bump];
+    let balance_seeds = seeds!(Balance::SEED, buyer.as_ref(), &bump_seed);
+    create_program_account(
+        &NewAccount { payer, account: balance, space: Balance::LEN, owner: program_id },
+        &[Signer::from(&balance_seeds)],
+    )?;
+    let bal = init_account::<Balance>(balance, program_id)?;
+    bal.buyer = *buyer;
+    bal.bump = bump;
+    Ok(bal)
+}
+
+/// Books a deposit that has reached the vault.
+pub fn credit(c: &mut Config, bal: &mut Balance, amount: u64) -> ProgramResult {
+    bal.available = add(bal.available, amount)?;
+    bal.total_deposited = add(bal.total_deposited, amount)?;
+    c.total_deposited = add(c.total_deposited, amount)?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! `initialize(fee_bps: u16, expiry_grace_secs: u64)`: creates the deployment's Config.
+//!
+//! Accounts:
+//! 0. `[signer, writable]` admin: must be the program's upgrade authority; pays rent
+//! 1. `[writable]` config: PDA `["config"]`
+//! 2. `[]` mint
+//! 3. `[]` vault: token account of `mint` owned by the config PDA, no delegate, no close authority
+//! 4. `[]` treasury: token account of `mint` that receives withdrawn fees
+//! 5. `[]` router: default router of new executions
+//! 6. `[]` token_program: owner of `mint` (SPL Token or Token-2022)
+//! 7. `[]` system_program
+//! 8. `[]` program_data: this program's ProgramData account (upgradeable loader)
+//!
+//! Only the upgrade authority may initialize, so nobody can front-run the deployment
+//! with a config of their own.
+
+use pinocchio::{
+    cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult,
+};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{init_account, Config, ProgramAccount},
+    utils::{
+        cpi::{create_program_account, NewAccount},
+        require_distinct, require_signer, require_system_program, require_writable,
+        token::{read_token_account, validate_mint},
+        DataReader,
+    },
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [175, 175, 109, 31, 13, 152, 155, 237];
+
+const BPF_LOADER_UPGRADEABLE: Address =
+    Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [admin, config, mint, vault, treasury, router, token_program, system_program, program_data, ..] =
+        accounts
+    else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let fee_bps = args.u16()?;
+    let expiry_grace_secs = args.u64()?;
+    args.finish()?;
+
+    require_signer(admin)?;
+    require_writable(config)?;
+    require_system_program(system_program)?;
+    if fee_bps > Config::MAX_FEE_BPS {
+        return Err(EscrowError::FeeTooHigh.into());
+    }
+    require_upgrade_authority(program_id, program_data, admin.address())?;
+
+    let (config_address, bump) = Address::find_program_address(&[Config::SEED], program_id);
+    if config.address() != &config_address {
+        return Err(EscrowError::InvalidPda.into());
+    }
+    if config.owned_by(program_id) {
+        return Err(EscrowError::AlreadyInitialized.into());
+    }
+
+    let decimals = validate_mint(mint, token_program.address())?;
+    let vault_info = read_token_account(vault, token_program.address())?;
+    if &vault_info.mint != mint.address()
+        || vault_info.owner != config_address
+        || vault_info.has_delegate
+        || vault_info.has_close_authority
+        || !vault_info.initialized_not_frozen
+    {
+        return Err(EscrowError::InvalidVault.into());
+    }
+    let treasury_info = read_token_account(treasury, token_program.address())?;
+    if &treasury_info.mint != mint.address() {
+        return Err(EscrowError::InvalidTreasury.into());
+    }
+    require_distinct(vault, treasury)?;
+
+    let bump_seed = [bump];
+    let config_seeds = seeds!(Config::SEED, &bump_seed);
+    create_program_account(
+        &NewAccount { payer: admin, account: config, space: Config::LEN, owner: program_id },
+        &[Signer::from(&config_seeds)],
+    )?;
+
+    let c = init_account::<Config>(config, program_id)?;
+    c.admin = *admin.address();
+    c.router = *router.address();
+    c.mint = *mint.address();
+    c.vault = *vault.address();
+    c.treasury = *treasury.address();
+    c.token_program = *token_program.address();
+    c.expiry_grace_secs = expiry_grace_secs;
+    c.fee_bps = fee_bps;
+    c.bump = bump;
+    c.decimals = decimals;
+    events::config_updated(c);
+    Ok(())
+}
+
+/// The ProgramData account of this program must name `admin` as upgrade authority.
+/// Layout: u32 tag (3 = ProgramData), u64 slot, option byte, authority.
+fn require_upgrade_authority(
+    program_id: &Address,
+    program_data: &AccountView,
+    admin: &Address,
+) -> Result<(), ProgramError> {
+    let (expected, _) = Address::find_program_address(&[program_id.as_ref()], &BPF_LOADER_UPGRADEABLE);
+    if program_data.address() != &expected || !program_data.owned_by(&BPF_LOADER_UPGRADEABLE) {
+        return Err(EscrowError::InvalidProgramData.into());
+    }
+    // SAFETY: read-only access, no mutable borrow exists.
+    let data = unsafe { program_data.borrow_unchecked() };
+    if data.len() < 45 || data[0..4] != 3u32.to_le_bytes() || data[12] != 1 || &data[13..45] != admin.as_ref() {
+        return Err(EscrowError::InvalidProgramData.into());
+    }
+    Ok(())
+}

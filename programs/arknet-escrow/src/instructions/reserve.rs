@@ -1,0 +1,153 @@
+//! `reserve(execution_id: u64, max_burn: u64, duration_secs: u64, bump: u8,
+//! price_caps: Vec<PriceCap>)`: moves the max burn from the buyer's available balance
+//! into a new execution. Fails closed: without enough balance nothing is created.
+//!
+//! Accounts:
+//! 0. `[signer, writable]` payer: pays the execution's rent and gets it back on finalize
+//! 1. `[signer]` buyer
+//! 2. `[]` config
+//! 3. `[writable]` balance: the buyer's
+//! 4. `[writable]` execution: PDA `["execution", buyer, execution_id (u64 le)]` with `bump`
+//! 5. `[]` system_program
+
+use pinocchio::{
+    cpi::Signer,
+    error::ProgramError,
+    instruction::seeds,
+    sysvars::{clock::Clock, Sysvar},
+    AccountView, Address, ProgramResult,
+};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{init_account, is_valid_sku, load, load_mut, Balance, Config, Execution, PriceCap, ProgramAccount},
+    utils::{
+        add, cpi::{create_program_account, NewAccount}, require_nonzero, require_not_paused, require_signer,
+        require_system_program, require_writable, sub, DataReader,
+    },
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [92, 99, 244, 209, 28, 65, 213, 157];
+
+/// The arguments of `reserve` and `reserve_from_wallet`.
+pub struct ReserveArgs {
+    pub execution_id: u64,
+    pub max_burn: u64,
+    pub duration_secs: u64,
+    pub bump: u8,
+    pub price_cap_count: u8,
+    pub price_caps: [PriceCap; Execution::MAX_PRICE_CAPS],
+}
+
+impl ReserveArgs {
+    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = DataReader::new(data);
+        let execution_id = args.u64()?;
+        let max_burn = args.u64()?;
+        let duration_secs = args.u64()?;
+        let bump = args.u8()?;
+        let count = args.u32()? as usize;
+        if count > Execution::MAX_PRICE_CAPS {
+            return Err(EscrowError::TooManyPriceCaps.into());
+        }
+        let mut price_caps = [PriceCap { sku: [0; 8], max_price: 0 }; Execution::MAX_PRICE_CAPS];
+        for cap in price_caps.iter_mut().take(count) {
+            cap.sku = *args.bytes::<8>()?;
+            cap.max_price = args.u64()?;
+            if !is_valid_sku(&cap.sku) {
+                return Err(EscrowError::InvalidSku.into());
+            }
+        }
+        args.finish()?;
+        require_nonzero(max_burn)?;
+        if duration_secs == 0 || duration_secs > Execution::MAX_DURATION_SECS {
+            return Err(EscrowError::InvalidExpiry.into());
+        }
+        Ok(Self { execution_id, max_burn, duration_secs, bump, price_cap_count: count as u8, price_caps })
+    }
+}
+
+/// The accounts both reserve instructions share.
+pub struct ReserveAccounts<'a> {
+    pub program_id: &'a Address,
+    pub payer: &'a AccountView,
+    pub buyer: &'a AccountView,
+    pub execution: &'a AccountView,
+    pub system_program: &'a AccountView,
+}
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [payer, buyer, config, balance, execution, system_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let args = ReserveArgs::parse(data)?;
+    let c = load::<Config>(config, program_id)?;
+    let bal = load_mut::<Balance>(balance, program_id)?;
+    let ctx = ReserveAccounts { program_id, payer, buyer, execution, system_program };
+    open_execution(&ctx, c, bal, &args)?;
+    let e = load::<Execution>(execution, program_id)?;
+    events::execution_reserved(execution.address(), e, false);
+    Ok(())
+}
+
+/// Creates the execution and moves its max burn from available to reserved.
+pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: &ReserveArgs) -> ProgramResult {
+    let program_id = a.program_id;
+    require_not_paused(c)?;
+    require_signer(a.payer)?;
+    require_signer(a.buyer)?;
+    require_writable(a.execution)?;
+    require_system_program(a.system_program)?;
+    if &bal.buyer != a.buyer.address() {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    if args.execution_id <= bal.last_execution_id {
+        return Err(EscrowError::ExecutionIdNotIncreasing.into());
+    }
+    bal.available = sub(bal.available, args.max_burn, EscrowError::InsufficientBalance)?;
+    bal.reserved = add(bal.reserved, args.max_burn)?;
+    bal.last_execution_id = args.execution_id;
+
+    // The address is checked with one sha256 (not the 1,500-CU create_program_address):
+    // the system program refuses to create it unless it is also off-curve. A
+    // non-canonical bump cannot open a second execution: ids only ever increase.
+    let id_bytes = args.execution_id.to_le_bytes();
+    let bump_seed = [args.bump];
+    let expected = Address::derive_address(
+        &[Execution::SEED, a.buyer.address().as_ref(), &id_bytes],
+        Some(args.bump),
+        program_id,
+    );
+    if a.execution.address() != &expected {
+        return Err(EscrowError::InvalidPda.into());
+    }
+    if a.execution.owned_by(program_id) {
+        return Err(EscrowError::AlreadyInitialized.into());
+    }
+    let execution_seeds = seeds!(Execution::SEED, a.buyer.address().as_ref(), &id_bytes, &bump_seed);
+    create_program_account(
+        &NewAccount { payer: a.payer, account: a.execution, space: Execution::LEN, owner: program_id },
+        &[Signer::from(&execution_seeds)],
+    )?;
+
+    let now = Clock::get()?.unix_timestamp;
+    let e = init_account::<Execution>(a.execution, program_id)?;
+    e.buyer = *a.buyer.address();
+    e.router = c.router;
+    e.rent_payer = *a.payer.address();
+    e.execution_id = args.execution_id;
+    e.max_burn = args.max_burn;
+    e.created_at = now;
+    // duration <= 30 days, so this cannot overflow an i64 clock.
+    e.expires_at = now + args.duration_secs as i64;
+    e.grace_secs = c.expiry_grace_secs;
+    e.fee_bps = c.fee_bps;
+    e.status = Execution::STATUS_OPEN;
+    e.bump = args.bump;
+    e.price_cap_count = args.price_cap_count;
+    e.price_caps = args.price_caps;
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! `set_operator_status(status: u8)`: the admin activates (1) or suspends (2) an
+//! operator. A suspended operator's receipts are refused; its earnings stay claimable.
+//!
+//! Accounts:
+//! 0. `[signer]` admin
+//! 1. `[]` config
+//! 2. `[writable]` operator
+
+use pinocchio::{error::ProgramError, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{load_mut, Operator},
+    utils::{config, require_admin, DataReader},
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [114, 48, 114, 58, 120, 8, 223, 128];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [admin, config_account, operator, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let status = args.u8()?;
+    args.finish()?;
+
+    require_admin(config(config_account, program_id)?, admin)?;
+    if status != Operator::STATUS_ACTIVE && status != Operator::STATUS_SUSPENDED {
+        return Err(EscrowError::InvalidOperatorStatus.into());
+    }
+    let op = load_mut::<Operator>(operator, program_id)?;
+    op.status = status;
+    events::operator_updated(operator.address(), op.status, &op.signing_key, op.rate_count);
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `top_up(amount: u64)`: the buyer raises an open execution's max burn from available
+//! balance.
+//!
+//! Accounts:
+//! 0. `[signer]` buyer
+//! 1. `[]` config
+//! 2. `[writable]` balance
+//! 3. `[writable]` execution
+
+use pinocchio::{error::ProgramError, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{load, load_mut, Balance, Config, Execution},
+    utils::{add, require_nonzero, require_not_paused, require_signer, sub, DataReader},
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [236, 225, 96, 9, 60, 106, 77, 208];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [buyer, config, balance, execution, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let amount = args.u64()?;
+    args.finish()?;
+
+    require_not_paused(load::<Config>(config, program_id)?)?;
+    require_nonzero(amount)?;
+    require_signer(buyer)?;
+    let bal = load_mut::<Balance>(balance, program_id)?;
+    let e = load_mut::<Execution>(execution, program_id)?;
+    if &bal.buyer != buyer.address() || &e.buyer != buyer.address() {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
+    bal.reserved = add(bal.reserved, amount)?;
+    e.max_burn = add(e.max_burn, amount)?;
+    events::execution_topped_up(execution.address(), amount, e.max_burn);
+    Ok(())
+}

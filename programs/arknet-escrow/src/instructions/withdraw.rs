@@ -1,0 +1,51 @@
+//! `withdraw(amount: u64)`: the buyer takes available (unreserved) tokens out. Never
+//! blocked by the pause.
+//!
+//! Accounts:
+//! 0. `[signer]` buyer
+//! 1. `[writable]` config
+//! 2. `[writable]` balance
+//! 3. `[writable]` vault
+//! 4. `[writable]` destination: any token account of the mint except the vault
+//! 5. `[]` mint
+//! 6. `[]` token_program
+
+use pinocchio::{error::ProgramError, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    state::{load_mut, Balance},
+    utils::{
+        add, config_mut, require_nonzero, require_signer, sub,
+        token::{pay_out, VaultAccounts},
+        DataReader,
+    },
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [183, 18, 70, 156, 148, 109, 161, 34];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [buyer, config, balance, vault, destination, mint, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let amount = args.u64()?;
+    args.finish()?;
+
+    require_signer(buyer)?;
+    require_nonzero(amount)?;
+    let c = config_mut(config, program_id)?;
+    let bal = load_mut::<Balance>(balance, program_id)?;
+    if &bal.buyer != buyer.address() {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
+    bal.total_withdrawn = add(bal.total_withdrawn, amount)?;
+    c.total_withdrawn = add(c.total_withdrawn, amount)?;
+    pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
+    events::withdrawn(buyer.address(), destination.address(), amount, bal.available);
+    Ok(())
+}

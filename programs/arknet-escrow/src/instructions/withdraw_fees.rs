@@ -1,0 +1,46 @@
+//! `withdraw_fees(amount: u64)`: the admin sends settled fees to the configured treasury,
+//! the only destination fees can go to.
+//!
+//! Accounts:
+//! 0. `[signer]` admin
+//! 1. `[writable]` config
+//! 2. `[writable]` vault
+//! 3. `[writable]` treasury
+//! 4. `[]` mint
+//! 5. `[]` token_program
+
+use pinocchio::{error::ProgramError, ProgramResult};
+
+use crate::{
+    instructions::Ix,
+    errors::EscrowError,
+    events,
+    utils::{
+        config_mut, require_admin, require_nonzero, sub,
+        token::{pay_out, VaultAccounts},
+        DataReader,
+    },
+};
+
+pub const DISCRIMINATOR: [u8; 8] = [198, 212, 171, 109, 144, 215, 174, 89];
+
+pub fn process(ix: &Ix) -> ProgramResult {
+    let Ix { program_id, accounts, data } = *ix;
+    let [admin, config, vault, treasury, mint, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+    let mut args = DataReader::new(data);
+    let amount = args.u64()?;
+    args.finish()?;
+
+    require_nonzero(amount)?;
+    let c = config_mut(config, program_id)?;
+    require_admin(c, admin)?;
+    if treasury.address() != &c.treasury {
+        return Err(EscrowError::InvalidTreasury.into());
+    }
+    c.fees_unwithdrawn = sub(c.fees_unwithdrawn, amount, EscrowError::InsufficientFees)?;
+    pay_out(c, &VaultAccounts { config, vault, mint, token_program }, treasury, amount)?;
+    events::fees_withdrawn(treasury.address(), amount, c.fees_unwithdrawn);
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Settlement arithmetic in plain u64. LLVM's upstream BPF backend has no u128
+//! multiply/divide and no overflow-checked u64 multiply (both need libcalls), so wide
+//! products are checked with one division instead.
+
+/// `a * b`, or `None` when the product does not fit in a u64. Computed on 32-bit limbs:
+/// LLVM folds the usual `(a * b) / a != b` check into `umul.with.overflow`, which the
+/// BPF backend can only lower to the unsupported `__multi3` libcall.
+#[inline(always)]
+pub fn mul(a: u64, b: u64) -> Option<u64> {
+    let (a_hi, a_lo) = (a >> 32, a & 0xffff_ffff);
+    let (b_hi, b_lo) = (b >> 32, b & 0xffff_ffff);
+    if a_hi != 0 && b_hi != 0 {
+        return None;
+    }
+    // At most one of the two cross products is non-zero, and each is < 2^64.
+    let cross = a_hi * b_lo + a_lo * b_hi;
+    if cross > 0xffff_ffff {
+        return None;
+    }
+    (cross << 32).checked_add(a_lo * b_lo)
+}
+
+/// The charge for `units` more work units at `price`, never above `remaining` (what is
+/// left of the max burn). Returns the charge and whether it was capped.
+#[inline(always)]
+pub fn capped_cost(units: u64, price: u64, remaining: u64) -> (u64, bool) {
+    match mul(units, price) {
+        Some(cost) if cost <= remaining => (cost, false),
+        // An overflowing product is above any u64 `remaining`.
+        _ => (remaining, true),
+    }
+}
+
+/// `floor(amount * bps / 10_000)` without a 128-bit product. Exact for every u64 amount
+/// and every bps <= 10_000: amount = q * 10_000 + r, so amount * bps / 10_000 =
+/// q * bps + r * bps / 10_000, and r * bps < 10^8 fits easily.
+#[inline(always)]
+pub fn fee_of(amount: u64, bps: u16) -> u64 {
+    let bps = bps as u64;
+    let q = amount / 10_000;
+    let r = amount % 10_000;
+    q * bps + (r * bps) / 10_000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mul_detects_overflow() {
+        assert_eq!(mul(u64::MAX, 1), Some(u64::MAX));
+        assert_eq!(mul(u64::MAX, 2), None);
+        assert_eq!(mul(0, u64::MAX), Some(0));
+        assert_eq!(mul(1 << 32, 1 << 32), None);
+        assert_eq!(mul((1 << 32) - 1, 1 << 32), Some(((1u64 << 32) - 1) << 32));
+        // Exhaustive-ish cross-check against 128-bit math at the limb boundaries.
+        let edges = [0u64, 1, 2, 3, 0xffff_ffff, 1 << 32, (1 << 32) + 1, u64::MAX / 3, u64::MAX / 2, u64::MAX - 1, u64::MAX];
+        for &a in &edges {
+            for &b in &edges {
+                let wide = a as u128 * b as u128;
+                let expected = if wide > u64::MAX as u128 { None } else { Some(wide as u64) };
+                assert_eq!(mul(a, b), expected, "{a} * {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn capped_cost_never_exceeds_remaining() {
+        assert_eq!(capped_cost(10, 7, 100), (70, false));
+        assert_eq!(capped_cost(10, 7, 69), (69, true));
+        assert_eq!(capped_cost(u64::MAX, u64::MAX, 5), (5, true));
+        assert_eq!(capped_cost(0, u64::MAX, 5), (0, false));
+    }
+
+    #[test]
+    fn fee_matches_wide_math() {
+        let amounts = [0u64, 1, 9_999, 10_000, 10_001, 123_456_789, u64::MAX - 1, u64::MAX];
+        for &a in &amounts {
+            for bps in [0u16, 1, 30, 999, 1000, 10_000] {
+                let wide = (a as u128 * bps as u128 / 10_000) as u64;
+                assert_eq!(fee_of(a, bps), wide, "amount {a} bps {bps}");
+            }
+        }
+    }
+}

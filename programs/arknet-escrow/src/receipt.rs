@@ -1,0 +1,175 @@
+//! Operator receipts: the canonical message and how it is read out of the Ed25519
+//! precompile instruction that verified it.
+//!
+//! Message (58 bytes, little endian):
+//! ```text
+//!  0..4   tag "ARKR"
+//!  4      version (1)
+//!  5..37  binding = sha256("arknet-escrow:receipt:v1" || program id || execution address)
+//! 37      segment index
+//! 38..46  SKU code
+//! 46..54  cumulative work units (u64)
+//! 54..58  sequence number (u32)
+//! ```
+//! The program id and execution address enter through a 32-byte hash rather than
+//! verbatim so that six receipts from two operators fit one 1232-byte legacy
+//! transaction (docs/protocol.md has the byte budget).
+
+use pinocchio::{error::ProgramError, Address};
+
+use crate::{errors::EscrowError, state::Sku};
+
+pub const RECEIPT_TAG: [u8; 4] = *b"ARKR";
+pub const RECEIPT_VERSION: u8 = 1;
+pub const RECEIPT_LEN: usize = 58;
+pub const BINDING_DOMAIN: &[u8] = b"arknet-escrow:receipt:v1";
+
+pub const ED25519_PROGRAM_ID: Address =
+    Address::from_str_const("Ed25519SigVerify111111111111111111111111111");
+
+/// Offsets records of the precompile start after a count byte and a padding byte.
+const HEADER_LEN: usize = 2;
+const OFFSETS_LEN: usize = 14;
+/// "This instruction": the only instruction index a receipt's data may come from.
+const THIS_INSTRUCTION: u16 = u16::MAX;
+
+/// A receipt's fields once its tag, version and binding have been checked.
+pub struct Receipt<'a> {
+    pub signer: &'a [u8; 32],
+    pub segment: u8,
+    pub sku: &'a Sku,
+    pub cumulative_units: u64,
+    pub sequence: u32,
+}
+
+#[inline(always)]
+fn u16_at(data: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([data[at], data[at + 1]])
+}
+
+/// Number of signatures the precompile instruction verified (at least one).
+#[inline(always)]
+pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
+    if ed25519_data.len() < HEADER_LEN {
+        return Err(EscrowError::InvalidEd25519Instruction.into());
+    }
+    let count = ed25519_data[0] as usize;
+    if count == 0 {
+        return Err(EscrowError::NoReceipts.into());
+    }
+    if ed25519_data.len() < HEADER_LEN + count * OFFSETS_LEN {
+        return Err(EscrowError::InvalidEd25519Instruction.into());
+    }
+    Ok(count)
+}
+
+/// The `index`-th verified (signer, message) pair, read through the precompile's own
+/// offsets: exactly the bytes the precompile checked. Any offset that points into
+/// another instruction is refused.
+pub fn receipt_at<'a>(
+    ed25519_data: &'a [u8],
+    index: usize,
+    binding: &[u8; 32],
+) -> Result<Receipt<'a>, ProgramError> {
+    let rec = HEADER_LEN + index * OFFSETS_LEN;
+    let sig_ix = u16_at(ed25519_data, rec + 2);
+    let key_offset = u16_at(ed25519_data, rec + 4) as usize;
+    let key_ix = u16_at(ed25519_data, rec + 6);
+    let msg_offset = u16_at(ed25519_data, rec + 8) as usize;
+    let msg_len = u16_at(ed25519_data, rec + 10) as usize;
+    let msg_ix = u16_at(ed25519_data, rec + 12);
+    if sig_ix != THIS_INSTRUCTION || key_ix != THIS_INSTRUCTION || msg_ix != THIS_INSTRUCTION {
+        return Err(EscrowError::InvalidEd25519Instruction.into());
+    }
+    if msg_len != RECEIPT_LEN {
+        return Err(EscrowError::MalformedReceipt.into());
+    }
+    let signer: &[u8; 32] = ed25519_data
+        .get(key_offset..key_offset + 32)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+    let msg: &[u8; RECEIPT_LEN] = ed25519_data
+        .get(msg_offset..msg_offset + RECEIPT_LEN)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+    if msg[0..4] != RECEIPT_TAG || msg[4] != RECEIPT_VERSION {
+        return Err(EscrowError::MalformedReceipt.into());
+    }
+    if &msg[5..37] != binding {
+        return Err(EscrowError::ReceiptWrongExecution.into());
+    }
+    Ok(Receipt {
+        signer,
+        segment: msg[37],
+        sku: msg[38..46].try_into().map_err(|_| EscrowError::MalformedReceipt)?,
+        cumulative_units: u64::from_le_bytes(msg[46..54].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
+        sequence: u32::from_le_bytes(msg[54..58].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
+    })
+}
+
+/// `sha256(BINDING_DOMAIN || program_id || execution)`: ties a receipt to one execution
+/// of one deployment of this program (the `sol_sha256` syscall on-chain).
+#[inline(always)]
+pub fn binding(program_id: &Address, execution: &Address) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[BINDING_DOMAIN, program_id.as_ref(), execution.as_ref()]).to_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One precompile instruction with `n` receipts sharing one public key.
+    fn precompile(n: usize, binding: &[u8; 32], ix_index: u16) -> Vec<u8> {
+        let mut data = vec![n as u8, 0];
+        let key_at = HEADER_LEN + n * OFFSETS_LEN;
+        let body_at = key_at + 32;
+        for i in 0..n {
+            let sig = body_at + i * (64 + RECEIPT_LEN);
+            for v in [sig as u16, ix_index, key_at as u16, ix_index, (sig + 64) as u16, RECEIPT_LEN as u16, ix_index] {
+                data.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        data.extend_from_slice(&[7u8; 32]);
+        for i in 0..n {
+            data.extend_from_slice(&[0u8; 64]);
+            data.extend_from_slice(&RECEIPT_TAG);
+            data.push(RECEIPT_VERSION);
+            data.extend_from_slice(binding);
+            data.push(i as u8);
+            data.extend_from_slice(b"H100\0\0\0\0");
+            data.extend_from_slice(&(100 * (i as u64 + 1)).to_le_bytes());
+            data.extend_from_slice(&(i as u32 + 1).to_le_bytes());
+        }
+        data
+    }
+
+    #[test]
+    fn reads_every_receipt_through_its_offsets() {
+        let b = [9u8; 32];
+        let data = precompile(3, &b, THIS_INSTRUCTION);
+        assert_eq!(signature_count(&data).unwrap(), 3);
+        for i in 0..3 {
+            let r = receipt_at(&data, i, &b).unwrap();
+            assert_eq!(r.signer, &[7u8; 32]);
+            assert_eq!(r.segment, i as u8);
+            assert_eq!(r.cumulative_units, 100 * (i as u64 + 1));
+            assert_eq!(r.sequence, i as u32 + 1);
+            assert_eq!(r.sku, b"H100\0\0\0\0");
+        }
+    }
+
+    #[test]
+    fn refuses_data_from_other_instructions() {
+        let b = [9u8; 32];
+        let data = precompile(1, &b, 0);
+        assert_eq!(receipt_at(&data, 0, &b).err(), Some(EscrowError::InvalidEd25519Instruction.into()));
+    }
+
+    #[test]
+    fn refuses_another_binding_and_zero_signatures() {
+        let data = precompile(1, &[9u8; 32], THIS_INSTRUCTION);
+        assert_eq!(receipt_at(&data, 0, &[8u8; 32]).err(), Some(EscrowError::ReceiptWrongExecution.into()));
+        assert_eq!(signature_count(&[0, 0]).err(), Some(EscrowError::NoReceipts.into()));
+        assert_eq!(signature_count(&[2, 0, 1]).err(), Some(EscrowError::InvalidEd25519Instruction.into()));
+    }
+}

@@ -1,0 +1,90 @@
+//! Loading program accounts in place, with the owner, discriminator and size checks
+//! that stop look-alike accounts and account-type confusion.
+
+use core::mem::{align_of, size_of};
+
+use pinocchio::{error::ProgramError, AccountView, Address};
+
+use crate::errors::EscrowError;
+
+/// A program account type: its discriminator and fixed size.
+pub trait ProgramAccount: Sized {
+    /// `sha256("account:<Name>")[..8]` (checked in the host tests).
+    const DISCRIMINATOR: [u8; 8];
+    /// Size of the account data: discriminator + body.
+    const LEN: usize = 8 + size_of::<Self>();
+}
+
+/// Checks owner, size and discriminator and returns the body. The data of a runtime
+/// account is 8-byte aligned, and every body type has an alignment of at most 8.
+#[inline(always)]
+fn checked_body_ptr<T: ProgramAccount>(
+    view: &AccountView,
+    program_id: &Address,
+) -> Result<*mut T, ProgramError> {
+    if !view.owned_by(program_id) {
+        return Err(EscrowError::InvalidAccountOwner.into());
+    }
+    if view.data_len() != T::LEN {
+        return Err(EscrowError::InvalidAccountData.into());
+    }
+    let data = view.data_ptr();
+    // SAFETY: the length was checked above.
+    let disc = unsafe { *(data as *const [u8; 8]) };
+    if disc != T::DISCRIMINATOR {
+        return Err(EscrowError::InvalidAccountType.into());
+    }
+    let body = unsafe { data.add(8) };
+    if (body as usize) % align_of::<T>() != 0 {
+        return Err(EscrowError::InvalidAccountData.into());
+    }
+    Ok(body as *mut T)
+}
+
+/// Reads a program account of type `T`.
+#[inline(always)]
+pub fn load<'a, T: ProgramAccount>(
+    view: &'a AccountView,
+    program_id: &Address,
+) -> Result<&'a T, ProgramError> {
+    // SAFETY: checked owner, size, discriminator and alignment.
+    checked_body_ptr::<T>(view, program_id).map(|p| unsafe { &*p })
+}
+
+/// Writes a program account of type `T`: also requires the account to be writable.
+/// Callers must not hold two mutable views of one account: instructions that take two
+/// accounts of the same type check that their addresses differ.
+#[inline(always)]
+#[allow(clippy::mut_from_ref)]
+pub fn load_mut<'a, T: ProgramAccount>(
+    view: &'a AccountView,
+    program_id: &Address,
+) -> Result<&'a mut T, ProgramError> {
+    if !view.is_writable() {
+        return Err(EscrowError::AccountNotWritable.into());
+    }
+    // SAFETY: as `load`; the runtime's input buffer is writable for writable accounts.
+    checked_body_ptr::<T>(view, program_id).map(|p| unsafe { &mut *p })
+}
+
+/// Writes the discriminator of a freshly created account and returns its zeroed body.
+#[inline(always)]
+#[allow(clippy::mut_from_ref)]
+pub fn init_account<'a, T: ProgramAccount>(
+    view: &'a AccountView,
+    program_id: &Address,
+) -> Result<&'a mut T, ProgramError> {
+    if !view.owned_by(program_id) || view.data_len() != T::LEN {
+        return Err(EscrowError::InvalidAccountData.into());
+    }
+    let data = view.data_ptr() as *mut u8;
+    // SAFETY: owned by this program and exactly T::LEN long; new accounts are zeroed.
+    unsafe {
+        let disc = data as *mut [u8; 8];
+        if *disc != [0u8; 8] {
+            return Err(EscrowError::AlreadyInitialized.into());
+        }
+        *disc = T::DISCRIMINATOR;
+    }
+    checked_body_ptr::<T>(view, program_id).map(|p| unsafe { &mut *p })
+}

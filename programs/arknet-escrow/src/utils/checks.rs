@@ -1,0 +1,102 @@
+use pinocchio::{error::ProgramError, AccountView, Address};
+
+use crate::{
+    errors::EscrowError,
+    state::{load, load_mut, Config},
+};
+
+pub const SYSTEM_PROGRAM_ID: Address = pinocchio_system::ID;
+pub const TOKEN_PROGRAM_ID: Address = pinocchio_token::ID;
+pub const TOKEN_2022_PROGRAM_ID: Address =
+    Address::from_str_const("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
+
+#[inline(always)]
+pub fn require_signer(view: &AccountView) -> Result<(), ProgramError> {
+    if view.is_signer() {
+        Ok(())
+    } else {
+        Err(EscrowError::MissingSigner.into())
+    }
+}
+
+#[inline(always)]
+pub fn require_writable(view: &AccountView) -> Result<(), ProgramError> {
+    if view.is_writable() {
+        Ok(())
+    } else {
+        Err(EscrowError::AccountNotWritable.into())
+    }
+}
+
+#[inline(always)]
+pub fn require_system_program(view: &AccountView) -> Result<(), ProgramError> {
+    if view.address() == &SYSTEM_PROGRAM_ID {
+        Ok(())
+    } else {
+        Err(EscrowError::InvalidSystemProgram.into())
+    }
+}
+
+#[inline(always)]
+pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), ProgramError> {
+    if a.address() == b.address() {
+        Err(EscrowError::DuplicateAccount.into())
+    } else {
+        Ok(())
+    }
+}
+
+#[inline(always)]
+pub fn require_nonzero(amount: u64) -> Result<(), ProgramError> {
+    if amount == 0 {
+        Err(EscrowError::ZeroAmount.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The config account, checked to be this program's Config.
+#[inline(always)]
+pub fn config<'a>(view: &'a AccountView, program_id: &Address) -> Result<&'a Config, ProgramError> {
+    load::<Config>(view, program_id)
+}
+
+#[inline(always)]
+pub fn config_mut<'a>(
+    view: &'a AccountView,
+    program_id: &Address,
+) -> Result<&'a mut Config, ProgramError> {
+    load_mut::<Config>(view, program_id)
+}
+
+/// The admin must sign.
+#[inline(always)]
+pub fn require_admin(config: &Config, admin: &AccountView) -> Result<(), ProgramError> {
+    require_signer(admin)?;
+    if admin.address() != &config.admin {
+        return Err(EscrowError::Unauthorized.into());
+    }
+    Ok(())
+}
+
+/// New deposits and reservations stop while the program is paused.
+#[inline(always)]
+pub fn require_not_paused(config: &Config) -> Result<(), ProgramError> {
+    if config.is_paused() {
+        Err(EscrowError::ProgramPaused.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// `a + b`, or the typed overflow error.
+#[inline(always)]
+pub fn add(a: u64, b: u64) -> Result<u64, ProgramError> {
+    a.checked_add(b).ok_or_else(|| EscrowError::ArithmeticOverflow.into())
+}
+
+/// `a - b` where `b > a` means the caller asked for more than there is.
+#[inline(always)]
+pub fn sub(a: u64, b: u64, short: EscrowError) -> Result<u64, ProgramError> {
+    a.checked_sub(b).ok_or_else(|| short.into())
+}

@@ -1,0 +1,217 @@
+//! Reading SPL Token / Token-2022 accounts and mints, and the checked transfer CPI.
+//! Both programs share the base layouts (mint: 82 bytes, account: 165 bytes); Token-2022
+//! appends an account-type byte and TLV extensions after byte 165.
+
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address};
+use pinocchio_token::instructions::TransferChecked;
+
+use super::checks::{TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID};
+use crate::{errors::EscrowError, state::Config};
+use pinocchio::{instruction::seeds, ProgramResult};
+
+const MINT_BASE_LEN: usize = 82;
+const ACCOUNT_BASE_LEN: usize = 165;
+const ACCOUNT_TYPE_MINT: u8 = 1;
+
+/// Token-2022 mint extensions the escrow accepts: metadata and grouping only. Every other
+/// extension (transfer fee or hook, permanent delegate, default frozen state, close
+/// authority, non-transferable, confidential transfers, pausable, ...) can take or block
+/// escrowed tokens or change amounts in flight, so such mints are refused.
+const ALLOWED_MINT_EXTENSIONS: [u16; 6] = [
+    18, // MetadataPointer
+    19, // TokenMetadata
+    20, // GroupPointer
+    21, // TokenGroup
+    22, // GroupMemberPointer
+    23, // TokenGroupMember
+];
+
+#[inline(always)]
+pub fn is_token_program(address: &Address) -> bool {
+    address == &TOKEN_PROGRAM_ID || address == &TOKEN_2022_PROGRAM_ID
+}
+
+/// Checks a mint for configuration and returns its decimals.
+pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8, ProgramError> {
+    if !is_token_program(token_program) {
+        return Err(EscrowError::InvalidTokenProgram.into());
+    }
+    if !mint.owned_by(token_program) {
+        return Err(EscrowError::InvalidMint.into());
+    }
+    // SAFETY: mint data is only read here, no mutable borrow exists.
+    let data = unsafe { mint.borrow_unchecked() };
+    if data.len() < MINT_BASE_LEN || data[45] != 1 {
+        return Err(EscrowError::InvalidMint.into());
+    }
+    if data.len() > MINT_BASE_LEN {
+        // Only Token-2022 mints carry extensions.
+        if token_program != &TOKEN_2022_PROGRAM_ID
+            || data.len() <= ACCOUNT_BASE_LEN
+            || data[ACCOUNT_BASE_LEN] != ACCOUNT_TYPE_MINT
+        {
+            return Err(EscrowError::InvalidMint.into());
+        }
+        check_mint_extensions(&data[ACCOUNT_BASE_LEN + 1..])?;
+    }
+    Ok(data[44])
+}
+
+fn check_mint_extensions(mut tlv: &[u8]) -> Result<(), ProgramError> {
+    while tlv.len() >= 4 {
+        let ext_type = u16::from_le_bytes([tlv[0], tlv[1]]);
+        let len = u16::from_le_bytes([tlv[2], tlv[3]]) as usize;
+        if ext_type == 0 {
+            // Uninitialized: the rest is padding.
+            break;
+        }
+        if !ALLOWED_MINT_EXTENSIONS.contains(&ext_type) {
+            return Err(EscrowError::UnsupportedMintExtension.into());
+        }
+        if tlv.len() < 4 + len {
+            return Err(EscrowError::InvalidMint.into());
+        }
+        tlv = &tlv[4 + len..];
+    }
+    Ok(())
+}
+
+/// The fields of a token account the escrow relies on.
+pub struct TokenAccountInfo {
+    pub mint: Address,
+    pub owner: Address,
+    pub has_delegate: bool,
+    pub has_close_authority: bool,
+    pub initialized_not_frozen: bool,
+}
+
+pub fn read_token_account(
+    account: &AccountView,
+    token_program: &Address,
+) -> Result<TokenAccountInfo, ProgramError> {
+    if !account.owned_by(token_program) {
+        return Err(EscrowError::InvalidTokenAccount.into());
+    }
+    // SAFETY: read-only access, no mutable borrow exists.
+    let data = unsafe { account.borrow_unchecked() };
+    if data.len() < ACCOUNT_BASE_LEN || (data.len() > ACCOUNT_BASE_LEN && data[ACCOUNT_BASE_LEN] != 2) {
+        return Err(EscrowError::InvalidTokenAccount.into());
+    }
+    let addr = |at: usize| {
+        let mut a = [0u8; 32];
+        a.copy_from_slice(&data[at..at + 32]);
+        Address::new_from_array(a)
+    };
+    Ok(TokenAccountInfo {
+        mint: addr(0),
+        owner: addr(32),
+        has_delegate: data[72..76] != [0u8; 4],
+        initialized_not_frozen: data[108] == 1,
+        has_close_authority: data[129..133] != [0u8; 4],
+    })
+}
+
+/// The token program and mint accounts passed to a transfer must be the configured ones.
+#[inline(always)]
+pub fn require_configured_token(
+    config: &Config,
+    mint: &AccountView,
+    token_program: &AccountView,
+) -> Result<(), ProgramError> {
+    if token_program.address() != &config.token_program {
+        return Err(EscrowError::InvalidTokenProgram.into());
+    }
+    if mint.address() != &config.mint {
+        return Err(EscrowError::InvalidMint.into());
+    }
+    Ok(())
+}
+
+#[inline(always)]
+pub fn require_vault(config: &Config, vault: &AccountView) -> Result<(), ProgramError> {
+    if vault.address() != &config.vault {
+        return Err(EscrowError::InvalidVault.into());
+    }
+    Ok(())
+}
+
+/// What one token transfer moves, between which accounts.
+pub struct Transfer<'a> {
+    pub from: &'a AccountView,
+    pub to: &'a AccountView,
+    pub authority: &'a AccountView,
+    pub mint: &'a AccountView,
+    pub token_program: &'a AccountView,
+    pub amount: u64,
+    pub decimals: u8,
+}
+
+/// `TransferChecked` through the configured token program (already verified by
+/// `require_configured_token`); `signers` holds the config PDA's seeds when the vault pays.
+#[inline(always)]
+pub fn transfer_checked(t: &Transfer, signers: &[Signer]) -> Result<(), ProgramError> {
+    TransferChecked::<&AccountView>::new(
+        t.from, t.mint, t.to, t.authority, t.amount, t.decimals,
+    )
+    .invoke_signed_with_unverified_program(signers, t.token_program.address())
+}
+
+/// The accounts of a transfer into or out of the vault. The config PDA owns the vault.
+pub struct VaultAccounts<'a> {
+    pub config: &'a AccountView,
+    pub vault: &'a AccountView,
+    pub mint: &'a AccountView,
+    pub token_program: &'a AccountView,
+}
+
+/// A token account paying into the vault, and its token authority (who signs).
+pub struct TokenSource<'a> {
+    pub account: &'a AccountView,
+    pub authority: &'a AccountView,
+}
+
+/// Moves `amount` from `source` into the vault. (Arguments are grouped in structs: the
+/// BPF backend passes at most five in registers, one of them the hidden result pointer.)
+pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64) -> ProgramResult {
+    let TokenSource { account: source, authority } = *source;
+    require_configured_token(c, v.mint, v.token_program)?;
+    require_vault(c, v.vault)?;
+    if source.address() == v.vault.address() {
+        return Err(EscrowError::DuplicateAccount.into());
+    }
+    transfer_checked(
+        &Transfer {
+            from: source,
+            to: v.vault,
+            authority,
+            mint: v.mint,
+            token_program: v.token_program,
+            amount,
+            decimals: c.decimals,
+        },
+        &[],
+    )
+}
+
+/// Pays `amount` out of the vault to `destination`, signed by the config PDA.
+pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> ProgramResult {
+    require_configured_token(c, v.mint, v.token_program)?;
+    require_vault(c, v.vault)?;
+    if destination.address() == v.vault.address() {
+        return Err(EscrowError::DestinationIsVault.into());
+    }
+    let bump_seed = [c.bump];
+    let config_seeds = seeds!(Config::SEED, &bump_seed);
+    transfer_checked(
+        &Transfer {
+            from: v.vault,
+            to: destination,
+            authority: v.config,
+            mint: v.mint,
+            token_program: v.token_program,
+            amount,
+            decimals: c.decimals,
+        },
+        &[Signer::from(&config_seeds)],
+    )
+}
