@@ -7,7 +7,9 @@ use crate::{errors::EscrowError, instructions::*};
 
 #[cfg(target_arch = "bpf")]
 mod bpf {
-    pinocchio::program_entrypoint!(super::process_instruction);
+    // No instruction takes more than 16 accounts; a smaller bound keeps the unrolled
+    // account parser (and the program) small.
+    pinocchio::program_entrypoint!(super::process_instruction, 16);
     pinocchio::no_allocator!();
     pinocchio::nostd_panic_handler!();
 }

@@ -66,6 +66,7 @@ pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
 /// The `index`-th verified (signer, message) pair, read through the precompile's own
 /// offsets: exactly the bytes the precompile checked. Any offset that points into
 /// another instruction is refused.
+#[inline(always)]
 pub fn receipt_at<'a>(
     ed25519_data: &'a [u8],
     index: usize,

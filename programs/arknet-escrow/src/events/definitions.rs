@@ -34,14 +34,17 @@ pub const ALL_EVENTS: [(&str, [u8; 8]); 12] = [
     ("ConfigUpdated", CONFIG_UPDATED),
 ];
 
+#[inline(never)]
 pub fn deposited(buyer: &Address, depositor: &Address, amount: u64, available: u64) {
     EventWriter::<88>::new(DEPOSITED).address(buyer).address(depositor).u64(amount).u64(available).emit();
 }
 
+#[inline(never)]
 pub fn withdrawn(buyer: &Address, destination: &Address, amount: u64, available: u64) {
     EventWriter::<88>::new(WITHDRAWN).address(buyer).address(destination).u64(amount).u64(available).emit();
 }
 
+#[inline(never)]
 pub fn execution_reserved(execution: &Address, e: &Execution, from_wallet: bool) {
     EventWriter::<{ 8 + 32 + 32 + 8 + 8 + 8 + 32 + 2 + 1 }>::new(EXECUTION_RESERVED)
         .address(execution)
@@ -55,10 +58,12 @@ pub fn execution_reserved(execution: &Address, e: &Execution, from_wallet: bool)
         .emit();
 }
 
+#[inline(never)]
 pub fn execution_topped_up(execution: &Address, amount: u64, max_burn: u64) {
     EventWriter::<56>::new(EXECUTION_TOPPED_UP).address(execution).u64(amount).u64(max_burn).emit();
 }
 
+#[inline(never)]
 pub fn segment_assigned(execution: &Address, index: u8, operator: &Address, sku: &Sku, price: u64) {
     EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 }>::new(SEGMENT_ASSIGNED)
         .address(execution)
@@ -82,6 +87,7 @@ pub struct Settlement<'a> {
     pub capped: bool,
 }
 
+#[inline(never)]
 pub fn receipt_settled(s: &Settlement) {
     EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 + 4 + 8 + 8 + 1 }>::new(RECEIPT_SETTLED)
         .address(s.execution)
@@ -102,6 +108,7 @@ const FINALIZED_LEN: usize =
 
 /// The bill: what the execution reserved, what each segment charged, the fee and the
 /// refund that went back to the buyer's balance.
+#[inline(never)]
 pub fn execution_finalized(execution: &Address, e: &Execution, refund: u64, finalized_by: &Address) {
     let mut w = EventWriter::<FINALIZED_LEN>::new(EXECUTION_FINALIZED);
     w.address(execution)
@@ -119,22 +126,27 @@ pub fn execution_finalized(execution: &Address, e: &Execution, refund: u64, fina
     w.emit();
 }
 
+#[inline(never)]
 pub fn claimed(operator: &Address, destination: &Address, amount: u64, claimable: u64) {
     EventWriter::<88>::new(CLAIMED).address(operator).address(destination).u64(amount).u64(claimable).emit();
 }
 
+#[inline(never)]
 pub fn fees_withdrawn(treasury: &Address, amount: u64, fees_unwithdrawn: u64) {
     EventWriter::<56>::new(FEES_WITHDRAWN).address(treasury).u64(amount).u64(fees_unwithdrawn).emit();
 }
 
+#[inline(never)]
 pub fn operator_registered(operator: &Address, authority: &Address, signing_key: &Address) {
     EventWriter::<104>::new(OPERATOR_REGISTERED).address(operator).address(authority).address(signing_key).emit();
 }
 
+#[inline(never)]
 pub fn operator_updated(operator: &Address, status: u8, signing_key: &Address, rate_count: u8) {
     EventWriter::<74>::new(OPERATOR_UPDATED).address(operator).u8(status).address(signing_key).u8(rate_count).emit();
 }
 
+#[inline(never)]
 pub fn config_updated(c: &Config) {
     EventWriter::<{ 8 + 32 * 4 + 2 + 1 + 8 }>::new(CONFIG_UPDATED)
         .address(&c.admin)

@@ -60,6 +60,7 @@ impl<const N: usize> EventWriter<N> {
         self.bytes(&[v])
     }
 
+    #[inline(always)]
     pub fn as_slice(&self) -> &[u8] {
         &self.buf[..self.len]
     }

@@ -36,6 +36,7 @@ fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -
 }
 
 /// `propose_admin(new_admin: pubkey)`: step one of the two-step transfer.
+#[inline(never)]
 pub fn process_propose_admin(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
@@ -48,6 +49,7 @@ pub fn process_propose_admin(ix: &Ix) -> ProgramResult {
 }
 
 /// `accept_admin()`: signed by the pending admin, who becomes the admin.
+#[inline(never)]
 pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     DataReader::new(data).finish()?;
@@ -66,6 +68,7 @@ pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
 }
 
 /// `set_fee(fee_bps: u16)`: applies to executions reserved from now on.
+#[inline(never)]
 pub fn process_set_fee(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
@@ -81,6 +84,7 @@ pub fn process_set_fee(ix: &Ix) -> ProgramResult {
 }
 
 /// `set_paused(paused: bool)`: blocks new deposits and reservations only.
+#[inline(never)]
 pub fn process_set_paused(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
@@ -93,6 +97,7 @@ pub fn process_set_paused(ix: &Ix) -> ProgramResult {
 }
 
 /// `set_router(router: pubkey)`: the router of executions reserved from now on.
+#[inline(never)]
 pub fn process_set_router(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
@@ -105,6 +110,7 @@ pub fn process_set_router(ix: &Ix) -> ProgramResult {
 }
 
 /// `set_expiry_grace(expiry_grace_secs: u64)`: applies to executions reserved from now on.
+#[inline(never)]
 pub fn process_set_expiry_grace(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
@@ -117,6 +123,7 @@ pub fn process_set_expiry_grace(ix: &Ix) -> ProgramResult {
 }
 
 /// `set_treasury()`: accounts `admin, config, treasury` (a token account of the mint).
+#[inline(never)]
 pub fn process_set_treasury(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     DataReader::new(data).finish()?;

@@ -27,6 +27,7 @@ use super::set_operator_rate::operator_of_authority;
 
 pub const DISCRIMINATOR: [u8; 8] = [62, 198, 214, 193, 213, 159, 108, 210];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, config, operator, vault, destination, mint, token_program, ..] = accounts else {

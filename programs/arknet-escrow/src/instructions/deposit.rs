@@ -31,6 +31,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [242, 35, 198, 137, 82, 225, 242, 182];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [depositor, buyer, config, balance, source, vault, mint, token_program, system_program, ..] = accounts
@@ -63,6 +64,7 @@ pub struct BalanceAccounts<'a> {
 }
 
 /// The buyer's balance, created (rent paid by `payer`) if it does not exist yet.
+#[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
     let BalanceAccounts { program_id, payer, balance, system_program } = *accounts;
     if balance.owned_by(program_id) {

@@ -28,6 +28,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [171, 61, 218, 56, 127, 115, 12, 217];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, config, execution, balance, rent_payer, ..] = accounts else {

@@ -36,6 +36,7 @@ pub const DISCRIMINATOR: [u8; 8] = [175, 175, 109, 31, 13, 152, 155, 237];
 const BPF_LOADER_UPGRADEABLE: Address =
     Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config, mint, vault, treasury, router, token_program, system_program, program_data, ..] =

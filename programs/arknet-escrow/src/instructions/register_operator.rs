@@ -18,6 +18,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [49, 242, 151, 125, 212, 136, 31, 89];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, operator, system_program, ..] = accounts else {

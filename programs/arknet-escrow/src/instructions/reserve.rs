@@ -42,6 +42,7 @@ pub struct ReserveArgs {
 }
 
 impl ReserveArgs {
+    #[inline(always)]
     pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
         let mut args = DataReader::new(data);
         let execution_id = args.u64()?;
@@ -78,6 +79,7 @@ pub struct ReserveAccounts<'a> {
     pub system_program: &'a AccountView,
 }
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [payer, buyer, config, balance, execution, system_program, ..] = accounts else {

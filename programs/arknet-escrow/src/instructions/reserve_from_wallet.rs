@@ -32,6 +32,7 @@ use super::{
 
 pub const DISCRIMINATOR: [u8; 8] = [215, 141, 1, 240, 31, 143, 86, 156];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [payer, buyer, config, balance, execution, source, vault, mint, token_program, system_program, ..] =

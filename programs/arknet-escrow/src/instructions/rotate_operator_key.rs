@@ -14,6 +14,7 @@ use super::set_operator_rate::operator_of_authority;
 
 pub const DISCRIMINATOR: [u8; 8] = [163, 239, 138, 94, 130, 48, 1, 190];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, operator, ..] = accounts else {

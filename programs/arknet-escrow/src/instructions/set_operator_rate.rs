@@ -19,6 +19,7 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [74, 1, 135, 255, 40, 74, 239, 57];
 
 /// The operator account, once `authority` is checked to be its signing authority.
+#[inline(always)]
 pub fn operator_of_authority<'a>(
     program_id: &Address,
     authority: &AccountView,
@@ -32,6 +33,7 @@ pub fn operator_of_authority<'a>(
     Ok(op)
 }
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, operator, ..] = accounts else {

@@ -18,6 +18,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [114, 48, 114, 58, 120, 8, 223, 128];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config_account, operator, ..] = accounts else {

@@ -27,6 +27,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [2, 123, 163, 155, 114, 5, 121, 231];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [execution, sysvar, operators @ ..] = accounts else {

@@ -19,6 +19,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [236, 225, 96, 9, 60, 106, 77, 208];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, config, balance, execution, ..] = accounts else {

@@ -26,6 +26,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [183, 18, 70, 156, 148, 109, 161, 34];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, config, balance, vault, destination, mint, token_program, ..] = accounts else {

@@ -24,6 +24,7 @@ use crate::{
 
 pub const DISCRIMINATOR: [u8; 8] = [198, 212, 171, 109, 144, 215, 174, 89];
 
+#[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config, vault, treasury, mint, token_program, ..] = accounts else {

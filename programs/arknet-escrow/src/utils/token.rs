@@ -32,6 +32,7 @@ pub fn is_token_program(address: &Address) -> bool {
 }
 
 /// Checks a mint for configuration and returns its decimals.
+#[inline(always)]
 pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8, ProgramError> {
     if !is_token_program(token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
@@ -85,6 +86,7 @@ pub struct TokenAccountInfo {
     pub initialized_not_frozen: bool,
 }
 
+#[inline(always)]
 pub fn read_token_account(
     account: &AccountView,
     token_program: &Address,
