@@ -6,6 +6,9 @@
 //! buyer when the execution is finalized. See docs/protocol.md.
 #![cfg_attr(target_arch = "bpf", no_std)]
 #![allow(clippy::missing_safety_doc)]
+// Every arithmetic operation is checked, saturating or carries a reasoned allow:
+// `scripts/lint-program.sh` runs clippy with this lint as an error in CI.
+#![deny(clippy::arithmetic_side_effects)]
 
 pub mod entrypoint;
 pub mod errors;

@@ -6,6 +6,7 @@
 /// LLVM folds the usual `(a * b) / a != b` check into `umul.with.overflow`, which the
 /// BPF backend can only lower to the unsupported `__multi3` libcall.
 #[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "limb products and quotients are bounded as commented")]
 pub fn mul(a: u64, b: u64) -> Option<u64> {
     let (a_hi, a_lo) = (a >> 32, a & 0xffff_ffff);
     let (b_hi, b_lo) = (b >> 32, b & 0xffff_ffff);
@@ -35,6 +36,7 @@ pub fn capped_cost(units: u64, price: u64, remaining: u64) -> (u64, bool) {
 /// and every bps <= 10_000: amount = q * 10_000 + r, so amount * bps / 10_000 =
 /// q * bps + r * bps / 10_000, and r * bps < 10^8 fits easily.
 #[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "limb products and quotients are bounded as commented")]
 pub fn fee_of(amount: u64, bps: u16) -> u64 {
     let bps = bps as u64;
     let q = amount / 10_000;

@@ -43,12 +43,14 @@ pub struct Receipt<'a> {
 }
 
 #[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
 fn u16_at(data: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([data[at], data[at + 1]])
 }
 
 /// Number of signatures the precompile instruction verified (at least one).
 #[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
 pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
     if ed25519_data.len() < HEADER_LEN {
         return Err(EscrowError::InvalidEd25519Instruction.into());
@@ -67,6 +69,7 @@ pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
 /// offsets: exactly the bytes the precompile checked. Any offset that points into
 /// another instruction is refused.
 #[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
 pub fn receipt_at<'a>(
     ed25519_data: &'a [u8],
     index: usize,

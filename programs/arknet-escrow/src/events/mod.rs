@@ -24,6 +24,7 @@ impl<const N: usize> EventWriter<N> {
     /// Appends raw bytes. Buffers are sized for their event's largest encoding, so an
     /// overflow is a programming error and stops the instruction.
     #[inline(always)]
+    #[allow(clippy::arithmetic_side_effects, reason = "bounded by the buffer: slicing past it stops the instruction")]
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.buf[self.len..self.len + b.len()].copy_from_slice(b);
         self.len += b.len();

@@ -53,7 +53,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     }
     e.segments[index as usize] =
         Segment { operator: *operator.address(), sku, price, settled_units: 0, last_seq: 0, charged: 0 };
-    e.segment_count += 1;
+    e.segment_count = e.segment_count.saturating_add(1);
     events::segment_assigned(execution.address(), index, operator.address(), &sku, price);
     Ok(())
 }

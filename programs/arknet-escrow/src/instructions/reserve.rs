@@ -143,8 +143,8 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     e.execution_id = args.execution_id;
     e.max_burn = args.max_burn;
     e.created_at = now;
-    // duration <= 30 days, so this cannot overflow an i64 clock.
-    e.expires_at = now + args.duration_secs as i64;
+    // duration <= 30 days: the cast is exact.
+    e.expires_at = now.checked_add(args.duration_secs as i64).ok_or(EscrowError::ArithmeticOverflow)?;
     e.grace_secs = c.expiry_grace_secs;
     e.fee_bps = c.fee_bps;
     e.status = Execution::STATUS_OPEN;

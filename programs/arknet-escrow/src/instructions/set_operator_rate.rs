@@ -52,10 +52,11 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let existing = op.rates[..count].iter().position(|r| r.sku == sku);
     match (existing, price) {
         (Some(i), 0) => {
-            // Remove by moving the last entry into the hole.
-            op.rates[i] = op.rates[count - 1];
-            op.rates[count - 1] = Rate { sku: [0; 8], price: 0 };
-            op.rate_count -= 1;
+            // Remove by moving the last entry into the hole (count >= 1: `i` was found).
+            let last = count.saturating_sub(1);
+            op.rates[i] = op.rates[last];
+            op.rates[last] = Rate { sku: [0; 8], price: 0 };
+            op.rate_count = last as u8;
         }
         (None, 0) => return Err(EscrowError::InvalidRate.into()),
         (Some(i), _) => op.rates[i].price = price,
@@ -64,7 +65,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
                 return Err(EscrowError::RateCardFull.into());
             }
             op.rates[count] = Rate { sku, price };
-            op.rate_count += 1;
+            op.rate_count = op.rate_count.saturating_add(1);
         }
     }
     events::operator_updated(operator.address(), op.status, &op.signing_key, op.rate_count);

@@ -7,7 +7,8 @@
 //! Accounts:
 //! 0. `[writable]` execution
 //! 1. `[]` instructions sysvar
-//! 2.. `[writable]` the Operator accounts of the segments the receipts name
+//! 2. `[writable]` operators: the Operator accounts of the segments the receipts name
+//!    (every further account is another operator)
 
 use pinocchio::{
     error::ProgramError,
@@ -22,7 +23,7 @@ use crate::{
     math::{capped_cost, fee_of},
     receipt::{binding, receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID},
     state::{load_mut, Execution, Operator},
-    utils::{add, DataReader},
+    utils::{add, sub, DataReader},
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [2, 123, 163, 155, 114, 5, 121, 231];
@@ -45,10 +46,10 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if ixs.load_instruction_at(current)?.get_program_id() != program_id {
         return Err(EscrowError::CpiNotAllowed.into());
     }
-    if current == 0 {
+    let Some(previous) = current.checked_sub(1) else {
         return Err(EscrowError::MissingEd25519Instruction.into());
-    }
-    let precompile = ixs.load_instruction_at(current - 1)?;
+    };
+    let precompile = ixs.load_instruction_at(previous)?;
     if precompile.get_program_id() != &ED25519_PROGRAM_ID {
         return Err(EscrowError::MissingEd25519Instruction.into());
     }
@@ -99,18 +100,18 @@ fn settle(ctx: &SettleContext, e: &mut Execution, r: &Receipt) -> ProgramResult 
         return Err(EscrowError::ReceiptNotNewer.into());
     }
 
-    let units = r.cumulative_units - seg.settled_units;
+    let units = sub(r.cumulative_units, seg.settled_units, EscrowError::ReceiptNotNewer)?;
     let (cost, capped) = capped_cost(units, seg.price, remaining);
     let fee = fee_of(cost, fee_bps);
-    let earned = cost - fee;
+    let earned = sub(cost, fee, EscrowError::ArithmeticOverflow)?;
     seg.settled_units = r.cumulative_units;
     seg.last_seq = r.sequence as u64;
     seg.charged = add(seg.charged, cost)?;
     op.claimable = add(op.claimable, earned)?;
     op.total_earned = add(op.total_earned, earned)?;
     // cost <= remaining, so consumed stays <= max_burn.
-    e.consumed += cost;
-    e.fees_accrued += fee;
+    e.consumed = add(e.consumed, cost)?;
+    e.fees_accrued = add(e.fees_accrued, fee)?;
 
     events::receipt_settled(&Settlement {
         execution: ctx.execution,

@@ -35,7 +35,7 @@ fn checked_body_ptr<T: ProgramAccount>(
         return Err(EscrowError::InvalidAccountType.into());
     }
     let body = unsafe { data.add(8) };
-    if (body as usize) % align_of::<T>() != 0 {
+    if !(body as usize).is_multiple_of(align_of::<T>()) {
         return Err(EscrowError::InvalidAccountData.into());
     }
     Ok(body as *mut T)

@@ -71,8 +71,9 @@ impl Execution {
 
     #[inline(always)]
     pub fn remaining(&self) -> u64 {
-        // consumed <= max_burn is an invariant kept by every writer.
-        self.max_burn - self.consumed
+        // consumed <= max_burn is an invariant kept by every writer; saturating keeps a
+        // broken invariant from ever refunding more than was reserved.
+        self.max_burn.saturating_sub(self.consumed)
     }
 
     /// The buyer's cap for `sku`, if one was set.

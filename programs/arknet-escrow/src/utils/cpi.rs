@@ -30,7 +30,7 @@ pub fn create_program_account(new: &NewAccount, signers: &[Signer]) -> Result<()
             .invoke_signed(signers);
     }
     if required > current {
-        Transfer { from: payer, to: account, lamports: required - current }.invoke()?;
+        Transfer { from: payer, to: account, lamports: required.saturating_sub(current) }.invoke()?;
     }
     Allocate { account, space: space as u64 }.invoke_signed(signers)?;
     Assign { account, owner }.invoke_signed(signers)

@@ -69,10 +69,11 @@ fn check_mint_extensions(mut tlv: &[u8]) -> Result<(), ProgramError> {
         if !ALLOWED_MINT_EXTENSIONS.contains(&ext_type) {
             return Err(EscrowError::UnsupportedMintExtension.into());
         }
-        if tlv.len() < 4 + len {
+        let end = len.saturating_add(4);
+        if tlv.len() < end {
             return Err(EscrowError::InvalidMint.into());
         }
-        tlv = &tlv[4 + len..];
+        tlv = &tlv[end..];
     }
     Ok(())
 }
@@ -99,6 +100,7 @@ pub fn read_token_account(
     if data.len() < ACCOUNT_BASE_LEN || (data.len() > ACCOUNT_BASE_LEN && data[ACCOUNT_BASE_LEN] != 2) {
         return Err(EscrowError::InvalidTokenAccount.into());
     }
+    #[allow(clippy::arithmetic_side_effects, reason = "constant offsets inside the checked 165 bytes")]
     let addr = |at: usize| {
         let mut a = [0u8; 32];
         a.copy_from_slice(&data[at..at + 32]);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Security lint of the on-chain program: fails on unchecked arithmetic (clippy's
+# arithmetic_side_effects, denied in the crate) and on unchecked sysvar or account
+# constructors, which skip the address/owner checks an attacker-supplied account needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo clippy -p arknet-escrow --lib --quiet -- -D warnings -D clippy::arithmetic_side_effects
+
+# Constructors that trust their input: AccountView::new_unchecked, Instructions::new_unchecked,
+# Rent/Clock::from_account_view_unchecked, from_bytes_unchecked, ...
+pattern='new_unchecked|from_account_view_unchecked|from_bytes_unchecked|deserialize_instruction_unchecked'
+if grep -rnE "$pattern" programs/arknet-escrow/src; then
+  echo "lint-program: unchecked constructor used in the program (see above)" >&2
+  exit 1
+fi
+echo "lint-program: ok (clippy arithmetic_side_effects clean, no unchecked constructors)"
