@@ -27,3 +27,4 @@ use pinocchio::Address;
 /// The program's address on every cluster (the address in the IDL). The program itself
 /// uses the runtime's `program_id`, so a local deployment at another address works too.
 pub const ID: Address = Address::from_str_const("2MGC8hzjwH7vw1DbtjpxNLgmhfQFBPjFhGZbN2wdDPi9");
+

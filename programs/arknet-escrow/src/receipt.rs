@@ -114,8 +114,9 @@ pub fn receipt_at<'a>(
 /// `sha256(BINDING_DOMAIN || program_id || execution)`: ties a receipt to one execution
 /// of one deployment of this program (the `sol_sha256` syscall on-chain).
 #[inline(always)]
-pub fn binding(program_id: &Address, execution: &Address) -> [u8; 32] {
-    solana_sha256_hasher::hashv(&[BINDING_DOMAIN, program_id.as_ref(), execution.as_ref()]).to_bytes()
+pub fn binding(program_id: &Address, execution: &Address, out: &mut [u8; 32]) {
+    let parts: [&[u8]; 3] = [BINDING_DOMAIN, program_id.as_ref(), execution.as_ref()];
+    crate::utils::hash::sha256v(&parts, out);
 }
 
 #[cfg(test)]

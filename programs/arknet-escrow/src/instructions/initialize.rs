@@ -57,7 +57,11 @@ pub fn process(ix: &Ix) -> ProgramResult {
     }
     require_upgrade_authority(program_id, program_data, admin.address())?;
 
-    let (config_address, bump) = Address::find_program_address(&[Config::SEED], program_id);
+    // A local array, not `&[Config::SEED]`: that constant would be promoted into
+    // .rodata, which sbpf-linker emits with 1-byte alignment, and the syscall refuses
+    // the unaligned seeds pointer ("Unaligned pointer").
+    let config_seeds: [&[u8]; 1] = [core::hint::black_box(Config::SEED)];
+    let (config_address, bump) = Address::find_program_address(&config_seeds, program_id);
     if config.address() != &config_address {
         return Err(EscrowError::InvalidPda.into());
     }
@@ -82,10 +86,10 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_distinct(vault, treasury)?;
 
     let bump_seed = [bump];
-    let config_seeds = seeds!(Config::SEED, &bump_seed);
+    let signer_seeds = seeds!(Config::SEED, &bump_seed);
     create_program_account(
         &NewAccount { payer: admin, account: config, space: Config::LEN, owner: program_id },
-        &[Signer::from(&config_seeds)],
+        &[Signer::from(&signer_seeds)],
     )?;
 
     let c = init_account::<Config>(config, program_id)?;

@@ -24,7 +24,8 @@ use crate::{
     events,
     state::{init_account, is_valid_sku, load, load_mut, Balance, Config, Execution, PriceCap, ProgramAccount},
     utils::{
-        add, cpi::{create_program_account, NewAccount}, require_nonzero, require_not_paused, require_signer,
+        add, cpi::{create_program_account, NewAccount},
+        hash::is_derived_address, require_nonzero, require_not_paused, require_signer,
         require_system_program, require_writable, sub, DataReader,
     },
 };
@@ -118,12 +119,8 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     // non-canonical bump cannot open a second execution: ids only ever increase.
     let id_bytes = args.execution_id.to_le_bytes();
     let bump_seed = [args.bump];
-    let expected = Address::derive_address(
-        &[Execution::SEED, a.buyer.address().as_ref(), &id_bytes],
-        Some(args.bump),
-        program_id,
-    );
-    if a.execution.address() != &expected {
+    let seeds: [&[u8]; 3] = [Execution::SEED, a.buyer.address().as_ref(), &id_bytes];
+    if !is_derived_address(a.execution.address(), &seeds, &bump_seed, program_id) {
         return Err(EscrowError::InvalidPda.into());
     }
     if a.execution.owned_by(program_id) {

@@ -57,7 +57,8 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let count = signature_count(ed25519_data)?;
 
     let e = load_mut::<Execution>(execution, program_id)?;
-    let bind = binding(program_id, execution.address());
+    let mut bind = [0u8; 32];
+    binding(program_id, execution.address(), &mut bind);
     let ctx = SettleContext { program_id, execution: execution.address(), operators };
     for i in 0..count {
         let receipt = receipt_at(ed25519_data, i, &bind)?;

@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod cpi;
 pub mod data;
+pub mod hash;
 pub mod token;
 
 pub use checks::*;
