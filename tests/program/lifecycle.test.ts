@@ -69,11 +69,14 @@ describe("execution lifecycle", () => {
       ])),
     );
     expect(batch.size).to.be.at.most(1232);
-    const settled = decodeEvents(batch.logs).filter((x) => x.name === "ReceiptSettled");
-    expect(settled).to.have.length(6);
-    expect(settled.map((s) => s.data.units)).to.deep.equal([500n, 500n, 3_000n, 1_000n, 10_000n, 2_000n]);
+    const events = decodeEvents(batch.logs).filter((x) => x.name === "ReceiptsSettled");
+    expect(events).to.have.length(1);
+    const settled = events[0].data.receipts;
+    expect(settled.map((s: any) => s.units)).to.deep.equal([500n, 500n, 3_000n, 1_000n, 10_000n, 2_000n]);
+    expect(settled.map((s: any) => s.segment_index)).to.deep.equal([0, 0, 1, 1, 2, 2]);
 
     const e = d.account("Execution", ex);
+    expect(events[0].data.consumed).to.equal(e.consumed);
     const charged = [2_000n * prices.H100, 4_000n * prices.A100, 12_000n * prices.RTX5090];
     expect(e.segments.slice(0, 3).map((s: any) => s.charged)).to.deep.equal(charged);
     expect(e.consumed).to.equal(charged.reduce((a, b) => a + b));

@@ -80,6 +80,7 @@ escrow_errors! {
     InvalidRate = 6055: "Price per work unit must be greater than zero",
     InvalidSystemProgram = 6056: "System program account is not the system program",
     WrongAuthority = 6057: "Signer is not the operator's authority",
+    TooManyReceipts = 6058: "More than 8 receipts in one instruction",
 }
 
 impl From<EscrowError> for ProgramError {

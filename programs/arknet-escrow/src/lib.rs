@@ -20,6 +20,8 @@ pub mod state;
 pub mod utils;
 
 #[cfg(target_arch = "bpf")]
+mod mem_builtins;
+#[cfg(target_arch = "bpf")]
 mod security_txt;
 
 use pinocchio::Address;

@@ -24,6 +24,10 @@ pub const RECEIPT_VERSION: u8 = 1;
 pub const RECEIPT_LEN: usize = 58;
 pub const BINDING_DOMAIN: &[u8] = b"arknet-escrow:receipt:v1";
 
+/// Most receipts one instruction settles: a transaction carries at most 8 precompile
+/// signatures.
+pub const MAX_RECEIPTS: usize = 8;
+
 pub const ED25519_PROGRAM_ID: Address =
     Address::from_str_const("Ed25519SigVerify111111111111111111111111111");
 
@@ -36,6 +40,9 @@ const THIS_INSTRUCTION: u16 = u16::MAX;
 /// A receipt's fields once its tag, version and binding have been checked.
 pub struct Receipt<'a> {
     pub signer: &'a [u8; 32],
+    /// Where the signer's key sits in the precompile data: receipts sharing it share
+    /// one key check.
+    pub signer_offset: usize,
     pub segment: u8,
     pub sku: &'a Sku,
     pub cumulative_units: u64,
@@ -58,6 +65,9 @@ pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
     let count = ed25519_data[0] as usize;
     if count == 0 {
         return Err(EscrowError::NoReceipts.into());
+    }
+    if count > MAX_RECEIPTS {
+        return Err(EscrowError::TooManyReceipts.into());
     }
     if ed25519_data.len() < HEADER_LEN + count * OFFSETS_LEN {
         return Err(EscrowError::InvalidEd25519Instruction.into());
@@ -104,6 +114,7 @@ pub fn receipt_at<'a>(
     }
     Ok(Receipt {
         signer,
+        signer_offset: key_offset,
         segment: msg[37],
         sku: msg[38..46].try_into().map_err(|_| EscrowError::MalformedReceipt)?,
         cumulative_units: u64::from_le_bytes(msg[46..54].try_into().map_err(|_| EscrowError::MalformedReceipt)?),

@@ -3,14 +3,17 @@
 use pinocchio::Address;
 
 use super::EventWriter;
-use crate::state::{Config, Execution, Sku};
+use crate::{
+    receipt::MAX_RECEIPTS,
+    state::{Config, Execution, Sku},
+};
 
 pub const DEPOSITED: [u8; 8] = [111, 141, 26, 45, 161, 35, 100, 57];
 pub const WITHDRAWN: [u8; 8] = [20, 89, 223, 198, 194, 124, 219, 13];
 pub const EXECUTION_RESERVED: [u8; 8] = [117, 188, 20, 16, 112, 195, 181, 242];
 pub const EXECUTION_TOPPED_UP: [u8; 8] = [103, 66, 126, 141, 147, 63, 103, 103];
 pub const SEGMENT_ASSIGNED: [u8; 8] = [199, 9, 73, 237, 105, 139, 70, 109];
-pub const RECEIPT_SETTLED: [u8; 8] = [61, 25, 62, 195, 148, 127, 144, 208];
+pub const RECEIPTS_SETTLED: [u8; 8] = [104, 45, 22, 31, 27, 253, 171, 35];
 pub const EXECUTION_FINALIZED: [u8; 8] = [242, 123, 227, 87, 134, 67, 82, 103];
 pub const CLAIMED: [u8; 8] = [217, 192, 123, 72, 108, 150, 248, 33];
 pub const FEES_WITHDRAWN: [u8; 8] = [234, 15, 0, 119, 148, 241, 40, 21];
@@ -25,7 +28,7 @@ pub const ALL_EVENTS: [(&str, [u8; 8]); 12] = [
     ("ExecutionReserved", EXECUTION_RESERVED),
     ("ExecutionToppedUp", EXECUTION_TOPPED_UP),
     ("SegmentAssigned", SEGMENT_ASSIGNED),
-    ("ReceiptSettled", RECEIPT_SETTLED),
+    ("ReceiptsSettled", RECEIPTS_SETTLED),
     ("ExecutionFinalized", EXECUTION_FINALIZED),
     ("Claimed", CLAIMED),
     ("FeesWithdrawn", FEES_WITHDRAWN),
@@ -74,11 +77,9 @@ pub fn segment_assigned(execution: &Address, index: u8, operator: &Address, sku:
         .emit();
 }
 
-/// What one settled receipt charged.
-pub struct Settlement<'a> {
-    pub execution: &'a Address,
+/// What one settled receipt charged: an entry of `ReceiptsSettled`.
+pub struct Settlement {
     pub segment: u8,
-    pub operator: &'a Address,
     pub cumulative_units: u64,
     pub units: u64,
     pub sequence: u32,
@@ -87,19 +88,44 @@ pub struct Settlement<'a> {
     pub capped: bool,
 }
 
-#[inline(never)]
-pub fn receipt_settled(s: &Settlement) {
-    EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 + 4 + 8 + 8 + 1 }>::new(RECEIPT_SETTLED)
-        .address(s.execution)
-        .u8(s.segment)
-        .address(s.operator)
-        .u64(s.cumulative_units)
-        .u64(s.units)
-        .u32(s.sequence)
-        .u64(s.cost)
-        .u64(s.fee)
-        .u8(s.capped as u8)
-        .emit();
+const SETTLEMENT_LEN: usize = 1 + 8 + 8 + 4 + 8 + 8 + 1;
+const RECEIPTS_SETTLED_LEN: usize = 8 + 32 + 8 + 4 + MAX_RECEIPTS * SETTLEMENT_LEN;
+
+/// One event per `submit_receipts` with every receipt it settled: a `sol_log_data` call
+/// costs 200 CU before its bytes, so one event per receipt would double the cost of a
+/// batch. The segment index names operator and SKU (see `SegmentAssigned`).
+pub struct ReceiptsSettled {
+    w: EventWriter<RECEIPTS_SETTLED_LEN>,
+}
+
+impl ReceiptsSettled {
+    #[inline(always)]
+    pub fn new(execution: &Address, count: usize) -> Self {
+        let mut w = EventWriter::new(RECEIPTS_SETTLED);
+        w.address(execution);
+        // `consumed` is written by `emit`: a placeholder keeps the borsh order.
+        w.u64(0).u32(count as u32);
+        Self { w }
+    }
+
+    #[inline(always)]
+    pub fn push(&mut self, s: &Settlement) {
+        self.w
+            .u8(s.segment)
+            .u64(s.cumulative_units)
+            .u64(s.units)
+            .u32(s.sequence)
+            .u64(s.cost)
+            .u64(s.fee)
+            .u8(s.capped as u8);
+    }
+
+    /// Emits with the execution's consumed total after the last receipt.
+    #[inline(always)]
+    pub fn emit(mut self, consumed: u64) {
+        self.w.patch_u64(8 + 32, consumed);
+        self.w.emit();
+    }
 }
 
 const SEGMENT_BILL_LEN: usize = 32 + 8 + 8 + 8 + 8;

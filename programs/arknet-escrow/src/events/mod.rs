@@ -61,6 +61,13 @@ impl<const N: usize> EventWriter<N> {
         self.bytes(&[v])
     }
 
+    /// Overwrites 8 bytes at `at` (a field whose value is known only at the end).
+    #[inline(always)]
+    #[allow(clippy::arithmetic_side_effects, reason = "constant offsets inside the buffer")]
+    pub fn patch_u64(&mut self, at: usize, v: u64) {
+        self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    }
+
     #[inline(always)]
     pub fn as_slice(&self) -> &[u8] {
         &self.buf[..self.len]

@@ -17,11 +17,11 @@ use pinocchio::{
 };
 
 use crate::{
-    instructions::Ix,
     errors::EscrowError,
-    events::{self, Settlement},
+    events::{ReceiptsSettled, Settlement},
+    instructions::Ix,
     math::{capped_cost, fee_of},
-    receipt::{binding, receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID},
+    receipt::{binding, receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID, MAX_RECEIPTS},
     state::{load_mut, Execution, Operator},
     utils::{add, sub, DataReader},
 };
@@ -59,23 +59,70 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let e = load_mut::<Execution>(execution, program_id)?;
     let mut bind = [0u8; 32];
     binding(program_id, execution.address(), &mut bind);
-    let ctx = SettleContext { program_id, execution: execution.address(), operators };
+    let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [EMPTY; MAX_RECEIPTS] };
+    let mut event = ReceiptsSettled::new(execution.address(), count);
     for i in 0..count {
         let receipt = receipt_at(ed25519_data, i, &bind)?;
-        settle(&ctx, e, &receipt)?;
+        let settlement = settle(&mut ops, e, &receipt)?;
+        event.push(&settlement);
     }
+    event.emit(e.consumed);
     Ok(())
 }
 
-/// What every receipt of one instruction shares.
-struct SettleContext<'a> {
+/// An operator account already checked in this instruction, and the precompile offset
+/// of the key its receipts were verified against.
+#[derive(Clone, Copy)]
+struct Checked {
+    operator: *mut Operator,
+    address: *const Address,
+    signer_offset: usize,
+}
+
+const EMPTY: Checked = Checked { operator: core::ptr::null_mut(), address: core::ptr::null(), signer_offset: usize::MAX };
+
+/// Operator accounts are loaded and their signing key compared once per instruction,
+/// not once per receipt.
+struct OperatorCache<'a> {
     program_id: &'a Address,
-    execution: &'a Address,
-    operators: &'a [AccountView],
+    views: &'a [AccountView],
+    used: usize,
+    entries: [Checked; MAX_RECEIPTS],
+}
+
+impl OperatorCache<'_> {
+    /// The active operator at `address` whose current key signed at `signer`.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    fn checked(&mut self, address: &Address, r: &Receipt) -> Result<&mut Operator, ProgramError> {
+        // SAFETY: entries point into distinct operator accounts' data, which outlives
+        // the instruction; each operator is held mutably only through its entry.
+        for entry in &self.entries[..self.used] {
+            if unsafe { &*entry.address } == address && entry.signer_offset == r.signer_offset {
+                return Ok(unsafe { &mut *entry.operator });
+            }
+        }
+        let view = self.views.iter().find(|v| v.address() == address).ok_or(EscrowError::OperatorAccountMissing)?;
+        let op = load_mut::<Operator>(view, self.program_id)?;
+        if !op.is_active() {
+            return Err(EscrowError::OperatorNotActive.into());
+        }
+        if r.signer != op.signing_key.as_array() {
+            return Err(EscrowError::ReceiptSignerMismatch.into());
+        }
+        // Past MAX_RECEIPTS distinct (operator, key) pairs nothing is cached; count <=
+        // MAX_RECEIPTS makes that unreachable.
+        if let Some(slot) = self.entries.get_mut(self.used) {
+            *slot = Checked { operator: op, address: view.address(), signer_offset: r.signer_offset };
+            self.used = self.used.saturating_add(1);
+        }
+        Ok(op)
+    }
 }
 
 /// Charges one receipt to its segment and credits the operator.
-fn settle(ctx: &SettleContext, e: &mut Execution, r: &Receipt) -> ProgramResult {
+#[inline(always)]
+fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt) -> Result<Settlement, ProgramError> {
     if r.segment >= e.segment_count {
         return Err(EscrowError::SegmentNotAssigned.into());
     }
@@ -85,18 +132,7 @@ fn settle(ctx: &SettleContext, e: &mut Execution, r: &Receipt) -> ProgramResult 
     if r.sku != &seg.sku {
         return Err(EscrowError::ReceiptSkuMismatch.into());
     }
-    let view = ctx
-        .operators
-        .iter()
-        .find(|v| v.address() == &seg.operator)
-        .ok_or(EscrowError::OperatorAccountMissing)?;
-    let op = load_mut::<Operator>(view, ctx.program_id)?;
-    if !op.is_active() {
-        return Err(EscrowError::OperatorNotActive.into());
-    }
-    if r.signer != op.signing_key.as_array() {
-        return Err(EscrowError::ReceiptSignerMismatch.into());
-    }
+    let op = ops.checked(&seg.operator, r)?;
     if r.cumulative_units <= seg.settled_units || r.sequence as u64 <= seg.last_seq {
         return Err(EscrowError::ReceiptNotNewer.into());
     }
@@ -113,17 +149,13 @@ fn settle(ctx: &SettleContext, e: &mut Execution, r: &Receipt) -> ProgramResult 
     // cost <= remaining, so consumed stays <= max_burn.
     e.consumed = add(e.consumed, cost)?;
     e.fees_accrued = add(e.fees_accrued, fee)?;
-
-    events::receipt_settled(&Settlement {
-        execution: ctx.execution,
+    Ok(Settlement {
         segment: r.segment,
-        operator: view.address(),
         cumulative_units: r.cumulative_units,
         units,
         sequence: r.sequence,
         cost,
         fee,
         capped,
-    });
-    Ok(())
+    })
 }
