@@ -1,0 +1,220 @@
+// Attack classes 2 and 3: accounts that look like the program's own but are not.
+// 2. A byte-for-byte copy of a real Config/Operator/Balance/Execution (rewritten to
+//    favour the attacker) owned by a program the attacker controls.
+// 3. A real program account of another type in a slot (a Balance where an Operator is
+//    expected, ...): refused by size, or, with a matching size, by discriminator.
+import { getAddressEncoder, type Address } from "@solana/kit";
+import { expectRefused } from "../helpers/errors.ts";
+import { INSTRUCTIONS_SYSVAR } from "../helpers/escrow.ts";
+import { ix } from "../helpers/idl.ts";
+import { freshAddress, patchAccount, plantCopy, swapAccount, world, type World } from "./support.ts";
+import { TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
+
+const enc = getAddressEncoder();
+const u64le = (v: bigint) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+};
+
+// Byte offsets (discriminator included) of the fields the look-alikes rewrite.
+const CONFIG_ADMIN = 8;
+const CONFIG_TREASURY = 8 + 5 * 32;
+const CONFIG_FEES_UNWITHDRAWN = 8 + 7 * 32 + 8;
+const OPERATOR_AUTHORITY = 8;
+const OPERATOR_SIGNING_KEY = 8 + 32;
+const OPERATOR_CLAIMABLE = 8 + 64;
+const BALANCE_BUYER = 8;
+const BALANCE_AVAILABLE = 8 + 32;
+const EXECUTION_BUYER = 8;
+const EXECUTION_ROUTER = 8 + 32;
+const EXECUTION_MAX_BURN = 8 + 96 + 8;
+const OPERATOR_DISCRIMINATOR = [219, 31, 188, 145, 69, 139, 204, 117];
+
+describe("security: look-alike accounts owned by another program", () => {
+  let w: World;
+  let attackerProgram: Address;
+  before(async () => {
+    w = await world();
+    attackerProgram = await freshAddress();
+  });
+
+  /** A copy of `real` owned by the attacker's program, with `edit` applied to its bytes. */
+  async function lookAlike(real: Address, edit: (data: Uint8Array) => void, owner = attackerProgram): Promise<Address> {
+    const fake = await freshAddress();
+    plantCopy(w.d.svm, real, fake, owner);
+    patchAccount(w.d.svm, fake, edit);
+    return fake;
+  }
+
+  it("Config: a copy naming the attacker admin and treasury cannot withdraw fees", async () => {
+    const fake = await lookAlike(w.d.config, (d) => {
+      d.set(enc.encode(w.attacker.wallet.address), CONFIG_ADMIN);
+      d.set(enc.encode(w.attacker.tokens), CONFIG_TREASURY);
+      d.set(u64le(1_000_000n), CONFIG_FEES_UNWITHDRAWN);
+    });
+    const steal = swapAccount(w.d.withdrawFeesIx(1_000n, w.attacker.tokens, w.attacker.wallet), w.d.config, fake);
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [steal]));
+  });
+
+  it("Config: a copy naming the attacker admin cannot change an operator's status", async () => {
+    const fake = await lookAlike(w.d.config, (d) => d.set(enc.encode(w.attacker.wallet.address), CONFIG_ADMIN));
+    const activate = ix("set_operator_status", { status: 2 }, { admin: w.attacker.wallet.address, config: fake, operator: w.op.address });
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [activate]));
+  });
+
+  it("Config: a copy owned by the token program is refused too", async () => {
+    const fake = await lookAlike(w.d.config, () => {}, TOKEN_PROGRAM_ADDRESS);
+    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.d.config, fake);
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [deposit]));
+  });
+
+  it("Operator: a copy whose authority is the attacker cannot claim", async () => {
+    const fake = await lookAlike(w.op.address, (d) => {
+      d.set(enc.encode(w.attacker.wallet.address), OPERATOR_AUTHORITY);
+      d.set(u64le(1_000_000n), OPERATOR_CLAIMABLE);
+    });
+    const claim = ix("claim", { amount: 1_000n }, {
+      authority: w.attacker.wallet.address,
+      config: w.d.config,
+      operator: fake,
+      vault: w.d.vault,
+      destination: w.attacker.tokens,
+      mint: w.d.mint,
+      token_program: w.d.tokenProgram,
+    });
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [claim]));
+  });
+
+  it("Operator: a copy of an active operator cannot be assigned a segment", async () => {
+    const fake = await lookAlike(w.op.address, (d) => d.set(enc.encode(w.attacker.wallet.address), OPERATOR_SIGNING_KEY));
+    const assign = ix("assign_segment", { segment_index: 1, sku: [72, 49, 48, 48, 0, 0, 0, 0] }, {
+      router: w.d.router.address,
+      execution: w.execution,
+      operator: fake,
+    });
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.d.router, [assign]));
+  });
+
+  it("Operator: in submit_receipts a copy at another address is not the segment's operator", async () => {
+    const fake = await lookAlike(w.op.address, () => {});
+    const [pre] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    await expectRefused(w.d.svm, [...w.watched, fake], "OperatorAccountMissing", () =>
+      w.d.send(w.attacker.wallet, [pre, w.d.submitIx(w.execution, [fake])]),
+    );
+  });
+
+  it("Balance: a copy crediting the attacker cannot be withdrawn", async () => {
+    const fake = await lookAlike(w.buyer.balance, (d) => {
+      d.set(enc.encode(w.attacker.wallet.address), BALANCE_BUYER);
+      d.set(u64le(4_000_000n), BALANCE_AVAILABLE);
+    });
+    const withdraw = swapAccount(w.d.withdrawIx(w.attacker, 1_000_000n), w.attacker.balance, fake);
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [withdraw]));
+  });
+
+  it("Balance: a copy cannot fund a reservation", async () => {
+    const fake = await lookAlike(w.attacker.balance, (d) => d.set(u64le(4_000_000n), BALANCE_AVAILABLE));
+    const { ix: reserve, execution } = await w.d.reserveIx(w.attacker, 1n, 1_000_000n);
+    await expectRefused(w.d.svm, [...w.watched, fake, execution], "InvalidAccountOwner", () =>
+      w.d.send(w.attacker.wallet, [swapAccount(reserve, w.attacker.balance, fake)]),
+    );
+  });
+
+  it("Balance: deposit treats a foreign-owned balance as new and refuses its address", async () => {
+    const fake = await lookAlike(w.attacker.balance, () => {});
+    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.attacker.balance, fake);
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidPda", () => w.d.send(w.attacker.wallet, [deposit]));
+  });
+
+  it("Execution: a copy with a huge max burn cannot be finalized into the balance", async () => {
+    const fake = await lookAlike(w.execution, (d) => {
+      d.set(enc.encode(w.attacker.wallet.address), EXECUTION_BUYER);
+      d.set(enc.encode(w.attacker.wallet.address), EXECUTION_ROUTER);
+      d.set(u64le(1n << 40n), EXECUTION_MAX_BURN);
+    });
+    const finalize = ix("finalize", {}, {
+      authority: w.attacker.wallet.address,
+      config: w.d.config,
+      execution: fake,
+      balance: w.attacker.balance,
+      rent_payer: w.attacker.wallet.address,
+    });
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [finalize]));
+  });
+
+  it("Execution: a copy routed by the attacker cannot settle receipts or take a top-up", async () => {
+    const fake = await lookAlike(w.execution, (d) => d.set(enc.encode(w.attacker.wallet.address), EXECUTION_ROUTER));
+    const submit = w.d.submitIxs(fake, [{ op: w.op, segment: 0, sku: "H100", units: 5_000n, seq: 2 }]);
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, submit));
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () =>
+      w.d.send(w.buyer.wallet, [w.d.topUpIx(w.buyer, fake, 1n)]),
+    );
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () =>
+      w.d.send(w.attacker.wallet, [w.d.assignIx(fake, 1, w.op, "A100", w.attacker.wallet)]),
+    );
+  });
+});
+
+describe("security: account type confusion", () => {
+  let w: World;
+  before(async () => {
+    w = await world();
+  });
+
+  it("the buyer's Balance as the Operator of a claim (authority at the same offset)", async () => {
+    // Balance.buyer sits where Operator.authority does: only the size and type checks stop it.
+    const claim = ix("claim", { amount: 1n }, {
+      authority: w.buyer.wallet.address,
+      config: w.d.config,
+      operator: w.buyer.balance,
+      vault: w.d.vault,
+      destination: w.buyer.tokens,
+      mint: w.d.mint,
+      token_program: w.d.tokenProgram,
+    });
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [claim]));
+  });
+
+  it("an Operator as the Balance of a withdraw", async () => {
+    const withdraw = swapAccount(w.d.withdrawIx(w.buyer, 1n), w.buyer.balance, w.op.address);
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [withdraw]));
+  });
+
+  it("a Balance as the Config of a deposit", async () => {
+    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.d.config, w.buyer.balance);
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.attacker.wallet, [deposit]));
+  });
+
+  it("an Operator as the Execution of submit_receipts", async () => {
+    const [pre] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    const submit = ix("submit_receipts", {}, { execution: w.op.address, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: w.op.address });
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.attacker.wallet, [pre, submit]));
+  });
+
+  it("an Execution as the Operator of assign_segment", async () => {
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
+      w.d.send(w.d.router, [swapAccount(w.d.assignIx(w.execution, 1, w.op, "A100"), w.op.address, w.execution)]),
+    );
+  });
+
+  it("the Config as the Balance of finalize, an Execution as its Config", async () => {
+    const finalize = w.d.finalizeIx(w.execution, w.d.router, w.buyer);
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
+      w.d.send(w.d.router, [swapAccount(finalize, w.buyer.balance, w.d.config)]),
+    );
+    const asConfig = { ...finalize, accounts: finalize.accounts!.map((m, i) => (i === 1 ? { address: w.execution, role: m.role } : m)) };
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.d.router, [asConfig]));
+  });
+
+  it("same size, other discriminator: InvalidAccountType (only reachable by rewriting program-owned bytes)", async () => {
+    // No instruction can produce such an account; the check backs up the size check.
+    const original = w.d.svm.getAccount(w.attacker.balance);
+    patchAccount(w.d.svm, w.attacker.balance, (d) => d.set(OPERATOR_DISCRIMINATOR, 0));
+    try {
+      await expectRefused(w.d.svm, w.watched, "InvalidAccountType", () => w.d.send(w.attacker.wallet, [w.d.withdrawIx(w.attacker, 1n)]));
+    } finally {
+      if (original.exists) w.d.svm.setAccount(original);
+    }
+  });
+});

@@ -1,0 +1,180 @@
+// Attack class 5: wrong program-derived addresses. Config, Operator and Balance are
+// checked with find_program_address (canonical bump only); an Execution's bump is an
+// instruction argument checked with one sha256 (docs/protocol.md, deviation 3), so a
+// non-canonical bump may create the execution at another address, but only the one
+// execution of that id, once. Accounts of another buyer are refused by their contents.
+import { expect } from "chai";
+import { AccountRole, type Address } from "@solana/kit";
+import { expectRefused } from "../helpers/errors.ts";
+import { expectOk, reserveArgs, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
+import { ix, PROGRAM_ID, pubkey } from "../helpers/idl.ts";
+import { balancePda, executionPda, operatorPda } from "../helpers/pdas.ts";
+import { fundedSigner } from "../helpers/svm.ts";
+import { bumps, derivedHash, expectFailed, instructionError, onCurveBump, pdaAt, seeds, swapAccount, Undeployed, world, type World } from "./support.ts";
+
+describe("security: wrong PDAs", () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+
+  describe("Config (initialize)", () => {
+    it("the non-canonical config address: InvalidPda", async () => {
+      const u = await Undeployed.create();
+      const t = await u.tokens();
+      const other = pdaAt(seeds.config(), bumps(seeds.config()).nonCanonical)!;
+      await expectRefused(u.svm, [u.config, other], "InvalidPda", () =>
+        u.send([u.initializeIx(t, { config: { address: other, role: AccountRole.WRITABLE } })]),
+      );
+    });
+
+    it("a config address from foreign seeds (the admin's balance PDA): InvalidPda", async () => {
+      const u = await Undeployed.create();
+      const t = await u.tokens();
+      const foreign = await balancePda(u.admin.address);
+      await expectRefused(u.svm, [u.config, foreign], "InvalidPda", () =>
+        u.send([u.initializeIx(t, { config: { address: foreign, role: AccountRole.WRITABLE } })]),
+      );
+    });
+  });
+
+  describe("Operator (register_operator)", () => {
+    const register = (authority: Address, operator: Address) =>
+      ix("register_operator", { signing_key: pubkey(authority) }, { authority, operator, system_program: SYSTEM_PROGRAM });
+
+    it("another authority's operator address: InvalidPda", async () => {
+      const attacker = await fundedSigner(w.d.svm);
+      const victim = await fundedSigner(w.d.svm);
+      const theirs = await operatorPda(victim.address);
+      await expectRefused(w.d.svm, [theirs], "InvalidPda", () => w.d.send(attacker, [register(attacker.address, theirs)]));
+    });
+
+    it("the non-canonical operator address: InvalidPda", async () => {
+      const authority = await fundedSigner(w.d.svm);
+      const other = pdaAt(seeds.operator(authority.address), bumps(seeds.operator(authority.address)).nonCanonical)!;
+      await expectRefused(w.d.svm, [other], "InvalidPda", () => w.d.send(authority, [register(authority.address, other)]));
+    });
+  });
+
+  describe("Balance (deposit creates it)", () => {
+    it("the non-canonical balance address: InvalidPda", async () => {
+      const buyer = await w.d.newBuyer(100n);
+      const other = pdaAt(seeds.balance(buyer.wallet.address), bumps(seeds.balance(buyer.wallet.address)).nonCanonical)!;
+      await expectRefused(w.d.svm, [...w.watched, other, buyer.tokens], "InvalidPda", () =>
+        w.d.send(buyer.wallet, [w.d.depositIx({ ...buyer, balance: other }, 1n)]),
+      );
+    });
+
+    it("the not-yet-created balance of another buyer: InvalidPda", async () => {
+      const buyer = await w.d.newBuyer(100n);
+      const stranger = await fundedSigner(w.d.svm);
+      const theirs = await balancePda(stranger.address);
+      await expectRefused(w.d.svm, [...w.watched, theirs, buyer.tokens], "InvalidPda", () =>
+        w.d.send(buyer.wallet, [w.d.depositIx({ ...buyer, balance: theirs }, 1n)]),
+      );
+    });
+
+    it("the existing balance of another buyer: WrongBuyer", async () => {
+      await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
+        w.d.send(w.attacker.wallet, [w.d.depositIx({ ...w.attacker, balance: w.buyer.balance }, 1n)]),
+      );
+    });
+  });
+
+  describe("Execution (reserve takes the bump)", () => {
+    it("the canonical bump with the address of another id: InvalidPda", async () => {
+      const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
+      const other = (await executionPda(w.buyer.wallet.address, w.nextId + 1n)).address;
+      await expectRefused(w.d.svm, [...w.watched, other], "InvalidPda", () => w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, other)]));
+    });
+
+    it("another buyer's execution seeds: InvalidPda", async () => {
+      const theirs = await executionPda(w.buyer.wallet.address, 100n);
+      const reserve = ix("reserve", reserveArgs(100n, 1n, theirs.bump, {}), {
+        payer: w.attacker.wallet.address,
+        buyer: w.attacker.wallet.address,
+        config: w.d.config,
+        balance: w.attacker.balance,
+        execution: theirs.address,
+        system_program: SYSTEM_PROGRAM,
+      });
+      await expectRefused(w.d.svm, [...w.watched, theirs.address], "InvalidPda", () => w.d.send(w.attacker.wallet, [reserve]));
+    });
+
+    it("a bump that does not derive the address passed: InvalidPda", async () => {
+      const { address, bump } = await executionPda(w.buyer.wallet.address, w.nextId);
+      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, (bump + 1) % 256, {}), {
+        payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
+        balance: w.buyer.balance, execution: address, system_program: SYSTEM_PROGRAM,
+      });
+      await expectRefused(w.d.svm, [...w.watched, address], "InvalidPda", () => w.d.send(w.buyer.wallet, [reserve]));
+    });
+
+    it("an on-curve bump (a hash that is not a PDA): the runtime refuses to sign for it", async () => {
+      const s = seeds.execution(w.buyer.wallet.address, w.nextId);
+      const bump = onCurveBump(s);
+      const onCurve = derivedHash(s, bump);
+      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, bump, {}), {
+        payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
+        balance: w.buyer.balance, execution: onCurve, system_program: SYSTEM_PROGRAM,
+      });
+      const r = await expectFailed(w.d.svm, [...w.watched, onCurve], instructionError(0, "ProgramFailedToComplete"), () =>
+        w.d.send(w.buyer.wallet, [reserve]),
+      );
+      expect(r.logs).to.include(
+        `Program ${PROGRAM_ID} failed: Could not create program address with signer seeds: Provided seeds do not result in a valid address`,
+      );
+    });
+
+    it("a non-canonical off-curve bump opens that one execution, once: the id is then used up", async () => {
+      const s = seeds.execution(w.buyer.wallet.address, w.nextId);
+      const { canonical, nonCanonical } = bumps(s);
+      const odd = pdaAt(s, nonCanonical)!;
+      const canonicalAddress = pdaAt(s, canonical)!;
+      const reserveAt = (execution: Address, bump: number) =>
+        ix("reserve", reserveArgs(w.nextId, 1_000n, bump, {}), {
+          payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
+          balance: w.buyer.balance, execution, system_program: SYSTEM_PROGRAM,
+        });
+      await expectOk(w.d.send(w.buyer.wallet, [reserveAt(odd, nonCanonical)]), "reserve at a non-canonical bump");
+      const e = w.d.account("Execution", odd);
+      expect([e.execution_id, e.bump, e.max_burn]).to.deep.equal([w.nextId, nonCanonical, 1_000n]);
+      // The canonical address of the same id, and the odd one again: the id is spent.
+      await expectRefused(w.d.svm, [...w.watched, odd, canonicalAddress], "ExecutionIdNotIncreasing", () =>
+        w.d.send(w.buyer.wallet, [reserveAt(canonicalAddress, canonical)]),
+      );
+      await expectRefused(w.d.svm, [...w.watched, odd, canonicalAddress], "ExecutionIdNotIncreasing", () =>
+        w.d.send(w.buyer.wallet, [reserveAt(odd, nonCanonical)]),
+      );
+      // It is an ordinary execution of this buyer: it finalizes back into the balance.
+      await expectOk(w.d.send(w.d.router, [w.d.finalizeIx(odd, w.d.router, w.buyer)]), "finalize");
+    });
+  });
+
+  describe("another buyer's accounts", () => {
+    it("reserve from another buyer's balance: WrongBuyer", async () => {
+      const { ix: reserve, execution } = await w.d.reserveIx(w.attacker, 1n, 1n);
+      await expectRefused(w.d.svm, [...w.watched, execution], "WrongBuyer", () =>
+        w.d.send(w.attacker.wallet, [swapAccount(reserve, w.attacker.balance, w.buyer.balance)]),
+      );
+    });
+
+    it("withdraw from another buyer's balance: WrongBuyer", async () => {
+      await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
+        w.d.send(w.attacker.wallet, [swapAccount(w.d.withdrawIx(w.attacker, 1n), w.attacker.balance, w.buyer.balance)]),
+      );
+    });
+
+    it("top up another buyer's execution from one's own balance: WrongBuyer", async () => {
+      await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
+        w.d.send(w.attacker.wallet, [w.d.topUpIx(w.attacker, w.execution, 1n)]),
+      );
+    });
+
+    it("finalize another buyer's execution into one's own balance: WrongBuyer", async () => {
+      await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
+        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.attacker, w.buyer.wallet.address)]),
+      );
+    });
+  });
+});

@@ -1,0 +1,123 @@
+// Attack class 1: an authority's account is passed, but the authority did not sign.
+// Each instruction is sent by an attacker (the fee payer) with the authority's address
+// in its slot as a non-signer: the program must refuse with MissingSigner and change
+// nothing.
+import { AccountRole, type Address, type Instruction } from "@solana/kit";
+import { expectRefused } from "../helpers/errors.ts";
+import { expectOk } from "../helpers/escrow.ts";
+import { ix, pubkey } from "../helpers/idl.ts";
+import { operatorPda } from "../helpers/pdas.ts";
+import { fundedSigner, setTime } from "../helpers/svm.ts";
+import { Undeployed, withoutSignature, world, type World } from "./support.ts";
+
+describe("security: authority passed without its signature", () => {
+  let w: World;
+  before(async () => {
+    w = await world();
+  });
+
+  /** `instruction` with `who` demoted to a non-signer, sent and paid by the attacker. */
+  const refuse = (instruction: Instruction, who: Address, watched: Address[] = w.watched) =>
+    expectRefused(w.d.svm, watched, "MissingSigner", () =>
+      w.d.send(w.attacker.wallet, [withoutSignature(instruction, who)]),
+    );
+
+  describe("admin paths", () => {
+    const admin = () => w.d.admin.address;
+    it("propose_admin", () => refuse(w.d.adminIx("propose_admin", { new_admin: pubkey(w.attacker.wallet.address) }), admin()));
+    it("set_fee", () => refuse(w.d.adminIx("set_fee", { fee_bps: 1000 }), admin()));
+    it("set_paused", () => refuse(w.d.adminIx("set_paused", { paused: true }), admin()));
+    it("set_router", () => refuse(w.d.adminIx("set_router", { router: pubkey(w.attacker.wallet.address) }), admin()));
+    it("set_expiry_grace", () => refuse(w.d.adminIx("set_expiry_grace", { expiry_grace_secs: 0n }), admin()));
+    it("set_treasury", () => refuse(w.d.adminIx("set_treasury", {}, { treasury: w.attacker.tokens }), admin()));
+    it("set_operator_status", () => refuse(w.d.setStatusIx(w.op, 2), admin()));
+    it("withdraw_fees", () => refuse(w.d.withdrawFeesIx(1n), admin()));
+
+    it("accept_admin: the pending admin must sign", async () => {
+      const next = await fundedSigner(w.d.svm);
+      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("propose_admin", { new_admin: pubkey(next.address) })]));
+      await refuse(ix("accept_admin", {}, { new_admin: next.address, config: w.d.config }), next.address);
+      // Leave the admin as it was for the other tests.
+      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("propose_admin", { new_admin: pubkey("11111111111111111111111111111111" as Address) })]));
+    });
+
+    it("initialize: the upgrade authority must sign", async () => {
+      const u = await Undeployed.create();
+      const t = await u.tokens();
+      const attacker = await fundedSigner(u.svm);
+      await expectRefused(u.svm, [u.config, t.vault], "MissingSigner", () =>
+        u.send([u.initializeIx(t, { admin: { address: u.admin.address, role: AccountRole.WRITABLE } })], attacker),
+      );
+    });
+  });
+
+  describe("router paths", () => {
+    it("assign_segment", () => refuse(w.d.assignIx(w.execution, 1, w.op, "A100"), w.d.router.address));
+    it("finalize before expiry (only the router may)", () =>
+      refuse(w.d.finalizeIx(w.execution, w.d.router, w.buyer), w.d.router.address));
+  });
+
+  describe("operator paths", () => {
+    const authority = () => w.op.authority.address;
+    it("set_operator_rate", () => refuse(w.d.setRateIx(w.op, "H100", 1_000_000n), authority()));
+    it("rotate_operator_key", () =>
+      refuse(ix("rotate_operator_key", { new_signing_key: pubkey(w.attacker.wallet.address) }, { authority: authority(), operator: w.op.address }), authority()));
+    it("claim", () => refuse(w.d.claimIx(w.op, 1n, w.attacker.tokens), authority()));
+    it("register_operator", async () => {
+      const victim = await fundedSigner(w.d.svm);
+      const operator = await operatorPda(victim.address);
+      const register = ix("register_operator", { signing_key: pubkey(w.attacker.wallet.address) }, {
+        authority: victim.address,
+        operator,
+        system_program: "11111111111111111111111111111111" as Address,
+      });
+      await refuse(register, victim.address, [operator, victim.address]);
+    });
+  });
+
+  describe("buyer paths", () => {
+    const buyer = () => w.buyer.wallet.address;
+    it("withdraw", () => refuse(w.d.withdrawIx(w.buyer, 1n, w.attacker.tokens), buyer()));
+    it("top_up", () => refuse(w.d.topUpIx(w.buyer, w.execution, 1n), buyer()));
+    it("reserve: the buyer must sign (a payer's signature is not enough)", async () => {
+      const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n, { payer: w.attacker.wallet });
+      await refuse(reserve, buyer(), [...w.watched, execution]);
+    });
+    it("reserve: the payer must sign", async () => {
+      const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n, { payer: w.attacker.wallet });
+      await expectRefused(w.d.svm, [...w.watched, execution], "MissingSigner", () =>
+        w.d.send(w.buyer.wallet, [withoutSignature(reserve, w.attacker.wallet.address)]),
+      );
+    });
+    it("reserve_from_wallet", async () => {
+      const { ix: reserve, execution } = await w.d.reserveFromWalletIx(w.buyer, w.nextId, 1n);
+      const payerIsAttacker = {
+        ...reserve,
+        accounts: reserve.accounts!.map((m, i) => (i === 0 ? { address: w.attacker.wallet.address, role: m.role } : m)),
+      };
+      await refuse(payerIsAttacker, buyer(), [...w.watched, execution]);
+    });
+    it("deposit: the depositor (token authority of the source) must sign", () =>
+      refuse(w.d.depositIx(w.attacker, 1n, w.buyer), buyer()));
+    it("finalize after expiry as the buyer", async () => {
+      const e = w.d.account("Execution", w.execution);
+      const clock = w.d.svm.getClock();
+      setTime(w.d.svm, e.expires_at);
+      try {
+        await refuse(w.d.finalizeIx(w.execution, w.buyer.wallet, w.buyer), buyer());
+      } finally {
+        setTime(w.d.svm, clock.unixTimestamp);
+      }
+    });
+  });
+
+  it("a signer who is not the authority is refused by address, not by signature", async () => {
+    // The attacker signs in the admin slot: signature present, wrong key.
+    await expectRefused(w.d.svm, w.watched, "Unauthorized", () =>
+      w.d.send(w.attacker.wallet, [w.d.adminIx("set_fee", { fee_bps: 0 }, {}, w.attacker.wallet)]),
+    );
+    await expectRefused(w.d.svm, w.watched, "WrongRouter", () =>
+      w.d.send(w.attacker.wallet, [w.d.assignIx(w.execution, 1, w.op, "A100", w.attacker.wallet)]),
+    );
+  });
+});

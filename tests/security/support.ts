@@ -1,0 +1,285 @@
+// Tools the attack tests share: refusals by the runtime or another program (not only
+// the escrow's own errors), look-alike accounts planted with setAccount, PDAs at any
+// bump, simulated transactions, and an undeployed escrow for `initialize` attacks.
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { FailedTransactionMetadata, type LiteSVM } from "litesvm";
+import {
+  addSignersToInstruction,
+  appendTransactionMessageInstructions,
+  createTransactionMessage,
+  generateKeyPairSigner,
+  getAddressDecoder,
+  getAddressEncoder,
+  getU64Encoder,
+  isOffCurveAddress,
+  lamports,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  setTransactionMessageLifetimeUsingBlockhash,
+  signTransactionMessageWithSigners,
+  type Address,
+  type Instruction,
+  type KeyPairSigner,
+  downgradeRoleToNonSigner,
+} from "@solana/kit";
+import { getCreateAccountInstruction, getTransferSolInstruction } from "@solana-program/system";
+import { PROGRAM_ID, ix } from "../helpers/idl.ts";
+import { snapshot } from "../helpers/errors.ts";
+import { configPda } from "../helpers/pdas.ts";
+import { Deployment, SYSTEM_PROGRAM, expectOk, type Buyer, type DeploymentOptions, type Operator } from "../helpers/escrow.ts";
+import { createSvm, fundedSigner, programDataAddress, send, type TxResult } from "../helpers/svm.ts";
+import { createMint, createTokenAccount, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
+
+export const U64_MAX = (1n << 64n) - 1n;
+export const CLOCK_SYSVAR = "SysvarC1ock11111111111111111111111111111111" as Address;
+
+/** The transaction error as LiteSVM reports it, e.g. `TransactionErrorInstructionError { index: 0, error: … }`. */
+export function runtimeError(result: TxResult): string {
+  expect(result.ok, "expected the transaction to fail, but it succeeded").to.equal(false);
+  return result.error!;
+}
+
+/** The error of instruction `index` as the runtime reports it. */
+export function instructionError(index: number, error: string): string {
+  return `TransactionErrorInstructionError { index: ${index}, error: ${error} }`;
+}
+
+/** A custom error code raised by any program (the token program's, the precompile's). */
+export function customError(index: number, code: number): string {
+  return instructionError(index, `InstructionErrorCustom { code: ${code} }`);
+}
+
+/**
+ * Like `expectRefused`, for refusals that are not the escrow's own errors: the runtime,
+ * the token program or the precompile refused first. `expected` is the exact error
+ * string; every watched account must be unchanged.
+ */
+export async function expectFailed(
+  svm: LiteSVM,
+  watched: Address[],
+  expected: string,
+  run: () => Promise<TxResult>,
+): Promise<TxResult> {
+  const before = snapshot(svm, watched);
+  const result = await run();
+  expect(runtimeError(result), result.logs.join("\n")).to.equal(expected);
+  const after = snapshot(svm, watched);
+  for (const a of watched) expect(after.get(a), `account ${a} changed`).to.equal(before.get(a));
+  return result;
+}
+
+/** `instruction`, also signed by `signers` (the fee payer signs through `send`). */
+export function signed(instruction: Instruction, ...signers: KeyPairSigner[]): Instruction {
+  return addSignersToInstruction(signers, instruction);
+}
+
+/** A fresh address for planted accounts. */
+export async function freshAddress(): Promise<Address> {
+  return (await generateKeyPairSigner()).address;
+}
+
+/**
+ * Plants a byte-for-byte copy of the account at `from` (data and lamports) at `at`,
+ * owned by `owner`: a look-alike an attacker could create with a program of their own.
+ */
+export function plantCopy(svm: LiteSVM, from: Address, at: Address, owner: Address): void {
+  const a = svm.getAccount(from);
+  if (!a.exists) throw new Error(`${from} does not exist`);
+  svm.setAccount({ address: at, data: new Uint8Array(a.data), executable: false, lamports: a.lamports, programAddress: owner, space: BigInt(a.data.length) });
+}
+
+/** Plants raw `data` at `at` owned by `owner` (rent-exempt lamports). */
+export function plantData(svm: LiteSVM, at: Address, owner: Address, data: Uint8Array): void {
+  svm.setAccount({
+    address: at,
+    data,
+    executable: false,
+    lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(data.length))),
+    programAddress: owner,
+    space: BigInt(data.length),
+  });
+}
+
+/** Rewrites bytes of an existing account in place (same owner and lamports). */
+export function patchAccount(svm: LiteSVM, at: Address, patch: (data: Uint8Array) => void): void {
+  const a = svm.getAccount(at);
+  if (!a.exists) throw new Error(`${at} does not exist`);
+  const data = new Uint8Array(a.data);
+  patch(data);
+  svm.setAccount({ address: at, data, executable: a.executable, lamports: a.lamports, programAddress: a.programAddress, space: BigInt(data.length) });
+}
+
+const enc = getAddressEncoder();
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** sha256(seeds || bump || program || "ProgramDerivedAddress"), on the curve or not. */
+export function derivedHash(seeds: Uint8Array[], bump: number, program: Address = PROGRAM_ID): Address {
+  const h = createHash("sha256");
+  for (const s of seeds) h.update(s);
+  h.update(Uint8Array.of(bump)).update(enc.encode(program)).update("ProgramDerivedAddress");
+  return getAddressDecoder().decode(h.digest());
+}
+
+/** The address `seeds` + `bump` derive under `program`, or null where it is on the curve. */
+export function pdaAt(seeds: Uint8Array[], bump: number, program: Address = PROGRAM_ID): Address | null {
+  const a = derivedHash(seeds, bump, program);
+  return isOffCurveAddress(a) ? a : null;
+}
+
+/** The canonical bump (the first off-curve one from 255 down) and the next valid bump below it. */
+export function bumps(seeds: Uint8Array[], program: Address = PROGRAM_ID): { canonical: number; nonCanonical: number } {
+  const valid: number[] = [];
+  for (let b = 255; b >= 0 && valid.length < 2; b--) if (pdaAt(seeds, b, program)) valid.push(b);
+  return { canonical: valid[0], nonCanonical: valid[1] };
+}
+
+/** A bump below the canonical one whose address is on the curve (not a valid PDA). */
+export function onCurveBump(seeds: Uint8Array[], program: Address = PROGRAM_ID): number {
+  const { canonical } = bumps(seeds, program);
+  for (let b = canonical - 1; b >= 0; b--) if (!pdaAt(seeds, b, program)) return b;
+  throw new Error("no on-curve bump");
+}
+
+export const seeds = {
+  config: (): Uint8Array[] => [text("config")],
+  balance: (buyer: Address): Uint8Array[] => [text("balance"), enc.encode(buyer)],
+  operator: (authority: Address): Uint8Array[] => [text("operator"), enc.encode(authority)],
+  execution: (buyer: Address, id: bigint): Uint8Array[] => [text("execution"), enc.encode(buyer), new Uint8Array(getU64Encoder().encode(id))],
+};
+
+/** A system transfer of `amount` lamports (pre-funding a future account, reviving a closed one). */
+export function transferLamports(from: KeyPairSigner, to: Address, amount: bigint): Instruction {
+  return getTransferSolInstruction({ source: from, destination: to, amount: lamports(amount) });
+}
+
+/** Runs `instructions` without committing anything: whether they would succeed now. */
+export async function simulate(svm: LiteSVM, feePayer: KeyPairSigner, instructions: Instruction[]): Promise<{ ok: boolean; error?: string; logs: string[] }> {
+  const message = pipe(
+    createTransactionMessage({ version: "legacy" }),
+    (m) => setTransactionMessageFeePayerSigner(feePayer, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0n }, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+  );
+  const r = svm.simulateTransaction(await signTransactionMessageWithSigners(message));
+  if (r instanceof FailedTransactionMetadata) return { ok: false, error: String(r.err()), logs: r.meta().logs() };
+  return { ok: true, logs: r.meta().logs() };
+}
+
+/** An escrow loaded but not initialized: everything `initialize` takes, valid by default. */
+export class Undeployed {
+  private constructor(
+    readonly svm: LiteSVM,
+    readonly admin: KeyPairSigner,
+    readonly router: KeyPairSigner,
+    readonly config: Address,
+    readonly programData: Address,
+  ) {}
+
+  static async create(): Promise<Undeployed> {
+    const admin = await generateKeyPairSigner();
+    const svm = await createSvm(admin.address);
+    svm.airdrop(admin.address, lamports(1_000_000_000_000n));
+    return new Undeployed(svm, admin, await fundedSigner(svm), await configPda(), await programDataAddress(PROGRAM_ID));
+  }
+
+  /** A mint with a vault (owned by the config PDA) and a treasury, all of `tokenProgram`. */
+  async tokens(tokenProgram: Address = TOKEN_PROGRAM_ADDRESS): Promise<{ mint: Address; vault: Address; treasury: Address; tokenProgram: Address }> {
+    const mint = await createMint(this.svm, this.admin, 6, tokenProgram);
+    const vault = await createTokenAccount(this.svm, this.admin, mint, this.config, tokenProgram);
+    const treasury = await createTokenAccount(this.svm, this.admin, mint, this.admin.address, tokenProgram);
+    return { mint, vault, treasury, tokenProgram };
+  }
+
+  initializeIx(
+    t: { mint: Address; vault: Address; treasury: Address; tokenProgram: Address },
+    overrides: Record<string, Parameters<typeof ix>[2][string]> = {},
+    args: { fee_bps?: number; expiry_grace_secs?: bigint } = {},
+  ): Instruction {
+    return ix("initialize", { fee_bps: args.fee_bps ?? 250, expiry_grace_secs: args.expiry_grace_secs ?? 3600n }, {
+      admin: this.admin.address,
+      config: this.config,
+      mint: t.mint,
+      vault: t.vault,
+      treasury: t.treasury,
+      router: this.router.address,
+      token_program: t.tokenProgram,
+      system_program: SYSTEM_PROGRAM,
+      program_data: this.programData,
+      ...overrides,
+    });
+  }
+
+  send(instructions: Instruction[], payer = this.admin): Promise<TxResult> {
+    return send(this.svm, payer, instructions);
+  }
+
+  /** Creates an account of `space` bytes owned by `owner` at a new keypair address. */
+  async createAccountIx(space: bigint, owner: Address): Promise<{ ix: Instruction; address: Address }> {
+    const account = await generateKeyPairSigner();
+    return {
+      address: account.address,
+      ix: getCreateAccountInstruction({
+        payer: this.admin,
+        newAccount: account,
+        lamports: this.svm.minimumBalanceForRentExemption(space),
+        space,
+        programAddress: owner,
+      }),
+    };
+  }
+}
+
+/** `instruction` with `account` passed without its signature (its writability kept). */
+export function withoutSignature(instruction: Instruction, account: Address): Instruction {
+  let found = false;
+  const accounts = (instruction.accounts ?? []).map((meta) => {
+    if (meta.address !== account) return meta;
+    found = true;
+    return { address: meta.address, role: downgradeRoleToNonSigner(meta.role) };
+  });
+  if (!found) throw new Error(`${account} is not an account of the instruction`);
+  return { ...instruction, accounts };
+}
+
+/** `instruction` with every `from` slot passed as `to` instead (roles kept). */
+export function swapAccount(instruction: Instruction, from: Address, to: Address): Instruction {
+  if (!(instruction.accounts ?? []).some((m) => m.address === from)) throw new Error(`${from} is not an account of the instruction`);
+  return { ...instruction, accounts: instruction.accounts!.map((m) => (m.address === from ? { address: to, role: m.role } : m)) };
+}
+
+/** A deployment in use: a buyer with an open, partly settled execution, an operator with
+ *  claimable tokens, fees in the config, and an attacker wallet holding tokens. */
+export interface World {
+  d: Deployment;
+  buyer: Buyer;
+  op: Operator;
+  /** Open execution (id 1) of `buyer`, segment 0 on `op` H100, 1,000 units settled. */
+  execution: Address;
+  attacker: Buyer;
+  /** Every account the program owns or moves tokens of, for "nothing changed" checks. */
+  watched: Address[];
+  nextId: bigint;
+}
+
+export const H100_PRICE = 10n;
+
+export async function world(opts: DeploymentOptions = {}): Promise<World> {
+  const d = await Deployment.create(opts);
+  const buyer = await d.newBuyer(10_000_000n);
+  await d.deposit(buyer, 5_000_000n);
+  const op = await d.newOperator({ H100: H100_PRICE, A100: 7n });
+  const settleOne = async (id: bigint, units: bigint) => {
+    const { execution } = await d.reserve(buyer, id, 1_000_000n);
+    await d.assign(execution, 0, op, "H100");
+    await expectOk(d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units, seq: 1 }])), "settle");
+    return execution;
+  };
+  const done = await settleOne(1n, 500n);
+  await expectOk(d.send(d.router, [d.finalizeIx(done, d.router, buyer)]), "finalize");
+  const execution = await settleOne(2n, 1_000n);
+  const attacker = await d.newBuyer(1_000_000n);
+  await d.deposit(attacker, 100_000n);
+  const watched = [d.config, d.vault, d.treasury, buyer.balance, buyer.tokens, op.address, op.payout, execution, attacker.balance, attacker.tokens];
+  return { d, buyer, op, execution, attacker, watched, nextId: 3n };
+}
