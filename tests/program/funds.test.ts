@@ -1,0 +1,333 @@
+// Tokens in and out of the vault: deposit (own and sponsored), withdraw, claim and
+// withdraw_fees. Each happy path checks the accounts it writes, the token amounts and
+// the event decoded through the IDL; each refusal the exact program error with every
+// account the instruction would have written unchanged.
+import { expect } from "chai";
+import { generateKeyPairSigner, type Address } from "@solana/kit";
+import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { expectRefused } from "../helpers/errors.ts";
+import { openExecution, settle } from "../helpers/flows.ts";
+import { createTokenAccount } from "../helpers/tokens.ts";
+import { eventOf, lamportsOf, replaceAccount, unsigned } from "../helpers/tx.ts";
+
+/**
+ * A deployment with one settled receipt: 1,000 H100 units at 40 = 40,000 charged to an
+ * open execution (max burn 100,000), fee 2.5% = 1,000, the operator earned 39,000.
+ */
+async function settledOnce() {
+  const d = await Deployment.create({ feeBps: 250 });
+  const buyer = await d.newBuyer(1_000_000n);
+  const op = await d.newOperator({ H100: 40n });
+  const execution = await openExecution(d, buyer, op, "H100", { maxBurn: 100_000n });
+  await settle(d, execution, [{ op, segment: 0, sku: "H100", units: 1_000n, seq: 1 }]);
+  return { d, buyer, op, execution };
+}
+
+describe("deposit", () => {
+  let d: Deployment;
+  let buyer: Buyer;
+
+  beforeEach(async () => {
+    d = await Deployment.create();
+    buyer = await d.newBuyer(1_000_000n);
+  });
+
+  it("creates the buyer's balance on first use and moves the tokens into the vault", async () => {
+    expect(d.exists(buyer.balance)).to.equal(false);
+    const r = await d.deposit(buyer, 300_000n);
+    expect(d.account("Balance", buyer.balance)).to.include({
+      buyer: buyer.wallet.address,
+      available: 300_000n,
+      reserved: 0n,
+      total_deposited: 300_000n,
+      total_withdrawn: 0n,
+      last_execution_id: 0n,
+    });
+    expect(d.tokens(d.vault)).to.equal(300_000n);
+    expect(d.tokens(buyer.tokens)).to.equal(700_000n);
+    expect(d.account("Config", d.config).total_deposited).to.equal(300_000n);
+    expect(eventOf(r, "Deposited")).to.deep.equal({
+      buyer: buyer.wallet.address,
+      depositor: buyer.wallet.address,
+      amount: 300_000n,
+      available: 300_000n,
+    });
+  });
+
+  it("adds to an existing balance", async () => {
+    await d.deposit(buyer, 100_000n);
+    const r = await d.deposit(buyer, 50_000n);
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 150_000n, total_deposited: 150_000n });
+    expect(d.tokens(d.vault)).to.equal(150_000n);
+    expect(eventOf(r, "Deposited")).to.include({ amount: 50_000n, available: 150_000n });
+  });
+
+  it("takes a sponsored deposit into another buyer's balance; the sponsor cannot spend it", async () => {
+    const sponsor = await d.newBuyer(500_000n);
+    const buyerLamports = lamportsOf(d.svm, buyer.wallet.address);
+    const r = await expectOk(d.send(sponsor.wallet, [d.depositIx(buyer, 200_000n, sponsor)]), "sponsored deposit");
+    expect(d.account("Balance", buyer.balance)).to.include({ buyer: buyer.wallet.address, available: 200_000n });
+    expect(d.exists(sponsor.balance)).to.equal(false);
+    expect(d.tokens(sponsor.tokens)).to.equal(300_000n);
+    expect(d.tokens(buyer.tokens)).to.equal(1_000_000n);
+    // The sponsor paid the new balance's rent, not the buyer.
+    expect(lamportsOf(d.svm, buyer.wallet.address)).to.equal(buyerLamports);
+    expect(eventOf(r, "Deposited")).to.deep.equal({
+      buyer: buyer.wallet.address,
+      depositor: sponsor.wallet.address,
+      amount: 200_000n,
+      available: 200_000n,
+    });
+
+    const asSponsor = { ...buyer, wallet: sponsor.wallet };
+    await expectRefused(d.svm, [buyer.balance, d.vault, sponsor.tokens, d.config], "WrongBuyer", () =>
+      d.send(sponsor.wallet, [d.withdrawIx(asSponsor, 1n, sponsor.tokens)]),
+    );
+  });
+
+  it("refuses a zero amount (ZeroAmount) and creates no balance", async () => {
+    await expectRefused(d.svm, [buyer.balance, buyer.tokens, d.vault, d.config], "ZeroAmount", () =>
+      d.send(buyer.wallet, [d.depositIx(buyer, 0n)]),
+    );
+    expect(d.exists(buyer.balance)).to.equal(false);
+  });
+
+  it("refuses a depositor that did not sign (MissingSigner)", async () => {
+    const ixNoSig = unsigned(d.depositIx(buyer, 10n), buyer.wallet.address);
+    await expectRefused(d.svm, [buyer.balance, buyer.tokens, d.vault, d.config], "MissingSigner", () =>
+      d.send(d.router, [ixNoSig]),
+    );
+  });
+
+  it("refuses a balance account that is not the buyer's PDA (InvalidPda)", async () => {
+    const other = await d.newBuyer(0n);
+    const wrong = d.depositIx({ ...buyer, balance: other.balance }, 10n);
+    await expectRefused(d.svm, [other.balance, buyer.balance, buyer.tokens, d.vault], "InvalidPda", () =>
+      d.send(buyer.wallet, [wrong]),
+    );
+  });
+
+  it("refuses a token account other than the configured vault (InvalidVault)", async () => {
+    const other = await d.newBuyer(0n);
+    const wrongVault = replaceAccount(d.depositIx(buyer, 10n), d.vault, other.tokens);
+    await expectRefused(d.svm, [buyer.balance, buyer.tokens, other.tokens, d.vault, d.config], "InvalidVault", () =>
+      d.send(buyer.wallet, [wrongVault]),
+    );
+  });
+});
+
+describe("withdraw", () => {
+  let d: Deployment;
+  let buyer: Buyer;
+
+  beforeEach(async () => {
+    d = await Deployment.create();
+    buyer = await d.newBuyer(1_000_000n);
+    await d.deposit(buyer, 400_000n);
+  });
+
+  it("pays available tokens out to the buyer", async () => {
+    const r = await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 150_000n)]), "withdraw");
+    expect(d.account("Balance", buyer.balance)).to.include({
+      available: 250_000n,
+      total_deposited: 400_000n,
+      total_withdrawn: 150_000n,
+    });
+    expect(d.account("Config", d.config).total_withdrawn).to.equal(150_000n);
+    expect(d.tokens(d.vault)).to.equal(250_000n);
+    expect(d.tokens(buyer.tokens)).to.equal(750_000n);
+    expect(eventOf(r, "Withdrawn")).to.deep.equal({
+      buyer: buyer.wallet.address,
+      destination: buyer.tokens,
+      amount: 150_000n,
+      available: 250_000n,
+    });
+  });
+
+  it("pays to any token account of the mint", async () => {
+    const elsewhere = await createTokenAccount(d.svm, d.admin, d.mint, (await generateKeyPairSigner()).address, d.tokenProgram);
+    const r = await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 400_000n, elsewhere)]), "withdraw");
+    expect(d.tokens(elsewhere)).to.equal(400_000n);
+    expect(d.account("Balance", buyer.balance).available).to.equal(0n);
+    expect(eventOf(r, "Withdrawn")).to.include({ destination: elsewhere, available: 0n });
+  });
+
+  it("never pays out reserved tokens (InsufficientBalance)", async () => {
+    await d.reserve(buyer, 1n, 300_000n);
+    await expectRefused(d.svm, [buyer.balance, d.vault, buyer.tokens, d.config], "InsufficientBalance", () =>
+      d.send(buyer.wallet, [d.withdrawIx(buyer, 100_001n)]),
+    );
+    await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 100_000n)]), "withdraw the rest");
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 0n, reserved: 300_000n });
+    expect(d.tokens(d.vault)).to.equal(300_000n);
+  });
+
+  it("refuses a zero amount (ZeroAmount)", async () => {
+    await expectRefused(d.svm, [buyer.balance, d.vault, buyer.tokens, d.config], "ZeroAmount", () =>
+      d.send(buyer.wallet, [d.withdrawIx(buyer, 0n)]),
+    );
+  });
+
+  it("refuses the vault as destination (DestinationIsVault)", async () => {
+    await expectRefused(d.svm, [buyer.balance, d.vault, d.config], "DestinationIsVault", () =>
+      d.send(buyer.wallet, [d.withdrawIx(buyer, 1n, d.vault)]),
+    );
+  });
+
+  it("refuses a buyer that did not sign (MissingSigner)", async () => {
+    const thief = await d.newBuyer(0n);
+    const ixNoSig = unsigned(d.withdrawIx(buyer, 1n, thief.tokens), buyer.wallet.address);
+    await expectRefused(d.svm, [buyer.balance, d.vault, thief.tokens, d.config], "MissingSigner", () =>
+      d.send(thief.wallet, [ixNoSig]),
+    );
+  });
+
+  it("refuses another wallet signing for the buyer's balance (WrongBuyer)", async () => {
+    const thief = await d.newBuyer(0n);
+    await expectRefused(d.svm, [buyer.balance, d.vault, thief.tokens, d.config], "WrongBuyer", () =>
+      d.send(thief.wallet, [d.withdrawIx({ ...buyer, wallet: thief.wallet }, 1n, thief.tokens)]),
+    );
+  });
+});
+
+describe("claim", () => {
+  let d: Deployment;
+  let op: Operator;
+  const earned = 39_000n;
+
+  beforeEach(async () => {
+    ({ d, op } = await settledOnce());
+  });
+
+  it("pays earned tokens to the operator's destination", async () => {
+    expect(d.account("Operator", op.address).claimable).to.equal(earned);
+    const r = await expectOk(d.send(op.authority, [d.claimIx(op, 30_000n)]), "claim");
+    expect(d.account("Operator", op.address)).to.include({
+      claimable: earned - 30_000n,
+      total_earned: earned,
+      total_claimed: 30_000n,
+    });
+    expect(d.account("Config", d.config).total_claimed).to.equal(30_000n);
+    expect(d.tokens(op.payout)).to.equal(30_000n);
+    expect(d.tokens(d.vault)).to.equal(100_000n - 30_000n);
+    expect(eventOf(r, "Claimed")).to.deep.equal({
+      operator: op.address,
+      destination: op.payout,
+      amount: 30_000n,
+      claimable: earned - 30_000n,
+    });
+  });
+
+  it("refuses more than claimable (InsufficientClaimable), also after a full claim", async () => {
+    const watched = [op.address, d.config, d.vault, op.payout];
+    await expectRefused(d.svm, watched, "InsufficientClaimable", () =>
+      d.send(op.authority, [d.claimIx(op, earned + 1n)]),
+    );
+    await expectOk(d.send(op.authority, [d.claimIx(op, earned)]), "claim all");
+    expect(d.account("Operator", op.address).claimable).to.equal(0n);
+    await expectRefused(d.svm, watched, "InsufficientClaimable", () => d.send(op.authority, [d.claimIx(op, 1n)]));
+  });
+
+  it("refuses a zero amount (ZeroAmount)", async () => {
+    await expectRefused(d.svm, [op.address, d.config, d.vault, op.payout], "ZeroAmount", () =>
+      d.send(op.authority, [d.claimIx(op, 0n)]),
+    );
+  });
+
+  it("refuses the vault as destination (DestinationIsVault)", async () => {
+    await expectRefused(d.svm, [op.address, d.config, d.vault], "DestinationIsVault", () =>
+      d.send(op.authority, [d.claimIx(op, 1n, d.vault)]),
+    );
+  });
+
+  it("refuses an authority that did not sign (MissingSigner)", async () => {
+    const thief = await d.newBuyer(0n);
+    const ixNoSig = unsigned(d.claimIx(op, 1n, thief.tokens), op.authority.address);
+    await expectRefused(d.svm, [op.address, d.config, d.vault, thief.tokens], "MissingSigner", () =>
+      d.send(thief.wallet, [ixNoSig]),
+    );
+  });
+
+  it("refuses another wallet claiming the operator's earnings (WrongAuthority)", async () => {
+    const thief = await d.newBuyer(0n);
+    const claimAsThief = d.claimIx({ ...op, authority: thief.wallet }, 1n, thief.tokens);
+    await expectRefused(d.svm, [op.address, d.config, d.vault, thief.tokens], "WrongAuthority", () =>
+      d.send(thief.wallet, [claimAsThief]),
+    );
+  });
+
+  it("pays a suspended operator what it already earned", async () => {
+    await expectOk(d.send(d.admin, [d.setStatusIx(op, 2)]), "suspend");
+    await expectOk(d.send(op.authority, [d.claimIx(op, earned)]), "claim while suspended");
+    expect(d.tokens(op.payout)).to.equal(earned);
+    expect(d.account("Operator", op.address)).to.include({ status: 2, claimable: 0n });
+  });
+});
+
+describe("withdraw_fees", () => {
+  let d: Deployment;
+  let buyer: Buyer;
+  let op: Operator;
+  const fees = 1_000n;
+
+  beforeEach(async () => {
+    let execution: Address;
+    ({ d, buyer, op, execution } = await settledOnce());
+    await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
+  });
+
+  it("sends settled fees to the treasury", async () => {
+    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: fees, total_fees: fees });
+    const vaultBefore = d.tokens(d.vault);
+    const r = await expectOk(d.send(d.admin, [d.withdrawFeesIx(600n)]), "withdraw fees");
+    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 400n, total_fees: fees });
+    expect(d.tokens(d.treasury)).to.equal(600n);
+    expect(d.tokens(d.vault)).to.equal(vaultBefore - 600n);
+    expect(eventOf(r, "FeesWithdrawn")).to.deep.equal({ treasury: d.treasury, amount: 600n, fees_unwithdrawn: 400n });
+  });
+
+  it("refuses more than the settled fees (InsufficientFees), open executions' fees included", async () => {
+    // A second execution accrues 500 of fees that stay in it until finalize.
+    const open = await openExecution(d, buyer, op, "H100", { id: 2n, maxBurn: 50_000n });
+    await settle(d, open, [{ op, segment: 0, sku: "H100", units: 500n, seq: 1 }]);
+    expect(d.account("Execution", open).fees_accrued).to.equal(500n);
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "InsufficientFees", () =>
+      d.send(d.admin, [d.withdrawFeesIx(fees + 1n)]),
+    );
+  });
+
+  it("refuses any destination but the configured treasury (InvalidTreasury)", async () => {
+    await expectRefused(d.svm, [d.config, d.vault, buyer.tokens, d.treasury], "InvalidTreasury", () =>
+      d.send(d.admin, [d.withdrawFeesIx(1n, buyer.tokens)]),
+    );
+  });
+
+  it("follows set_treasury: the old treasury is refused, the new one paid", async () => {
+    const newTreasury = await createTokenAccount(d.svm, d.admin, d.mint, d.admin.address, d.tokenProgram);
+    await expectOk(d.send(d.admin, [d.adminIx("set_treasury", {}, { treasury: newTreasury })]), "set treasury");
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "InvalidTreasury", () =>
+      d.send(d.admin, [d.withdrawFeesIx(1n)]),
+    );
+    await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, newTreasury)]), "withdraw to the new treasury");
+    expect(d.tokens(newTreasury)).to.equal(fees);
+    expect(d.tokens(d.treasury)).to.equal(0n);
+  });
+
+  it("refuses a zero amount (ZeroAmount)", async () => {
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "ZeroAmount", () =>
+      d.send(d.admin, [d.withdrawFeesIx(0n)]),
+    );
+  });
+
+  it("refuses a signer other than the admin (Unauthorized)", async () => {
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "Unauthorized", () =>
+      d.send(buyer.wallet, [d.withdrawFeesIx(1n, d.treasury, buyer.wallet)]),
+    );
+  });
+
+  it("refuses an admin that did not sign (MissingSigner)", async () => {
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "MissingSigner", () =>
+      d.send(buyer.wallet, [unsigned(d.withdrawFeesIx(1n), d.admin.address)]),
+    );
+  });
+});
