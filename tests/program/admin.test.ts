@@ -1,0 +1,245 @@
+// The admin's instructions: initialize (upgrade authority only, fee cap, vault and
+// treasury checks), the two-step admin transfer and the config setters. Every setter
+// refuses anyone but the admin and leaves the config byte-for-byte unchanged.
+import { expect } from "chai";
+import { generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import type { LiteSVM } from "litesvm";
+import { Deployment, SYSTEM_PROGRAM, expectOk } from "../helpers/escrow.ts";
+import { expectRefused } from "../helpers/errors.ts";
+import { PROGRAM_ID, decodeAccount, ix, pubkey } from "../helpers/idl.ts";
+import { configPda } from "../helpers/pdas.ts";
+import { createSvm, fundedSigner, programDataAddress, send } from "../helpers/svm.ts";
+import { TOKEN_PROGRAM_ADDRESS, createMint, createTokenAccount } from "../helpers/tokens.ts";
+import { dataOf, eventOf, unsigned } from "../helpers/tx.ts";
+
+const NO_ADMIN = "11111111111111111111111111111111";
+
+describe("initialize", () => {
+  let svm: LiteSVM;
+  let admin: KeyPairSigner; // the program's upgrade authority
+  let router: Address;
+  let mint: Address;
+  let config: Address;
+  let vault: Address;
+  let treasury: Address;
+
+  beforeEach(async () => {
+    admin = await generateKeyPairSigner();
+    svm = await createSvm(admin.address);
+    svm.airdrop(admin.address, lamports(100_000_000_000n));
+    router = (await generateKeyPairSigner()).address;
+    mint = await createMint(svm, admin, 6);
+    config = await configPda();
+    vault = await createTokenAccount(svm, admin, mint, config);
+    treasury = await createTokenAccount(svm, admin, mint, admin.address);
+  });
+
+  async function initializeIx(feeBps: number, overrides: Record<string, Address> = {}, signer = admin) {
+    return ix("initialize", { fee_bps: feeBps, expiry_grace_secs: 900n }, {
+      admin: signer.address,
+      config,
+      mint,
+      vault,
+      treasury,
+      router,
+      token_program: TOKEN_PROGRAM_ADDRESS,
+      system_program: SYSTEM_PROGRAM,
+      program_data: await programDataAddress(PROGRAM_ID),
+      ...overrides,
+    });
+  }
+
+  it("creates the config from the upgrade authority's call", async () => {
+    const r = await expectOk(send(svm, admin, [await initializeIx(1_000)]), "initialize");
+    const c = decodeAccount("Config", dataOf(svm, config));
+    expect(c).to.include({
+      admin: admin.address,
+      pending_admin: NO_ADMIN,
+      router,
+      mint,
+      vault,
+      treasury,
+      token_program: TOKEN_PROGRAM_ADDRESS,
+      expiry_grace_secs: 900n,
+      fees_unwithdrawn: 0n,
+      total_deposited: 0n,
+      fee_bps: 1_000,
+      paused: 0,
+      decimals: 6,
+    });
+    expect(eventOf(r, "ConfigUpdated")).to.deep.equal({
+      admin: admin.address,
+      pending_admin: NO_ADMIN,
+      router,
+      treasury,
+      fee_bps: 1_000,
+      paused: false,
+      expiry_grace_secs: 900n,
+    });
+  });
+
+  it("refuses a fee above 1000 bps (FeeTooHigh) and creates nothing", async () => {
+    await expectRefused(svm, [config], "FeeTooHigh", async () => send(svm, admin, [await initializeIx(1_001)]));
+    expect(svm.getAccount(config).exists).to.equal(false);
+  });
+
+  it("refuses anyone but the upgrade authority (InvalidProgramData)", async () => {
+    const squatter = await fundedSigner(svm);
+    await expectRefused(svm, [config], "InvalidProgramData", async () =>
+      send(svm, squatter, [await initializeIx(250, {}, squatter)]),
+    );
+  });
+
+  it("refuses an admin that did not sign (MissingSigner)", async () => {
+    const payer = await fundedSigner(svm);
+    await expectRefused(svm, [config], "MissingSigner", async () =>
+      send(svm, payer, [unsigned(await initializeIx(250), admin.address)]),
+    );
+  });
+
+  it("refuses a vault the config does not own (InvalidVault)", async () => {
+    await expectRefused(svm, [config], "InvalidVault", async () =>
+      send(svm, admin, [await initializeIx(250, { vault: treasury })]),
+    );
+  });
+
+  it("refuses a treasury of another mint (InvalidTreasury) and the vault as treasury (DuplicateAccount)", async () => {
+    const otherMint = await createMint(svm, admin, 6);
+    const foreign = await createTokenAccount(svm, admin, otherMint, admin.address);
+    await expectRefused(svm, [config], "InvalidTreasury", async () =>
+      send(svm, admin, [await initializeIx(250, { treasury: foreign })]),
+    );
+    await expectRefused(svm, [config], "DuplicateAccount", async () =>
+      send(svm, admin, [await initializeIx(250, { treasury: vault })]),
+    );
+  });
+
+  it("refuses a token program that is neither SPL Token nor Token-2022 (InvalidTokenProgram)", async () => {
+    await expectRefused(svm, [config], "InvalidTokenProgram", async () =>
+      send(svm, admin, [await initializeIx(250, { token_program: SYSTEM_PROGRAM })]),
+    );
+  });
+
+  it("refuses a second initialize (AlreadyInitialized)", async () => {
+    await expectOk(send(svm, admin, [await initializeIx(250)]), "initialize");
+    await expectRefused(svm, [config], "AlreadyInitialized", async () => send(svm, admin, [await initializeIx(100)]));
+  });
+});
+
+describe("admin setters", () => {
+  let d: Deployment;
+  let stranger: KeyPairSigner;
+
+  beforeEach(async () => {
+    d = await Deployment.create({ feeBps: 250, graceSecs: 3_600n });
+    stranger = await fundedSigner(d.svm);
+  });
+
+  const config = () => d.account("Config", d.config);
+  const run = (name: string, args: Record<string, unknown> = {}, extra: Record<string, Address> = {}) =>
+    expectOk(d.send(d.admin, [d.adminIx(name, args, extra)]), name);
+
+  it("propose_admin then accept_admin hands the config to the new admin", async () => {
+    const next = await fundedSigner(d.svm);
+    const proposed = await run("propose_admin", { new_admin: pubkey(next.address) });
+    expect(config()).to.include({ admin: d.admin.address, pending_admin: next.address });
+    expect(eventOf(proposed, "ConfigUpdated")).to.include({ admin: d.admin.address, pending_admin: next.address });
+
+    const accepted = await expectOk(d.send(next, [ix("accept_admin", {}, { new_admin: next.address, config: d.config })]));
+    expect(config()).to.include({ admin: next.address, pending_admin: NO_ADMIN });
+    expect(eventOf(accepted, "ConfigUpdated")).to.include({ admin: next.address, pending_admin: NO_ADMIN });
+
+    // The old admin is out, the new one is in.
+    await expectRefused(d.svm, [d.config], "Unauthorized", () => d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1 })]));
+    await expectOk(d.send(next, [d.adminIx("set_fee", { fee_bps: 1 }, {}, next)]), "new admin sets the fee");
+    expect(config().fee_bps).to.equal(1);
+  });
+
+  it("refuses accept_admin from anyone but the pending admin (NotPendingAdmin)", async () => {
+    const accept = (who: KeyPairSigner) =>
+      d.send(who, [ix("accept_admin", {}, { new_admin: who.address, config: d.config })]);
+    // Nothing proposed yet.
+    await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
+    const next = await fundedSigner(d.svm);
+    await run("propose_admin", { new_admin: pubkey(next.address) });
+    await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
+    await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(d.admin));
+    // The pending admin's address without its signature.
+    const noSig = unsigned(ix("accept_admin", {}, { new_admin: next.address, config: d.config }), next.address);
+    await expectRefused(d.svm, [d.config], "MissingSigner", () => d.send(stranger, [noSig]));
+  });
+
+  it("set_fee sets the fee of new executions, up to 1000 bps (FeeTooHigh above)", async () => {
+    const r = await run("set_fee", { fee_bps: 1_000 });
+    expect(config().fee_bps).to.equal(1_000);
+    expect(eventOf(r, "ConfigUpdated")).to.include({ fee_bps: 1_000, admin: d.admin.address });
+    await expectRefused(d.svm, [d.config], "FeeTooHigh", () =>
+      d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1_001 })]),
+    );
+    expect(config().fee_bps).to.equal(1_000);
+  });
+
+  it("set_paused pauses and unpauses", async () => {
+    const on = await run("set_paused", { paused: true });
+    expect(config().paused).to.equal(1);
+    expect(eventOf(on, "ConfigUpdated")).to.include({ paused: true });
+    const off = await run("set_paused", { paused: false });
+    expect(config().paused).to.equal(0);
+    expect(eventOf(off, "ConfigUpdated")).to.include({ paused: false });
+  });
+
+  it("set_paused refuses a bool byte other than 0 or 1 (InvalidInstructionData)", async () => {
+    const bad = d.adminIx("set_paused", { paused: true });
+    const data = Uint8Array.from(bad.data!);
+    data[data.length - 1] = 2;
+    await expectRefused(d.svm, [d.config], "InvalidInstructionData", () => d.send(d.admin, [{ ...bad, data }]));
+  });
+
+  it("set_router sets the router of new executions", async () => {
+    const next = (await generateKeyPairSigner()).address;
+    const r = await run("set_router", { router: pubkey(next) });
+    expect(config().router).to.equal(next);
+    expect(eventOf(r, "ConfigUpdated")).to.include({ router: next });
+  });
+
+  it("set_expiry_grace sets the grace of new executions", async () => {
+    const r = await run("set_expiry_grace", { expiry_grace_secs: 42n });
+    expect(config().expiry_grace_secs).to.equal(42n);
+    expect(eventOf(r, "ConfigUpdated")).to.include({ expiry_grace_secs: 42n });
+  });
+
+  it("set_treasury takes a token account of the mint", async () => {
+    const next = await createTokenAccount(d.svm, d.admin, d.mint, stranger.address, d.tokenProgram);
+    const r = await run("set_treasury", {}, { treasury: next });
+    expect(config().treasury).to.equal(next);
+    expect(eventOf(r, "ConfigUpdated")).to.include({ treasury: next });
+  });
+
+  it("set_treasury refuses another mint's account or the vault (InvalidTreasury), a non-token account (InvalidTokenAccount)", async () => {
+    const otherMint = await createMint(d.svm, d.admin, 6, d.tokenProgram);
+    const foreign = await createTokenAccount(d.svm, d.admin, otherMint, d.admin.address, d.tokenProgram);
+    const setTreasury = (treasury: Address) => () => d.send(d.admin, [d.adminIx("set_treasury", {}, { treasury })]);
+    await expectRefused(d.svm, [d.config], "InvalidTreasury", setTreasury(foreign));
+    await expectRefused(d.svm, [d.config], "InvalidTreasury", setTreasury(d.vault));
+    await expectRefused(d.svm, [d.config], "InvalidTokenAccount", setTreasury(stranger.address));
+  });
+
+  describe("refuse anyone but the admin", () => {
+    const setters: [string, (d: Deployment) => Record<string, unknown>, (d: Deployment) => Record<string, Address>][] = [
+      ["propose_admin", () => ({ new_admin: pubkey(NO_ADMIN as Address) }), () => ({})],
+      ["set_fee", () => ({ fee_bps: 10 }), () => ({})],
+      ["set_paused", () => ({ paused: true }), () => ({})],
+      ["set_router", (x) => ({ router: pubkey(x.admin.address) }), () => ({})],
+      ["set_expiry_grace", () => ({ expiry_grace_secs: 1n }), () => ({})],
+      ["set_treasury", () => ({}), (x) => ({ treasury: x.treasury })],
+    ];
+    for (const [name, args, extra] of setters) {
+      it(`${name}: another signer (Unauthorized), the admin unsigned (MissingSigner)`, async () => {
+        const asStranger: Instruction = d.adminIx(name, args(d), extra(d), stranger);
+        await expectRefused(d.svm, [d.config], "Unauthorized", () => d.send(stranger, [asStranger]));
+        const noSig = unsigned(d.adminIx(name, args(d), extra(d)), d.admin.address);
+        await expectRefused(d.svm, [d.config], "MissingSigner", () => d.send(stranger, [noSig]));
+      });
+    }
+  });
+});
