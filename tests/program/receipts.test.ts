@@ -1,0 +1,229 @@
+// submit_receipts: cumulative, operator-signed receipts charge only their increase, at the
+// price pinned at assignment and the fee snapshotted at reservation, never past the max
+// burn. Receipts bound to another execution, for unassigned segments, replayed, from a
+// suspended operator or a rotated-out key are refused, and a refusal settles nothing of
+// the batch. Settlement is reported by one ReceiptsSettled event per instruction.
+import { expect } from "chai";
+import type { Address, KeyPairSigner } from "@solana/kit";
+import { Deployment, addressOf, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { expectRefused } from "../helpers/errors.ts";
+import { openExecution, settle, type ReceiptSpec } from "../helpers/flows.ts";
+import { PROGRAM_ID, ix, pubkey, sku } from "../helpers/idl.ts";
+import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
+import { fundedSigner } from "../helpers/svm.ts";
+import { eventOf } from "../helpers/tx.ts";
+
+const FEE_BPS = 250n;
+const MAX_BURN = 100_000n;
+
+describe("submit_receipts", () => {
+  let d: Deployment;
+  let buyer: Buyer;
+  let alpha: Operator; // H100 at 40, A100 at 25
+  let stranger: KeyPairSigner; // anyone may submit: the operator's signature is the authority
+  let execution: Address;
+
+  const h100 = (units: bigint, seq: number, op = alpha): ReceiptSpec => ({ op, segment: 0, sku: "H100", units, seq });
+  const submit = (receipts: ReceiptSpec[], at = execution) => d.send(stranger, d.submitIxs(at, receipts));
+  const watched = () => [execution, alpha.address, buyer.balance, d.config];
+
+  beforeEach(async () => {
+    d = await Deployment.create({ feeBps: Number(FEE_BPS) });
+    buyer = await d.newBuyer(1_000_000n);
+    alpha = await d.newOperator({ H100: 40n, A100: 25n });
+    stranger = await fundedSigner(d.svm);
+    execution = await openExecution(d, buyer, alpha, "H100", { maxBurn: MAX_BURN, deposit: 200_000n });
+  });
+
+  it("charges units × pinned price; the fee stays in the execution, the rest goes to the operator", async () => {
+    const r = await expectOk(submit([h100(1_000n, 1)]), "submit");
+    expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
+      execution,
+      consumed: 40_000n,
+      receipts: [
+        { segment_index: 0, cumulative_units: 1_000n, units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: false },
+      ],
+    });
+    const e = d.account("Execution", execution);
+    expect(e).to.include({ consumed: 40_000n, fees_accrued: 1_000n });
+    expect(e.segments[0]).to.include({ settled_units: 1_000n, last_seq: 1n, charged: 40_000n, price: 40n });
+    expect(d.account("Operator", alpha.address)).to.include({ claimable: 39_000n, total_earned: 39_000n });
+    // Accounting only: the balance stays reserved, the config untouched until finalize.
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 100_000n, reserved: MAX_BURN });
+    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 0n, total_settled: 0n });
+    expect(d.tokens(d.vault)).to.equal(200_000n);
+  });
+
+  it("charges only the increase of a cumulative receipt", async () => {
+    await settle(d, execution, [h100(1_000n, 1)]);
+    const r = await expectOk(submit([h100(1_500n, 2)]), "second receipt");
+    expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
+      execution,
+      consumed: 60_000n,
+      receipts: [
+        { segment_index: 0, cumulative_units: 1_500n, units: 500n, sequence: 2, cost: 20_000n, fee: 500n, capped: false },
+      ],
+    });
+    expect(d.account("Execution", execution).segments[0]).to.include({ settled_units: 1_500n, last_seq: 2n, charged: 60_000n });
+    expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n + 19_500n);
+  });
+
+  it("refuses a receipt for a segment that is not assigned (SegmentNotAssigned)", async () => {
+    await expectRefused(d.svm, watched(), "SegmentNotAssigned", () =>
+      submit([{ op: alpha, segment: 1, sku: "A100", units: 10n, seq: 1 }]),
+    );
+  });
+
+  it("refuses a receipt signed for another execution (ReceiptWrongExecution)", async () => {
+    await d.deposit(buyer, MAX_BURN);
+    const other = await openExecution(d, buyer, alpha, "H100", { id: 2n, maxBurn: MAX_BURN, deposit: 0n });
+    const forOther = signReceipt(alpha.key, {
+      programId: PROGRAM_ID,
+      execution: other,
+      segment: 0,
+      sku: sku("H100"),
+      cumulativeUnits: 1_000n,
+      sequence: 1,
+    });
+    await expectRefused(d.svm, [...watched(), other], "ReceiptWrongExecution", () =>
+      d.send(stranger, [ed25519Instruction([forOther]), d.submitIx(execution, [alpha.address])]),
+    );
+    // It settles against the execution it names.
+    await expectOk(d.send(stranger, [ed25519Instruction([forOther]), d.submitIx(other, [alpha.address])]));
+    expect(d.account("Execution", other).consumed).to.equal(40_000n);
+  });
+
+  it("refuses a replayed, a decreasing or a half-newer receipt (ReceiptNotNewer)", async () => {
+    await settle(d, execution, [h100(1_000n, 5)]);
+    for (const stale of [h100(1_000n, 5), h100(900n, 6), h100(1_000n, 6), h100(1_100n, 5), h100(1_100n, 4)]) {
+      await expectRefused(d.svm, watched(), "ReceiptNotNewer", () => submit([stale]));
+    }
+  });
+
+  it("settles a batch atomically: one stale receipt refuses all of it (ReceiptNotNewer)", async () => {
+    await expectRefused(d.svm, watched(), "ReceiptNotNewer", () => submit([h100(1_000n, 1), h100(900n, 2)]));
+    expect(d.account("Execution", execution).consumed).to.equal(0n);
+  });
+
+  it("clamps an over-cap receipt to the max burn; later receipts charge 0", async () => {
+    // 3,000 units at 40 = 120,000 > 100,000 left.
+    const r = await expectOk(submit([h100(3_000n, 1)]), "over-cap receipt");
+    const fee = (MAX_BURN * FEE_BPS) / 10_000n;
+    expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
+      execution,
+      consumed: MAX_BURN,
+      receipts: [
+        { segment_index: 0, cumulative_units: 3_000n, units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: true },
+      ],
+    });
+    expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, fees_accrued: fee });
+    expect(d.account("Operator", alpha.address).claimable).to.equal(MAX_BURN - fee);
+
+    const later = await expectOk(submit([h100(3_100n, 2)]), "receipt past the cap");
+    expect(eventOf(later, "ReceiptsSettled").receipts).to.deep.equal([
+      { segment_index: 0, cumulative_units: 3_100n, units: 100n, sequence: 2, cost: 0n, fee: 0n, capped: true },
+    ]);
+    const e = d.account("Execution", execution);
+    expect(e).to.include({ consumed: MAX_BURN, fees_accrued: fee });
+    expect(e.segments[0]).to.include({ settled_units: 3_100n, charged: MAX_BURN });
+    expect(d.account("Operator", alpha.address).claimable).to.equal(MAX_BURN - fee);
+
+    const bill = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
+    expect(eventOf(bill, "ExecutionFinalized")).to.include({ consumed: MAX_BURN, refund: 0n, fee });
+  });
+
+  it("clamps a receipt that crosses the cap to exactly what is left", async () => {
+    await settle(d, execution, [h100(1_000n, 1)]); // 40,000 consumed
+    const r = await expectOk(submit([h100(4_000n, 2)]), "crossing receipt"); // +120,000 asked, 60,000 left
+    expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ units: 3_000n, cost: 60_000n, fee: 1_500n, capped: true });
+    expect(d.account("Execution", execution).consumed).to.equal(MAX_BURN);
+  });
+
+  it("refuses a receipt whose SKU is not the segment's (ReceiptSkuMismatch)", async () => {
+    await expectRefused(d.svm, watched(), "ReceiptSkuMismatch", () =>
+      submit([{ op: alpha, segment: 0, sku: "A100", units: 10n, seq: 1 }]),
+    );
+  });
+
+  it("refuses a suspended operator's receipts (OperatorNotActive); earnings stay", async () => {
+    await settle(d, execution, [h100(1_000n, 1)]);
+    await expectOk(d.send(d.admin, [d.setStatusIx(alpha, 2)]), "suspend");
+    await expectRefused(d.svm, watched(), "OperatorNotActive", () => submit([h100(2_000n, 2)]));
+    expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n);
+  });
+
+  it("refuses receipts signed by a rotated-out key (ReceiptSignerMismatch); the new key settles", async () => {
+    const key = newSigningKey();
+    const rotate = ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, {
+      authority: alpha.authority.address,
+      operator: alpha.address,
+    });
+    await expectOk(d.send(alpha.authority, [rotate]), "rotate");
+    await expectRefused(d.svm, watched(), "ReceiptSignerMismatch", () => submit([h100(1_000n, 1)]));
+    const rotated = { ...alpha, key };
+    await expectOk(submit([h100(1_000n, 1, rotated)]), "receipt signed by the new key");
+    expect(d.account("Execution", execution).consumed).to.equal(40_000n);
+  });
+
+  it("refuses another operator's signature on the segment (ReceiptSignerMismatch)", async () => {
+    const beta = await d.newOperator({ H100: 1n });
+    // Signed by beta's key, settled against alpha's segment and account.
+    const forged = signReceipt(beta.key, {
+      programId: PROGRAM_ID,
+      execution,
+      segment: 0,
+      sku: sku("H100"),
+      cumulativeUnits: 1_000n,
+      sequence: 1,
+    });
+    await expectRefused(d.svm, [...watched(), beta.address], "ReceiptSignerMismatch", () =>
+      d.send(stranger, [ed25519Instruction([forged]), d.submitIx(execution, [alpha.address])]),
+    );
+  });
+
+  it("refuses a batch without the segment's operator account (OperatorAccountMissing)", async () => {
+    const beta = await d.newOperator({ H100: 1n });
+    const [precompile] = d.submitIxs(execution, [h100(1_000n, 1)]);
+    await expectRefused(d.svm, [...watched(), beta.address], "OperatorAccountMissing", () =>
+      d.send(stranger, [precompile, d.submitIx(execution, [beta.address])]),
+    );
+  });
+
+  it("refuses a submit without the Ed25519 instruction before it (MissingEd25519Instruction)", async () => {
+    await expectRefused(d.svm, watched(), "MissingEd25519Instruction", () =>
+      d.send(stranger, [d.submitIx(execution, [alpha.address])]),
+    );
+  });
+
+  it("refuses a receipt after finalize: the execution is closed (InvalidAccountOwner)", async () => {
+    await settle(d, execution, [h100(1_000n, 1)]);
+    await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
+    await expectRefused(d.svm, watched(), "InvalidAccountOwner", () => submit([h100(2_000n, 2)]));
+    expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n);
+  });
+
+  describe("pinned terms", () => {
+    it("settles at the price pinned at assignment after the operator raises its rate", async () => {
+      await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 400n)]), "raise rate");
+      const r = await expectOk(submit([h100(1_000n, 1)]), "submit");
+      expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 40_000n, fee: 1_000n });
+      expect(d.account("Execution", execution).segments[0]).to.include({ price: 40n, charged: 40_000n });
+      // A segment assigned after the raise pins the new rate.
+      await d.assign(execution, 1, alpha, "H100");
+      expect(d.account("Execution", execution).segments[1].price).to.equal(400n);
+    });
+
+    it("charges the fee snapshotted at reservation after set_fee", async () => {
+      await expectOk(d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1_000 })]), "set fee");
+      expect(d.account("Execution", execution).fee_bps).to.equal(Number(FEE_BPS));
+      const r = await expectOk(submit([h100(1_000n, 1)]), "submit");
+      expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 40_000n, fee: 1_000n });
+      expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n);
+      // The next reservation takes the new fee.
+      const next = await openExecution(d, buyer, alpha, "H100", { id: 2n, maxBurn: 50_000n, deposit: 0n });
+      expect(d.account("Execution", next).fee_bps).to.equal(1_000);
+      const r2 = await expectOk(submit([h100(1_000n, 1)], next), "submit on the new execution");
+      expect(eventOf(r2, "ReceiptsSettled").receipts[0]).to.include({ cost: 40_000n, fee: 4_000n });
+    });
+  });
+});
