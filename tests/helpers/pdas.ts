@@ -25,3 +25,9 @@ export async function executionPda(buyer: Address, executionId: bigint): Promise
   });
   return { address, bump };
 }
+
+/** The canonical bump of the config PDA, or of the balance / operator PDA of `owner`. */
+export async function pdaBump(kind: "config" | "balance" | "operator", owner?: Address): Promise<number> {
+  const seeds = kind === "config" ? [text("config")] : [text(kind), addr(owner!)];
+  return (await getProgramDerivedAddress({ programAddress: PROGRAM_ID, seeds }))[1];
+}

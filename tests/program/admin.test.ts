@@ -7,10 +7,10 @@ import type { LiteSVM } from "litesvm";
 import { Deployment, SYSTEM_PROGRAM, expectOk } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { PROGRAM_ID, decodeAccount, ix, pubkey } from "../helpers/idl.ts";
-import { configPda } from "../helpers/pdas.ts";
+import { configPda, pdaBump } from "../helpers/pdas.ts";
 import { createSvm, fundedSigner, programDataAddress, send } from "../helpers/svm.ts";
 import { TOKEN_PROGRAM_ADDRESS, createMint, createTokenAccount } from "../helpers/tokens.ts";
-import { dataOf, eventOf, unsigned } from "../helpers/tx.ts";
+import { dataOf, eventOf, lamportsOf, rentExemptMinimum, unsigned } from "../helpers/tx.ts";
 
 const NO_ADMIN = "11111111111111111111111111111111";
 
@@ -66,7 +66,9 @@ describe("initialize", () => {
       fee_bps: 1_000,
       paused: 0,
       decimals: 6,
+      bump: await pdaBump("config"),
     });
+    expect(lamportsOf(svm, config)).to.equal(rentExemptMinimum(svm, config));
     expect(eventOf(r, "ConfigUpdated")).to.deep.equal({
       admin: admin.address,
       pending_admin: NO_ADMIN,

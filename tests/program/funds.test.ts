@@ -7,6 +7,7 @@ import { generateKeyPairSigner, type Address } from "@solana/kit";
 import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { openExecution, settle } from "../helpers/flows.ts";
+import { pdaBump } from "../helpers/pdas.ts";
 import { createTokenAccount } from "../helpers/tokens.ts";
 import { eventOf, lamportsOf, replaceAccount, unsigned } from "../helpers/tx.ts";
 
@@ -42,6 +43,7 @@ describe("deposit", () => {
       total_deposited: 300_000n,
       total_withdrawn: 0n,
       last_execution_id: 0n,
+      bump: await pdaBump("balance", buyer.wallet.address),
     });
     expect(d.tokens(d.vault)).to.equal(300_000n);
     expect(d.tokens(buyer.tokens)).to.equal(700_000n);

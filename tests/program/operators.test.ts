@@ -6,7 +6,7 @@ import type { KeyPairSigner } from "@solana/kit";
 import { Deployment, SYSTEM_PROGRAM, addressOf, expectOk, type Operator } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { ix, pubkey, sku } from "../helpers/idl.ts";
-import { operatorPda } from "../helpers/pdas.ts";
+import { operatorPda, pdaBump } from "../helpers/pdas.ts";
 import { newSigningKey } from "../helpers/receipts.ts";
 import { fundedSigner } from "../helpers/svm.ts";
 import { eventOf, lamportsOf, rentExemptMinimum, unsigned } from "../helpers/tx.ts";
@@ -42,6 +42,7 @@ describe("register_operator", () => {
       total_claimed: 0n,
       status: 0,
       rate_count: 0,
+      bump: await pdaBump("operator", authority.address),
     });
     expect(lamportsOf(d.svm, operator)).to.equal(rentExemptMinimum(d.svm, operator));
     expect(eventOf(r, "OperatorRegistered")).to.deep.equal({ operator, authority: authority.address, signing_key: key });

@@ -263,6 +263,10 @@ describe("top_up", () => {
     expect(d.account("Execution", execution).max_burn).to.equal(360_000n);
     expect(d.tokens(d.vault)).to.equal(400_000n);
     expect(eventOf(r, "ExecutionToppedUp")).to.deep.equal({ execution, amount: 60_000n, max_burn: 360_000n });
+    // Finalize releases the topped-up max burn as a whole.
+    const bill = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
+    expect(eventOf(bill, "ExecutionFinalized")).to.include({ max_burn: 360_000n, refund: 360_000n });
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 400_000n, reserved: 0n });
   });
 
   it("refuses more than the available balance (InsufficientBalance)", async () => {
