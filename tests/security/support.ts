@@ -117,7 +117,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 export function derivedHash(seeds: Uint8Array[], bump: number, program: Address = PROGRAM_ID): Address {
   const h = createHash("sha256");
   for (const s of seeds) h.update(s);
-  h.update(Uint8Array.of(bump)).update(enc.encode(program)).update("ProgramDerivedAddress");
+  h.update(Uint8Array.of(bump)).update(Uint8Array.from(enc.encode(program))).update("ProgramDerivedAddress");
   return getAddressDecoder().decode(h.digest());
 }
 
@@ -143,9 +143,9 @@ export function onCurveBump(seeds: Uint8Array[], program: Address = PROGRAM_ID):
 
 export const seeds = {
   config: (): Uint8Array[] => [text("config")],
-  balance: (buyer: Address): Uint8Array[] => [text("balance"), enc.encode(buyer)],
-  operator: (authority: Address): Uint8Array[] => [text("operator"), enc.encode(authority)],
-  execution: (buyer: Address, id: bigint): Uint8Array[] => [text("execution"), enc.encode(buyer), new Uint8Array(getU64Encoder().encode(id))],
+  balance: (buyer: Address): Uint8Array[] => [text("balance"), Uint8Array.from(enc.encode(buyer))],
+  operator: (authority: Address): Uint8Array[] => [text("operator"), Uint8Array.from(enc.encode(authority))],
+  execution: (buyer: Address, id: bigint): Uint8Array[] => [text("execution"), Uint8Array.from(enc.encode(buyer)), Uint8Array.from(getU64Encoder().encode(id))],
 };
 
 /** A system transfer of `amount` lamports (pre-funding a future account, reviving a closed one). */

@@ -2,7 +2,7 @@
 // configured ones, and Token-2022 mints whose extensions could take, block or shrink
 // escrowed tokens.
 import { expect } from "chai";
-import { generateKeyPairSigner, type Address } from "@solana/kit";
+import { generateKeyPairSigner, lamports, type Address } from "@solana/kit";
 import { getCreateAccountInstruction } from "@solana-program/system";
 import {
   getFreezeAccountInstruction,
@@ -234,7 +234,7 @@ describe("security: Token-2022 mint extensions at initialize", () => {
     data.set(a.data);
     data.set([12, 0, 32, 0], a.data.length);
     data.fill(9, a.data.length + 4);
-    u.svm.setAccount({ ...a, data, space: BigInt(data.length), lamports: u.svm.minimumBalanceForRentExemption(BigInt(data.length)) });
+    u.svm.setAccount({ ...a, data, space: BigInt(data.length), lamports: lamports(u.svm.minimumBalanceForRentExemption(BigInt(data.length))) });
     await expectRefused(u.svm, [u.config], "UnsupportedMintExtension", () =>
       u.send([u.initializeIx({ mint, vault, treasury, tokenProgram: TOKEN_2022_PROGRAM_ADDRESS })]),
     );

@@ -1,0 +1,204 @@
+// Attack classes 8 and 12: forged receipts. submit_receipts trusts only what the Ed25519
+// precompile verified in the instruction right before it, read through that
+// instruction's own offsets, bound to this program and this execution, signed by the
+// segment operator's current key, each raising units and sequence.
+import { expect } from "chai";
+import { type Address, type Instruction } from "@solana/kit";
+import { expectRefused } from "../helpers/errors.ts";
+import { addressOf, expectOk, type Operator } from "../helpers/escrow.ts";
+import { ix, pubkey, PROGRAM_ID, sku } from "../helpers/idl.ts";
+import { ed25519Instruction, newSigningKey, receiptMessage, signReceipt, type SignedReceipt } from "../helpers/receipts.ts";
+import { ED25519_PROGRAM } from "../helpers/svm.ts";
+import { CLOCK_SYSVAR, customError, expectFailed, freshAddress, H100_PRICE, plantData, transferLamports, world, type World } from "./support.ts";
+
+// Field offsets inside one 14-byte offsets record of the precompile data.
+const SIG_IX = 2;
+const KEY_IX = 6;
+const MSG_IX = 12;
+const RECORD = (i: number) => 2 + 14 * i;
+// The precompile's own errors (solana-precompile-error): InvalidSignature, InvalidDataOffsets, InvalidInstructionDataSize.
+const PRECOMPILE_INVALID_SIGNATURE = 2;
+const PRECOMPILE_INVALID_DATA_SIZE = 4;
+
+describe("security: Ed25519 receipt spoofing", () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+
+  /** A receipt for `w.execution` segment 0 (H100) by `op`, with field overrides. */
+  const receipt = (over: Partial<Parameters<typeof receiptMessage>[0]> = {}, op: Operator = w.op): SignedReceipt =>
+    signReceipt(op.key, {
+      programId: PROGRAM_ID,
+      execution: w.execution,
+      segment: 0,
+      sku: sku("H100"),
+      cumulativeUnits: 2_000n,
+      sequence: 2,
+      ...over,
+    });
+  const submit = (operators: Address[] = [w.op.address]) => w.d.submitIx(w.execution, operators);
+  const refuse = (name: string, instructions: Instruction[], extra: Address[] = []) =>
+    expectRefused(w.d.svm, [...w.watched, ...extra], name, () => w.d.send(w.attacker.wallet, instructions));
+  /** `pre` with u16 `value` written at byte `at` of its data. */
+  const patched = (pre: Instruction, at: number, value: number): Instruction => {
+    const data = new Uint8Array(pre.data!);
+    new DataView(data.buffer).setUint16(at, value, true);
+    return { ...pre, data };
+  };
+
+  it("a genuine receipt settles (control)", async () => {
+    await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt()]), submit()]), "submit");
+    expect(w.d.account("Execution", w.execution).segments[0].settled_units).to.equal(2_000n);
+  });
+
+  describe("the precompile's offsets", () => {
+    for (const [field, at] of [["signature", SIG_IX], ["public key", KEY_IX], ["message", MSG_IX]] as const) {
+      it(`${field} instruction index 0 (the precompile itself, at index 0): the precompile verifies, the program refuses InvalidEd25519Instruction`, async () => {
+        const pre = patched(ed25519Instruction([receipt()]), RECORD(0) + at, 0);
+        await refuse("InvalidEd25519Instruction", [pre, submit()]);
+      });
+    }
+
+    it("all three indices pointing at a verified signature in another instruction: InvalidEd25519Instruction", async () => {
+      // Instruction 0 verifies the operator's receipt itself; instruction 1 re-verifies
+      // the same bytes by pointing into instruction 0; submit reads instruction 1.
+      const real = ed25519Instruction([receipt()]);
+      const pointer = new Uint8Array(real.data!.slice(0, 2 + 14));
+      for (const at of [SIG_IX, KEY_IX, MSG_IX]) new DataView(pointer.buffer).setUint16(2 + at, 0, true);
+      await refuse("InvalidEd25519Instruction", [real, { programAddress: ED25519_PROGRAM, accounts: [], data: pointer }, submit()]);
+    });
+
+    it("an unsigned message after the signed one is never read: only the signed units are charged", async () => {
+      const pre = ed25519Instruction([receipt({ cumulativeUnits: 1_001n })]);
+      const decoy = receiptMessage({ programId: PROGRAM_ID, execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 900_000n, sequence: 3 });
+      const data = new Uint8Array([...pre.data!, ...decoy]);
+      const before = w.d.account("Execution", w.execution).consumed;
+      await expectOk(w.d.send(w.attacker.wallet, [{ ...pre, data }, submit()]), "submit");
+      expect(w.d.account("Execution", w.execution).consumed - before).to.equal(1n * H100_PRICE);
+    });
+
+    it("two offsets records pointing at one signed message: the second is not newer", async () => {
+      const pre = ed25519Instruction([receipt(), receipt()]);
+      const data = new Uint8Array(pre.data!);
+      data.copyWithin(RECORD(1), RECORD(0), RECORD(0) + 14);
+      await refuse("ReceiptNotNewer", [{ ...pre, data }, submit()]);
+    });
+
+    it("a message altered after signing: the precompile refuses first", async () => {
+      const r = receipt();
+      r.signature = new Uint8Array(64).fill(1);
+      await expectFailed(w.d.svm, w.watched, customError(0, PRECOMPILE_INVALID_SIGNATURE), () =>
+        w.d.send(w.attacker.wallet, [ed25519Instruction([r]), submit()]),
+      );
+    });
+  });
+
+  describe("signature count", () => {
+    it("zero signatures (a 2-byte precompile instruction the precompile accepts): NoReceipts", () =>
+      refuse("NoReceipts", [{ programAddress: ED25519_PROGRAM, accounts: [], data: new Uint8Array([0, 0]) }, submit()]));
+
+    it("a 1-byte precompile instruction: the precompile refuses first", () =>
+      expectFailed(w.d.svm, w.watched, customError(0, PRECOMPILE_INVALID_DATA_SIZE), () =>
+        w.d.send(w.attacker.wallet, [{ programAddress: ED25519_PROGRAM, accounts: [], data: new Uint8Array([0]) }, submit()]),
+      ));
+  });
+
+  describe("what the message binds", () => {
+    it("a receipt for another execution: ReceiptWrongExecution", async () => {
+      const { execution: other } = await w.d.reserve(w.buyer, w.nextId, 1_000n);
+      await w.d.assign(other, 0, w.op, "H100");
+      await refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ execution: other })]), submit()], [other]);
+    });
+
+    it("a receipt for another program id: ReceiptWrongExecution", async () =>
+      refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ programId: await freshAddress() })]), submit()]));
+
+    it("a receipt for a segment of another operator: ReceiptSignerMismatch", async () => {
+      const other = await w.d.newOperator({ H100: 3n });
+      await w.d.assign(w.execution, 1, other, "H100");
+      await refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({ segment: 1, sequence: 1 })]), submit([w.op.address, other.address])], [other.address]);
+    });
+
+    it("a receipt for an unassigned segment: SegmentNotAssigned", () =>
+      refuse("SegmentNotAssigned", [ed25519Instruction([receipt({ segment: 5 })]), submit()]));
+
+    it("a receipt naming another SKU than the segment's: ReceiptSkuMismatch", () =>
+      refuse("ReceiptSkuMismatch", [ed25519Instruction([receipt({ sku: sku("A100") })]), submit()]));
+
+    it("a stranger's key signing a well-formed receipt: ReceiptSignerMismatch", () =>
+      refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({}, { ...w.op, key: newSigningKey() })]), submit()]));
+
+    it("a receipt replayed, or with units or sequence not above the settled ones: ReceiptNotNewer", async () => {
+      await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt()]), submit()]), "first");
+      const stale = [
+        { cumulativeUnits: 2_000n, sequence: 2 }, // the same receipt again
+        { cumulativeUnits: 3_000n, sequence: 2 }, // more units, same sequence
+        { cumulativeUnits: 2_000n, sequence: 3 }, // same units, later sequence
+        { cumulativeUnits: 1_500n, sequence: 9 }, // fewer units
+      ];
+      for (const over of stale) await refuse("ReceiptNotNewer", [ed25519Instruction([receipt(over)]), submit()]);
+    });
+
+    it("a message of the wrong size, tag or version: MalformedReceipt", async () => {
+      const good = receipt().message;
+      const variants = [good.slice(0, 57), Uint8Array.from([...good.slice(0, 57), 0, 0]), Uint8Array.from(good).fill(0x58, 0, 1), Uint8Array.from(good).fill(2, 4, 5)];
+      for (const message of variants) {
+        await refuse("MalformedReceipt", [ed25519Instruction([{ key: w.op.key, message }]), submit()]);
+      }
+    });
+  });
+
+  describe("keys that may no longer sign", () => {
+    it("a suspended operator's receipt: OperatorNotActive; its earnings stay claimable", async () => {
+      await expectOk(w.d.send(w.d.admin, [w.d.setStatusIx(w.op, 2)]), "suspend");
+      await refuse("OperatorNotActive", [ed25519Instruction([receipt()]), submit()]);
+      const claimable = w.d.account("Operator", w.op.address).claimable;
+      await expectOk(w.d.send(w.op.authority, [w.d.claimIx(w.op, claimable)]), "claim while suspended");
+    });
+
+    it("a receipt signed by a rotated-out key: ReceiptSignerMismatch; the new key signs", async () => {
+      const next = newSigningKey();
+      await expectOk(w.d.send(w.op.authority, [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(next.publicKey)) }, {
+        authority: w.op.authority.address,
+        operator: w.op.address,
+      })]), "rotate");
+      await refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt()]), submit()]);
+      await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt({}, { ...w.op, key: next })]), submit()]), "new key");
+    });
+  });
+
+  describe("pairing with the precompile instruction", () => {
+    it("one precompile instruction shared by two submits: the second finds no precompile before it", () =>
+      refuse("MissingEd25519Instruction", [ed25519Instruction([receipt()]), submit(), submit()]));
+
+    it("another instruction between the precompile and submit: MissingEd25519Instruction", () =>
+      refuse("MissingEd25519Instruction", [ed25519Instruction([receipt()]), transferLamports(w.attacker.wallet, w.d.admin.address, 1n), submit()]));
+
+    it("the precompile after submit, or none at all: MissingEd25519Instruction", async () => {
+      await refuse("MissingEd25519Instruction", [submit(), ed25519Instruction([receipt()])]);
+      await refuse("MissingEd25519Instruction", [submit()]);
+    });
+  });
+});
+
+describe("security: fake Instructions sysvar", () => {
+  let w: World;
+  before(async () => {
+    w = await world();
+  });
+  const submitWith = (sysvar: Address) =>
+    ix("submit_receipts", {}, { execution: w.execution, instructions_sysvar: sysvar, operator: w.op.address });
+  const pre = () =>
+    ed25519Instruction([signReceipt(w.op.key, { programId: PROGRAM_ID, execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 5_000n, sequence: 2 })]);
+
+  it("the Clock sysvar in the Instructions sysvar slot: InvalidSysvar", () =>
+    expectRefused(w.d.svm, w.watched, "InvalidSysvar", () => w.d.send(w.attacker.wallet, [pre(), submitWith(CLOCK_SYSVAR)])));
+
+  it("an attacker account laid out like the Instructions sysvar, owned by the sysvar program: InvalidSysvar", async () => {
+    const fake = await freshAddress();
+    // Claims one instruction: a precompile instruction with an all-zero body.
+    plantData(w.d.svm, fake, "Sysvar1111111111111111111111111111111111111" as Address, new Uint8Array(256));
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidSysvar", () => w.d.send(w.attacker.wallet, [pre(), submitWith(fake)]));
+  });
+});
