@@ -33,8 +33,8 @@ export function binding(programId: Address, execution: Address): Uint8Array {
   const enc = getAddressEncoder();
   return createHash("sha256")
     .update("arknet-escrow:receipt:v1")
-    .update(enc.encode(programId))
-    .update(enc.encode(execution))
+    .update(Uint8Array.from(enc.encode(programId)))
+    .update(Uint8Array.from(enc.encode(execution)))
     .digest();
 }
 

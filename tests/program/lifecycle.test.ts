@@ -3,6 +3,7 @@
 // to the token unit, and the vault must hold exactly what the accounts say.
 import { expect } from "chai";
 import { decodeEvents, skuName } from "../helpers/idl.ts";
+import type { Address } from "@solana/kit";
 import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 
 const FEE_BPS = 250n;
@@ -13,7 +14,7 @@ describe("execution lifecycle", () => {
   let buyer: Buyer;
   let alpha: Operator; // H100 + A100
   let beta: Operator; // RTX5090
-  let execution: string;
+  let execution: Address;
 
   const prices = { H100: 40n, A100: 25n, RTX5090: 9n };
   const maxBurn = 500_000n;
@@ -40,10 +41,10 @@ describe("execution lifecycle", () => {
   });
 
   it("assigns three segments over three SKUs and two operators, pinning prices", async () => {
-    await d.assign(execution as any, 0, alpha, "H100");
-    await d.assign(execution as any, 1, alpha, "A100");
-    const r = await d.assign(execution as any, 2, beta, "RTX5090");
-    const e = d.account("Execution", execution as any);
+    await d.assign(execution, 0, alpha, "H100");
+    await d.assign(execution, 1, alpha, "A100");
+    const r = await d.assign(execution, 2, beta, "RTX5090");
+    const e = d.account("Execution", execution);
     expect(e.segment_count).to.equal(3);
     expect(e.segments.slice(0, 3).map((s: any) => [s.operator, skuName(s.sku), s.price])).to.deep.equal([
       [alpha.address, "H100", prices.H100],
@@ -54,7 +55,7 @@ describe("execution lifecycle", () => {
   });
 
   it("settles streamed cumulative receipts, six in one legacy transaction", async () => {
-    const ex = execution as any;
+    const ex = execution;
     // First stream: one receipt per segment.
     await expectOk(d.send(d.router, d.submitIxs(ex, [{ op: alpha, segment: 0, sku: "H100", units: 1_000n, seq: 1 }])));
     // A batch of six from two operators: only each segment's newest increase counts.
@@ -83,7 +84,7 @@ describe("execution lifecycle", () => {
   });
 
   it("finalizes with the bill, the fee and the refund in the same instruction", async () => {
-    const ex = execution as any;
+    const ex = execution;
     const before = d.account("Execution", ex);
     const r = await expectOk(d.send(d.router, [d.finalizeIx(ex, d.router, buyer)]), "finalize");
     const bill = decodeEvents(r.logs).find((x) => x.name === "ExecutionFinalized")!.data;
