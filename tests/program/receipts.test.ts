@@ -10,7 +10,7 @@ import { expectRefused } from "../helpers/errors.ts";
 import { openExecution, settle, type ReceiptSpec } from "../helpers/flows.ts";
 import { PROGRAM_ID, ix, pubkey, sku } from "../helpers/idl.ts";
 import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
-import { fundedSigner } from "../helpers/svm.ts";
+import { fundedSigner, send } from "../helpers/svm.ts";
 import { eventOf } from "../helpers/tx.ts";
 
 const FEE_BPS = 250n;
@@ -186,6 +186,15 @@ describe("submit_receipts", () => {
     const [precompile] = d.submitIxs(execution, [h100(1_000n, 1)]);
     await expectRefused(d.svm, [...watched(), beta.address], "OperatorAccountMissing", () =>
       d.send(stranger, [precompile, d.submitIx(execution, [beta.address])]),
+    );
+  });
+
+  it("refuses more than 8 receipts in one instruction (TooManyReceipts)", async () => {
+    // Past the leader's 8-signature limit: sent anyway (LiteSVM does not enforce it) to
+    // show the program refuses on its own.
+    const nine = Array.from({ length: 9 }, (_, i) => h100(100n * BigInt(i + 1), i + 1));
+    await expectRefused(d.svm, watched(), "TooManyReceipts", () =>
+      send(d.svm, stranger, d.submitIxs(execution, nine), { leaderLimits: false }),
     );
   });
 
