@@ -55,7 +55,7 @@ describe("security: the same account in two writable slots", () => {
     const r = await expectOk(w.d.send(w.attacker.wallet, [pre, twice]), "submit");
     const cost = 500n * H100_PRICE;
     const e = w.d.account("Execution", w.execution);
-    const fee = e.fees_accrued - execBefore.fees_accrued;
+    const fee = (e.fees_accrued as bigint) - (execBefore.fees_accrued as bigint);
     expect(e.consumed - execBefore.consumed).to.equal(cost);
     expect(w.d.account("Operator", w.op.address).claimable - before.claimable).to.equal(cost - fee);
     expect(decodeEvents(r.logs).map((x) => x.name)).to.deep.equal(["ReceiptsSettled"]);

@@ -104,7 +104,7 @@ describe("security: router or admin redirecting funds", () => {
       const before = w.d.account("Execution", w.execution);
       await expectOk(w.d.send(w.d.router, w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])));
       const after = w.d.account("Execution", w.execution);
-      const cost = after.consumed - before.consumed;
+      const cost = (after.consumed as bigint) - (before.consumed as bigint);
       expect(after.fees_accrued - before.fees_accrued).to.equal((cost * BigInt(snapshot)) / 10_000n);
     });
 

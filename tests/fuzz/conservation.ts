@@ -1,0 +1,480 @@
+// Conservation fuzzing: random sequences of every instruction, sent by random actors
+// (most of them valid, many not) against the compiled program in LiteSVM. After every
+// step the vault must hold exactly what the program's accounts say it owes
+// (docs/protocol.md, "Conservation"), no execution may have consumed more than its max
+// burn, and every buyer must be able to withdraw all that is available. At the end of a
+// sequence every execution is finalized past expiry + grace by a stranger, and every
+// buyer, operator and the admin take everything out: the vault must end empty.
+//
+// Used by tests/security/conservation.test.ts (small fixed budget, in `npm test`) and by
+// tests/fuzz/run.ts (`npm run fuzz`, budget from FUZZ_RUNS / FUZZ_STEPS / FUZZ_SEED).
+import { expect } from "chai";
+import fc from "fast-check";
+import { AccountRole, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { addressOf, Deployment, expectOk, INSTRUCTIONS_SYSVAR, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { decodeAccount, errorName, ix, PROGRAM_ID, pubkey, sku } from "../helpers/idl.ts";
+import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
+import { setTime, type TxResult } from "../helpers/svm.ts";
+import { signed, simulate } from "../security/support.ts";
+
+const U64_MAX = (1n << 64n) - 1n;
+const BUYERS = 3;
+const SKUS = ["H100", "A100", "RTX5090"] as const;
+const WALLET_TOKENS = 50_000_000n;
+
+// ---------------------------------------------------------------------------------------
+// Actions
+
+type Pick = number; // an index, taken modulo the number of candidates
+type Actor = "owner" | "stranger";
+
+export type Action =
+  | { kind: "deposit"; buyer: Pick; amount: bigint; sponsored: boolean }
+  | { kind: "withdraw"; buyer: Pick; percent: number; actor: Actor; toVault: boolean }
+  | { kind: "reserve"; buyer: Pick; percent: number; absolute: bigint | null; idStep: number; fromWallet: boolean; duration: bigint; cap: bigint | null }
+  | { kind: "topUp"; exec: Pick; percent: number; actor: Actor }
+  | { kind: "assign"; exec: Pick; op: Pick; sku: Pick; actor: "router" | "stranger"; indexSkew: number }
+  | { kind: "submit"; exec: Pick; receipts: { seg: Pick; units: bigint; seqStep: number; staleKey: boolean }[]; dropOperator: boolean }
+  | { kind: "finalize"; exec: Pick; actor: "router" | "buyer" | "stranger" }
+  | { kind: "warp"; secs: bigint }
+  | { kind: "claim"; op: Pick; percent: number; actor: Actor }
+  | { kind: "withdrawFees"; percent: number; actor: "admin" | "stranger" }
+  | { kind: "setFee"; bps: number }
+  | { kind: "setPaused"; paused: boolean }
+  | { kind: "setGrace"; secs: bigint }
+  | { kind: "setStatus"; op: Pick; status: number }
+  | { kind: "rotateKey"; op: Pick }
+  | { kind: "setRate"; op: Pick; sku: Pick; price: bigint };
+
+const pick = fc.nat(1_000);
+const percent = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 150 }) });
+const amount = fc.oneof(
+  { weight: 8, arbitrary: fc.bigInt(1n, 3_000_000n) },
+  { weight: 1, arbitrary: fc.constantFrom(0n, 1n, U64_MAX, WALLET_TOKENS + 1n) },
+);
+/** true once in `n` draws. */
+const rarely = (n: number) => fc.oneof({ weight: n - 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+const actor = fc.oneof({ weight: 6, arbitrary: fc.constant<Actor>("owner") }, { weight: 1, arbitrary: fc.constant<Actor>("stranger") });
+
+export const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("deposit" as const), buyer: pick, amount, sponsored: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), buyer: pick, percent, actor, toVault: rarely(10) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("reserve" as const),
+      buyer: pick,
+      percent,
+      absolute: fc.option(amount, { freq: 4 }),
+      idStep: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 0 }) }),
+      fromWallet: fc.boolean(),
+      duration: fc.oneof({ weight: 8, arbitrary: fc.bigInt(1n, 5_000n) }, { weight: 1, arbitrary: fc.constantFrom(0n, 30n * 86_400n, 30n * 86_400n + 1n) }),
+      cap: fc.option(fc.bigInt(1n, 200n), { freq: 3 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("topUp" as const), exec: pick, percent, actor }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("assign" as const),
+      exec: pick,
+      op: pick,
+      sku: pick,
+      actor: fc.oneof({ weight: 8, arbitrary: fc.constant("router" as const) }, { weight: 1, arbitrary: fc.constant("stranger" as const) }),
+      indexSkew: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 1 }) }),
+    }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant("submit" as const),
+      exec: pick,
+      receipts: fc.array(
+        fc.record({
+          seg: pick,
+          units: fc.oneof({ weight: 8, arbitrary: fc.bigInt(1n, 20_000n) }, { weight: 1, arbitrary: fc.constantFrom(0n, U64_MAX / 2n) }),
+          seqStep: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }) }),
+          staleKey: rarely(8),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      dropOperator: rarely(12),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("finalize" as const), exec: pick, actor: fc.constantFrom("router" as const, "router" as const, "buyer" as const, "stranger" as const) }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("warp" as const), secs: fc.bigInt(1n, 3_000n) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("claim" as const), op: pick, percent, actor }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("withdrawFees" as const), percent, actor: fc.constantFrom("admin" as const, "admin" as const, "stranger" as const) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setFee" as const), bps: fc.integer({ min: 0, max: 1_100 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setPaused" as const), paused: rarely(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setGrace" as const), secs: fc.bigInt(0n, 2_000n) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setStatus" as const), op: pick, status: fc.constantFrom(1, 1, 2, 3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("rotateKey" as const), op: pick }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setRate" as const), op: pick, sku: pick, price: fc.oneof(fc.bigInt(0n, 100n), fc.constant(U64_MAX)) }) },
+);
+
+// ---------------------------------------------------------------------------------------
+// The world one sequence runs in
+
+interface Exec {
+  address: Address;
+  buyer: number;
+}
+
+interface FuzzOperator extends Operator {
+  /** Every key the operator has used, the current one last. */
+  keys: SigningKey[];
+}
+
+class World {
+  open: Exec[] = [];
+  closed: Exec[] = [];
+
+  private constructor(
+    readonly d: Deployment,
+    readonly buyers: Buyer[],
+    readonly ops: FuzzOperator[],
+    readonly stranger: Buyer,
+  ) {}
+
+  static async create(feeBps: number): Promise<World> {
+    const d = await Deployment.create({ feeBps, graceSecs: 600n });
+    const buyers: Buyer[] = [];
+    for (let i = 0; i < BUYERS; i++) buyers.push(await d.newBuyer(WALLET_TOKENS));
+    const rates: Record<string, bigint>[] = [{ H100: 40n, A100: 25n }, { H100: 35n, RTX5090: 9n }, { RTX5090: 1n }];
+    const ops: FuzzOperator[] = [];
+    for (const [i, r] of rates.entries()) {
+      const op = await d.newOperator(r, i < 2); // the third starts pending
+      ops.push({ ...op, keys: [op.key] });
+    }
+    const stranger = await d.newBuyer(WALLET_TOKENS);
+    // Buyers start with a balance (deposits during the sequence add to it).
+    for (const b of buyers) await d.deposit(b, WALLET_TOKENS / 5n);
+    return new World(d, buyers, ops, stranger);
+  }
+
+  account<T = any>(name: "Config" | "Operator" | "Balance" | "Execution", at: Address): T | null {
+    return this.d.exists(at) ? this.d.account<T>(name, at) : null;
+  }
+
+  /**
+   * An execution: mostly an open one (with `withSegments`, one that has segments when
+   * there is one), sometimes a closed one (reuse attempts).
+   */
+  exec(p: Pick, withSegments = false): Exec | null {
+    let open = this.open;
+    if (withSegments) {
+      const assigned = open.filter((e) => (this.account("Execution", e.address)?.segment_count ?? 0) > 0);
+      if (assigned.length > 0) open = assigned;
+    }
+    if (open.length > 0 && (this.closed.length === 0 || p % 8 !== 0)) return open[p % open.length];
+    return this.closed.length > 0 ? this.closed[p % this.closed.length] : null;
+  }
+
+  opByAddress(a: Address): FuzzOperator | undefined {
+    return this.ops.find((o) => o.address === a);
+  }
+}
+
+/** `percent` of `v`; of nothing, a small amount (which will mostly be refused). */
+const pct = (v: bigint, percent: number) => (v === 0n ? BigInt(percent % 3) : (v * BigInt(percent)) / 100n);
+
+/** The instructions of `action` and who signs and pays, or null when it has no target. */
+function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[]; onOk?: () => void } | null {
+  const { d } = w;
+  switch (a.kind) {
+    case "deposit": {
+      const buyer = w.buyers[a.buyer % BUYERS];
+      return a.sponsored
+        ? { payer: w.stranger.wallet, ixs: [d.depositIx(buyer, a.amount, w.stranger)] }
+        : { payer: buyer.wallet, ixs: [d.depositIx(buyer, a.amount)] };
+    }
+    case "withdraw": {
+      const buyer = w.buyers[a.buyer % BUYERS];
+      const available = w.account("Balance", buyer.balance)?.available ?? 1n;
+      const amount = pct(available, a.percent);
+      if (a.actor === "stranger") {
+        return { payer: w.stranger.wallet, ixs: [d.withdrawIx({ ...buyer, wallet: w.stranger.wallet }, amount, w.stranger.tokens)] };
+      }
+      return { payer: buyer.wallet, ixs: [d.withdrawIx(buyer, amount, a.toVault ? d.vault : buyer.tokens)] };
+    }
+    case "reserve":
+      return null; // async: see buildAsync
+    case "topUp": {
+      const e = w.exec(a.exec);
+      if (!e) return null;
+      const buyer = w.buyers[e.buyer];
+      const available = w.account("Balance", buyer.balance)?.available ?? 0n;
+      const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
+      return { payer: wallet, ixs: [d.topUpIx({ ...buyer, wallet }, e.address, pct(available, a.percent))] };
+    }
+    case "assign": {
+      const e = w.exec(a.exec);
+      if (!e) return null;
+      const count = w.account("Execution", e.address)?.segment_count ?? 0;
+      const router = a.actor === "router" ? d.router : w.stranger.wallet;
+      const op = w.ops[a.op % w.ops.length];
+      return { payer: router, ixs: [d.assignIx(e.address, Math.max(0, count + a.indexSkew), op, SKUS[a.sku % SKUS.length], router)] };
+    }
+    case "submit": {
+      const e = w.exec(a.exec, true);
+      if (!e) return null;
+      const ex = w.account("Execution", e.address);
+      const segs: { settled_units: bigint; last_seq: bigint; operator: Address; sku: number[] }[] = ex ? ex.segments.slice(0, ex.segment_count) : [];
+      const local = segs.map((s) => ({ units: s.settled_units, seq: s.last_seq }));
+      const operators = new Set<Address>();
+      const receipts = a.receipts.map((r) => {
+        const seg = segs.length === 0 ? 0 : r.seg % (segs.length + (r.seg % 7 === 0 ? 1 : 0));
+        const s = segs[seg];
+        const op = s ? w.opByAddress(s.operator)! : w.ops[0];
+        const key = r.staleKey && op.keys.length > 1 ? op.keys[0] : op.keys[op.keys.length - 1];
+        const base = local[seg] ?? { units: 0n, seq: 0n };
+        const units = base.units + r.units > U64_MAX ? U64_MAX : base.units + r.units;
+        const seq = Number(base.seq) + r.seqStep;
+        if (local[seg]) local[seg] = { units, seq: BigInt(seq) };
+        operators.add(op.address);
+        return signReceipt(key, { programId: PROGRAM_ID, execution: e.address, segment: seg, sku: s ? s.sku : sku("H100"), cumulativeUnits: units, sequence: seq });
+      });
+      const list = [...operators];
+      if (a.dropOperator && list.length > 0) list.pop();
+      const submit = list.length > 0
+        ? d.submitIx(e.address, list)
+        : ix("submit_receipts", {}, { execution: e.address, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: w.ops[2].address });
+      return { payer: w.stranger.wallet, ixs: [ed25519Instruction(receipts), submit] };
+    }
+    case "finalize": {
+      const e = w.exec(a.exec);
+      if (!e) return null;
+      const buyer = w.buyers[e.buyer];
+      const who = a.actor === "router" ? d.router : a.actor === "buyer" ? buyer.wallet : w.stranger.wallet;
+      const rentPayer = w.account("Execution", e.address)?.rent_payer ?? buyer.wallet.address;
+      return { payer: who, ixs: [d.finalizeIx(e.address, who, buyer, rentPayer)] };
+    }
+    case "warp":
+      setTime(d.svm, d.svm.getClock().unixTimestamp + a.secs);
+      return { payer: d.admin, ixs: [] };
+    case "claim": {
+      const op = w.ops[a.op % w.ops.length];
+      const claimable = w.account("Operator", op.address)?.claimable ?? 0n;
+      const amount = pct(claimable, a.percent);
+      if (a.actor === "stranger") {
+        return { payer: w.stranger.wallet, ixs: [d.claimIx({ ...op, authority: w.stranger.wallet }, amount, w.stranger.tokens)] };
+      }
+      return { payer: op.authority, ixs: [d.claimIx(op, amount)] };
+    }
+    case "withdrawFees": {
+      const fees = w.account("Config", d.config)!.fees_unwithdrawn;
+      const admin = a.actor === "admin" ? d.admin : w.stranger.wallet;
+      return { payer: admin, ixs: [d.withdrawFeesIx(pct(fees, a.percent), a.actor === "admin" ? d.treasury : w.stranger.tokens, admin)] };
+    }
+    case "setFee":
+      return { payer: d.admin, ixs: [d.adminIx("set_fee", { fee_bps: a.bps })] };
+    case "setPaused":
+      return { payer: d.admin, ixs: [d.adminIx("set_paused", { paused: a.paused })] };
+    case "setGrace":
+      return { payer: d.admin, ixs: [d.adminIx("set_expiry_grace", { expiry_grace_secs: a.secs })] };
+    case "setStatus":
+      return { payer: d.admin, ixs: [d.setStatusIx(w.ops[a.op % w.ops.length], a.status)] };
+    case "rotateKey": {
+      const op = w.ops[a.op % w.ops.length];
+      const key = newSigningKey();
+      return {
+        payer: op.authority,
+        ixs: [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, { authority: op.authority.address, operator: op.address })],
+        onOk: () => op.keys.push(key),
+      };
+    }
+    case "setRate": {
+      const op = w.ops[a.op % w.ops.length];
+      return { payer: op.authority, ixs: [d.setRateIx(op, SKUS[a.sku % SKUS.length], a.price)] };
+    }
+  }
+}
+
+async function buildReserve(w: World, a: Extract<Action, { kind: "reserve" }>) {
+  const buyerIndex = a.buyer % BUYERS;
+  const buyer = w.buyers[buyerIndex];
+  const last: bigint = w.account("Balance", buyer.balance)?.last_execution_id ?? 0n;
+  const id = last + BigInt(a.idStep) < 0n ? 0n : last + BigInt(a.idStep);
+  const priceCaps = a.cap === null ? [] : [{ sku: "H100", maxPrice: a.cap }];
+  const available: bigint = w.account("Balance", buyer.balance)?.available ?? 0n;
+  const maxBurn = a.absolute ?? (a.fromWallet ? pct(1_000_000n, a.percent) : pct(available, a.percent));
+  const built = a.fromWallet
+    ? await w.d.reserveFromWalletIx(buyer, id, maxBurn, { durationSecs: a.duration })
+    : await w.d.reserveIx(buyer, id, maxBurn, { durationSecs: a.duration, priceCaps });
+  return {
+    payer: buyer.wallet,
+    ixs: [built.ix],
+    onOk: () => w.open.push({ address: built.execution, buyer: buyerIndex }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Invariants
+
+/** Failures that no input may cause: the program crashing, looping or corrupting memory. */
+function expectOrderlyRefusal(r: TxResult, a: Action): void {
+  if (r.ok || r.errorCode !== undefined) return;
+  throw new Error(`${a.kind} failed without a program error: ${r.error}\n${r.logs.join("\n")}`);
+}
+
+export function checkConservation(w: World): void {
+  const { d } = w;
+  const owed = { available: 0n, escrowed: 0n, claimable: 0n, fees: 0n, accrued: 0n };
+  const reservedByBuyer = new Map<string, bigint>();
+  const balances: any[] = [];
+  for (const acc of d.svm.getProgramAccounts(PROGRAM_ID)) {
+    const data = new Uint8Array(acc.data);
+    const disc = Buffer.from(data.subarray(0, 8)).toString("hex");
+    const name = DISCRIMINATORS[disc];
+    if (!name) throw new Error(`program account ${acc.address} with unknown discriminator ${disc}`);
+    const a = decodeAccount(name, data);
+    if (name === "Balance") {
+      owed.available += a.available;
+      balances.push(a);
+    } else if (name === "Operator") owed.claimable += a.claimable;
+    else if (name === "Config") owed.fees += a.fees_unwithdrawn;
+    else {
+      expect(a.consumed <= a.max_burn, `execution ${acc.address} consumed ${a.consumed} > max burn ${a.max_burn}`).to.equal(true);
+      expect(a.fees_accrued <= a.consumed).to.equal(true);
+      const charged = a.segments.slice(0, a.segment_count).reduce((s: bigint, g: any) => s + g.charged, 0n);
+      expect(charged, "segments' charges add up to consumed").to.equal(a.consumed);
+      owed.escrowed += (a.max_burn as bigint) - (a.consumed as bigint);
+      owed.accrued += a.fees_accrued;
+      reservedByBuyer.set(a.buyer, (reservedByBuyer.get(a.buyer) ?? 0n) + a.max_burn);
+    }
+  }
+  for (const b of balances) expect(b.reserved, `buyer ${b.buyer} reserved`).to.equal(reservedByBuyer.get(b.buyer) ?? 0n);
+  const total = owed.available + owed.escrowed + owed.claimable + owed.fees + owed.accrued;
+  expect(d.tokens(d.vault), `vault vs ${JSON.stringify(owed, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`).to.equal(total);
+}
+
+const DISCRIMINATORS: Record<string, "Config" | "Operator" | "Balance" | "Execution"> = {
+  "9b0caae01efacc82": "Config",
+  db1fbc91458bcc75: "Operator",
+  "7f47199d699df1b6": "Balance",
+  "3294e1a38121e528": "Execution",
+};
+
+/** Every buyer could withdraw everything available right now (simulated, nothing committed). */
+async function checkWithdrawable(w: World): Promise<void> {
+  for (const b of w.buyers) {
+    const available = w.account("Balance", b.balance)?.available ?? 0n;
+    if (available === 0n) continue;
+    const r = await simulate(w.d.svm, b.wallet, [w.d.withdrawIx(b, available)]);
+    expect(r.ok, `buyer cannot withdraw ${available}: ${r.error}\n${r.logs.join("\n")}`).to.equal(true);
+  }
+}
+
+/** Past every expiry + grace, a stranger finalizes all, then everyone takes everything out. */
+async function drain(w: World): Promise<void> {
+  const { d } = w;
+  let latest = d.svm.getClock().unixTimestamp;
+  for (const e of w.open) {
+    const ex = w.account("Execution", e.address);
+    if (ex && ex.expires_at + BigInt(ex.grace_secs) > latest) latest = ex.expires_at + BigInt(ex.grace_secs);
+  }
+  setTime(d.svm, latest);
+  for (const e of w.open) {
+    const ex = w.account("Execution", e.address);
+    if (!ex) continue;
+    await expectOk(d.send(w.stranger.wallet, [d.finalizeIx(e.address, w.stranger.wallet, w.buyers[e.buyer], ex.rent_payer)]), "finalize after grace");
+    checkConservation(w);
+  }
+  for (const b of w.buyers) {
+    const available = w.account("Balance", b.balance)?.available ?? 0n;
+    if (available > 0n) await expectOk(d.send(b.wallet, [d.withdrawIx(b, available)]), "final withdraw");
+  }
+  for (const op of w.ops) {
+    const claimable = w.account("Operator", op.address)!.claimable;
+    if (claimable > 0n) await expectOk(d.send(op.authority, [d.claimIx(op, claimable)]), "final claim");
+  }
+  const fees = w.account("Config", d.config)!.fees_unwithdrawn;
+  if (fees > 0n) await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees)]), "final fee withdrawal");
+  checkConservation(w);
+  expect(d.tokens(d.vault), "vault after everyone took everything out").to.equal(0n);
+}
+
+// ---------------------------------------------------------------------------------------
+// The property
+
+export interface FuzzStats {
+  sequences: number;
+  steps: number;
+  succeeded: number;
+  /** Successful transactions by action kind. */
+  okByKind: Map<string, number>;
+  /** Refusals by error name. */
+  refused: Map<string, number>;
+}
+
+export function newStats(): FuzzStats {
+  return { sequences: 0, steps: 0, succeeded: 0, okByKind: new Map(), refused: new Map() };
+}
+
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+async function runSequence(feeBps: number, actions: Action[], stats: FuzzStats): Promise<void> {
+  const w = await World.create(feeBps);
+  stats.sequences++;
+  for (const a of actions) {
+    const built = a.kind === "reserve" ? await buildReserve(w, a) : build(w, a);
+    stats.steps++;
+    if (built && built.ixs.length > 0) {
+      const r = await w.d.send(built.payer, built.ixs.map((i) => withSigners(i, w)));
+      expectOrderlyRefusal(r, a);
+      if (r.ok) {
+        stats.succeeded++;
+        bump(stats.okByKind, a.kind);
+        built.onOk?.();
+      } else {
+        bump(stats.refused, errorName(r.errorCode) ?? `token program error ${r.errorCode}`);
+        if (process.env.FUZZ_DEBUG) bump(stats.refused, `${a.kind}:${errorName(r.errorCode) ?? r.errorCode}`);
+      }
+      if (r.ok && a.kind === "finalize") {
+        const e = w.exec(a.exec)!;
+        w.open = w.open.filter((x) => x !== e);
+        w.closed.push(e);
+      }
+    }
+    checkConservation(w);
+    await checkWithdrawable(w);
+  }
+  await drain(w);
+}
+
+/** Adds the signers an instruction's accounts need beyond the fee payer. */
+function withSigners(i: Instruction, w: World): Instruction {
+  const wallets = [w.d.admin, w.d.router, w.stranger.wallet, ...w.buyers.map((b) => b.wallet), ...w.ops.map((o) => o.authority)];
+  const needed = (i.accounts ?? [])
+    .filter((m) => m.role === AccountRole.READONLY_SIGNER || m.role === AccountRole.WRITABLE_SIGNER)
+    .map((m) => wallets.find((s) => s.address === m.address))
+    .filter((s): s is KeyPairSigner => s !== undefined);
+  return needed.length > 0 ? signed(i, ...needed) : i;
+}
+
+export interface FuzzBudget {
+  runs: number;
+  steps: number;
+  seed: number;
+}
+
+/** Runs the conservation property; throws (with fast-check's counterexample) on a violation. */
+export async function fuzzConservation(budget: FuzzBudget, stats: FuzzStats = newStats()): Promise<FuzzStats> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 1_000 }),
+      fc.array(actionArb, { minLength: budget.steps, maxLength: budget.steps }),
+      (feeBps, actions) => runSequence(feeBps, actions, stats),
+    ),
+    { seed: budget.seed, numRuns: budget.runs, endOnFailure: true },
+  );
+  return stats;
+}
+
