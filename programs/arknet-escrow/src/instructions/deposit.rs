@@ -66,13 +66,21 @@ pub struct BalanceAccounts<'a> {
 /// The buyer's balance, created (rent paid by `payer`) if it does not exist yet.
 #[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
+    ensure_balance(accounts, buyer)?;
+    load_mut::<Balance>(accounts.balance, accounts.program_id)
+}
+
+/// Creates the buyer's balance if it does not exist, or checks that it is the buyer's.
+/// Out of line (it returns nothing): deposit and reserve_from_wallet share one copy.
+#[inline(never)]
+fn ensure_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
     let BalanceAccounts { program_id, payer, balance, system_program } = *accounts;
     if balance.owned_by(program_id) {
         let bal = load_mut::<Balance>(balance, program_id)?;
         if &bal.buyer != buyer {
             return Err(EscrowError::WrongBuyer.into());
         }
-        return Ok(bal);
+        return Ok(());
     }
     require_writable(balance)?;
     require_system_program(system_program)?;
@@ -89,7 +97,7 @@ pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Resu
     let bal = init_account::<Balance>(balance, program_id)?;
     bal.buyer = *buyer;
     bal.bump = bump;
-    Ok(bal)
+    Ok(())
 }
 
 /// Books a deposit that has reached the vault.

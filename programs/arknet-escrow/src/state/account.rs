@@ -3,7 +3,7 @@
 
 use core::mem::{align_of, size_of};
 
-use pinocchio::{error::ProgramError, AccountView, Address};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 use crate::errors::EscrowError;
 
@@ -15,30 +15,36 @@ pub trait ProgramAccount: Sized {
     const LEN: usize = 8 + size_of::<Self>();
 }
 
-/// Checks owner, size and discriminator and returns the body. The data of a runtime
-/// account is 8-byte aligned, and every body type has an alignment of at most 8.
-#[inline(always)]
-fn checked_body_ptr<T: ProgramAccount>(
-    view: &AccountView,
-    program_id: &Address,
-) -> Result<*mut T, ProgramError> {
+/// Owner, size, discriminator and alignment checks shared by every account type. Out
+/// of line, so each of the program's account loads is one call rather than a copy of
+/// these checks (program size).
+#[inline(never)]
+fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> ProgramResult {
     if !view.owned_by(program_id) {
         return Err(EscrowError::InvalidAccountOwner.into());
     }
-    if view.data_len() != T::LEN {
+    if view.data_len() != len {
         return Err(EscrowError::InvalidAccountData.into());
     }
     let data = view.data_ptr();
-    // SAFETY: the length was checked above.
-    let disc = unsafe { *(data as *const [u8; 8]) };
-    if disc != T::DISCRIMINATOR {
-        return Err(EscrowError::InvalidAccountType.into());
-    }
-    let body = unsafe { data.add(8) };
-    if !(body as usize).is_multiple_of(align_of::<T>()) {
+    // Runtime account data is 8-byte aligned; every body type aligns to at most 8.
+    if !(data as usize).is_multiple_of(8) {
         return Err(EscrowError::InvalidAccountData.into());
     }
-    Ok(body as *mut T)
+    // SAFETY: the length (>= 8) was checked above.
+    if unsafe { &*(data as *const [u8; 8]) } != discriminator {
+        return Err(EscrowError::InvalidAccountType.into());
+    }
+    Ok(())
+}
+
+/// The body of a checked program account of type `T`.
+#[inline(always)]
+fn checked_body_ptr<T: ProgramAccount>(view: &AccountView, program_id: &Address) -> Result<*mut T, ProgramError> {
+    const { assert!(align_of::<T>() <= 8) };
+    check_account(view, program_id, &T::DISCRIMINATOR, T::LEN)?;
+    // SAFETY: checked to hold T::LEN = 8 + size_of::<T>() bytes.
+    Ok(unsafe { view.data_ptr().add(8) } as *mut T)
 }
 
 /// Reads a program account of type `T`.

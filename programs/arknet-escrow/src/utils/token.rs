@@ -152,7 +152,8 @@ pub struct Transfer<'a> {
 
 /// `TransferChecked` through the configured token program (already verified by
 /// `require_configured_token`); `signers` holds the config PDA's seeds when the vault pays.
-#[inline(always)]
+/// Out of line: one copy of the CPI code serves every transfer.
+#[inline(never)]
 pub fn transfer_checked(t: &Transfer, signers: &[Signer]) -> Result<(), ProgramError> {
     TransferChecked::<&AccountView>::new(
         t.from, t.mint, t.to, t.authority, t.amount, t.decimals,
