@@ -4,17 +4,21 @@
 // (docs/protocol.md, "Conservation"), no execution may have consumed more than its max
 // burn, and every buyer must be able to withdraw all that is available. At the end of a
 // sequence every execution is finalized past expiry + grace by a stranger, and every
-// buyer, operator and the admin take everything out: the vault must end empty.
+// buyer, operator and the admin take everything out: the vault must end empty, but for
+// tokens sent to it with plain token transfers (owed to nobody, and locked for good).
+// Sequences run on SPL Token or Token-2022 deployments.
 //
 // Used by tests/security/conservation.test.ts (small fixed budget, in `npm test`) and by
 // tests/fuzz/run.ts (`npm run fuzz`, budget from FUZZ_RUNS / FUZZ_STEPS / FUZZ_SEED).
 import { expect } from "chai";
 import fc from "fast-check";
 import { AccountRole, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { getTransferInstruction } from "@solana-program/token";
 import { addressOf, Deployment, expectOk, INSTRUCTIONS_SYSVAR, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { decodeAccount, errorName, ix, PROGRAM_ID, pubkey, sku } from "../helpers/idl.ts";
+import { decodeAccount, errorName, ix, PROGRAM_ID, pubkey, sku, skuName } from "../helpers/idl.ts";
 import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
 import { setTime, type TxResult } from "../helpers/svm.ts";
+import { TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
 import { signed, simulate } from "../security/support.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -44,7 +48,8 @@ export type Action =
   | { kind: "setGrace"; secs: bigint }
   | { kind: "setStatus"; op: Pick; status: number }
   | { kind: "rotateKey"; op: Pick }
-  | { kind: "setRate"; op: Pick; sku: Pick; price: bigint };
+  | { kind: "setRate"; op: Pick; sku: Pick; price: bigint }
+  | { kind: "donate"; amount: bigint };
 
 const pick = fc.nat(1_000);
 const percent = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 150 }) });
@@ -117,6 +122,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setStatus" as const), op: pick, status: fc.constantFrom(1, 1, 2, 3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("rotateKey" as const), op: pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setRate" as const), op: pick, sku: pick, price: fc.oneof(fc.bigInt(0n, 100n), fc.constant(U64_MAX)) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("donate" as const), amount: fc.bigInt(1n, 1_000n) }) },
 );
 
 // ---------------------------------------------------------------------------------------
@@ -135,6 +141,8 @@ interface FuzzOperator extends Operator {
 class World {
   open: Exec[] = [];
   closed: Exec[] = [];
+  /** Tokens sent straight to the vault with a plain token transfer: owed to nobody. */
+  donated = 0n;
 
   private constructor(
     readonly d: Deployment,
@@ -143,8 +151,8 @@ class World {
     readonly stranger: Buyer,
   ) {}
 
-  static async create(feeBps: number): Promise<World> {
-    const d = await Deployment.create({ feeBps, graceSecs: 600n });
+  static async create(feeBps: number, token2022: boolean): Promise<World> {
+    const d = await Deployment.create({ feeBps, graceSecs: 600n, tokenProgram: token2022 ? TOKEN_2022_PROGRAM_ADDRESS : TOKEN_PROGRAM_ADDRESS });
     const buyers: Buyer[] = [];
     for (let i = 0; i < BUYERS; i++) buyers.push(await d.newBuyer(WALLET_TOKENS));
     const rates: Record<string, bigint>[] = [{ H100: 40n, A100: 25n }, { H100: 35n, RTX5090: 9n }, { RTX5090: 1n }];
@@ -220,7 +228,11 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       const count = w.account("Execution", e.address)?.segment_count ?? 0;
       const router = a.actor === "router" ? d.router : w.stranger.wallet;
       const op = w.ops[a.op % w.ops.length];
-      return { payer: router, ixs: [d.assignIx(e.address, Math.max(0, count + a.indexSkew), op, SKUS[a.sku % SKUS.length], router)] };
+      // Mostly a SKU the operator offers, sometimes any.
+      const card = w.account("Operator", op.address);
+      const offered: string[] = card ? card.rates.slice(0, card.rate_count).map((r: { sku: number[] }) => skuName(r.sku)) : [];
+      const code = offered.length > 0 && a.sku % 6 !== 0 ? offered[a.sku % offered.length] : SKUS[a.sku % SKUS.length];
+      return { payer: router, ixs: [d.assignIx(e.address, Math.max(0, count + a.indexSkew), op, code, router)] };
     }
     case "submit": {
       const e = w.exec(a.exec, true);
@@ -260,7 +272,10 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       setTime(d.svm, d.svm.getClock().unixTimestamp + a.secs);
       return { payer: d.admin, ixs: [] };
     case "claim": {
-      const op = w.ops[a.op % w.ops.length];
+      // Mostly an operator that has earned something, when there is one.
+      const earning = w.ops.filter((o) => (w.account("Operator", o.address)?.claimable ?? 0n) > 0n);
+      const candidates = earning.length > 0 && a.op % 5 !== 0 ? earning : w.ops;
+      const op = candidates[a.op % candidates.length];
       const claimable = w.account("Operator", op.address)?.claimable ?? 0n;
       const amount = pct(claimable, a.percent);
       if (a.actor === "stranger") {
@@ -289,6 +304,13 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
         ixs: [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, { authority: op.authority.address, operator: op.address })],
         onOk: () => op.keys.push(key),
       };
+    }
+    case "donate": {
+      const transfer = getTransferInstruction(
+        { source: w.stranger.tokens, destination: d.vault, authority: w.stranger.wallet, amount: a.amount },
+        { programAddress: d.tokenProgram as typeof TOKEN_PROGRAM_ADDRESS },
+      );
+      return { payer: w.stranger.wallet, ixs: [transfer], onOk: () => (w.donated += a.amount) };
     }
     case "setRate": {
       const op = w.ops[a.op % w.ops.length];
@@ -351,8 +373,8 @@ export function checkConservation(w: World): void {
     }
   }
   for (const b of balances) expect(b.reserved, `buyer ${b.buyer} reserved`).to.equal(reservedByBuyer.get(b.buyer) ?? 0n);
-  const total = owed.available + owed.escrowed + owed.claimable + owed.fees + owed.accrued;
-  expect(d.tokens(d.vault), `vault vs ${JSON.stringify(owed, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`).to.equal(total);
+  const total = owed.available + owed.escrowed + owed.claimable + owed.fees + owed.accrued + w.donated;
+  expect(d.tokens(d.vault), `vault (donated ${w.donated}) vs ${JSON.stringify(owed, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`).to.equal(total);
 }
 
 const DISCRIMINATORS: Record<string, "Config" | "Operator" | "Balance" | "Execution"> = {
@@ -398,7 +420,8 @@ async function drain(w: World): Promise<void> {
   const fees = w.account("Config", d.config)!.fees_unwithdrawn;
   if (fees > 0n) await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees)]), "final fee withdrawal");
   checkConservation(w);
-  expect(d.tokens(d.vault), "vault after everyone took everything out").to.equal(0n);
+  // Only direct transfers into the vault are left: no instruction can pay them out.
+  expect(d.tokens(d.vault), "vault after everyone took everything out").to.equal(w.donated);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,8 +443,8 @@ export function newStats(): FuzzStats {
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-async function runSequence(feeBps: number, actions: Action[], stats: FuzzStats): Promise<void> {
-  const w = await World.create(feeBps);
+async function runSequence(feeBps: number, token2022: boolean, actions: Action[], stats: FuzzStats): Promise<void> {
+  const w = await World.create(feeBps, token2022);
   stats.sequences++;
   for (const a of actions) {
     const built = a.kind === "reserve" ? await buildReserve(w, a) : build(w, a);
@@ -470,8 +493,9 @@ export async function fuzzConservation(budget: FuzzBudget, stats: FuzzStats = ne
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: 1_000 }),
+      fc.boolean(),
       fc.array(actionArb, { minLength: budget.steps, maxLength: budget.steps }),
-      (feeBps, actions) => runSequence(feeBps, actions, stats),
+      (feeBps, token2022, actions) => runSequence(feeBps, token2022, actions, stats),
     ),
     { seed: budget.seed, numRuns: budget.runs, endOnFailure: true },
   );
