@@ -3,9 +3,9 @@
 //    favour the attacker) owned by a program the attacker controls.
 // 3. A real program account of another type in a slot (a Balance where an Operator is
 //    expected, ...): refused by size, or, with a matching size, by discriminator.
-import { getAddressEncoder, type Address } from "@solana/kit";
+import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
-import { INSTRUCTIONS_SYSVAR } from "../helpers/escrow.ts";
+import { INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
 import { ix } from "../helpers/idl.ts";
 import { freshAddress, patchAccount, plantCopy, swapAccount, world, type World } from "./support.ts";
 import { TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
@@ -216,5 +216,47 @@ describe("security: account type confusion", () => {
     } finally {
       if (original.exists) w.d.svm.setAccount(original);
     }
+  });
+});
+
+describe("security: written accounts passed read-only, fake system program", () => {
+  let w: World;
+  before(async () => {
+    w = await world();
+  });
+  /** `instruction` with account slot `index` passed read-only. */
+  const readOnly = (instruction: Instruction, index: number): Instruction => ({
+    ...instruction,
+    accounts: instruction.accounts!.map((m, i) => (i === index ? { address: m.address, role: AccountRole.READONLY } : m)),
+  });
+
+  it("withdraw with the balance read-only, finalize with the config or rent payer read-only: AccountNotWritable", async () => {
+    await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.buyer.wallet, [readOnly(w.d.withdrawIx(w.buyer, 1n), 2)]));
+    for (const slot of [1, 4]) {
+      await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () =>
+        w.d.send(w.d.router, [readOnly(w.d.finalizeIx(w.execution, w.d.router, w.buyer), slot)]),
+      );
+    }
+  });
+
+  it("submit_receipts with the operator or the execution read-only: AccountNotWritable", async () => {
+    const [pre, submit] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    for (const slot of [0, 2]) {
+      await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.attacker.wallet, [pre, readOnly(submit, slot)]));
+    }
+  });
+
+  it("claim with the operator read-only: AccountNotWritable", () =>
+    expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.op.authority, [readOnly(w.d.claimIx(w.op, 1n), 2)])));
+
+  it("a fake system program where an account is created: InvalidSystemProgram", async () => {
+    const fake = await freshAddress();
+    const newcomer = await w.d.newBuyer(10n);
+    const deposit = swapAccount(w.d.depositIx(newcomer, 1n), SYSTEM_PROGRAM, fake);
+    await expectRefused(w.d.svm, [...w.watched, newcomer.balance], "InvalidSystemProgram", () => w.d.send(newcomer.wallet, [deposit]));
+    const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
+    await expectRefused(w.d.svm, [...w.watched, execution], "InvalidSystemProgram", () =>
+      w.d.send(w.buyer.wallet, [swapAccount(reserve, SYSTEM_PROGRAM, fake)]),
+    );
   });
 });

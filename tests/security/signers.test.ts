@@ -1,14 +1,15 @@
-// Attack class 1: an authority's account is passed, but the authority did not sign.
+// Attack class 1: an authority's account is passed, but the authority did not sign (and
+// initialize by anyone but the program's upgrade authority, protocol.md deviation 4).
 // Each instruction is sent by an attacker (the fee payer) with the authority's address
 // in its slot as a non-signer: the program must refuse with MissingSigner and change
 // nothing.
-import { AccountRole, type Address, type Instruction } from "@solana/kit";
+import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
 import { expectOk } from "../helpers/escrow.ts";
 import { ix, pubkey } from "../helpers/idl.ts";
 import { operatorPda } from "../helpers/pdas.ts";
-import { fundedSigner, setTime } from "../helpers/svm.ts";
-import { Undeployed, withoutSignature, world, type World } from "./support.ts";
+import { fundedSigner, setTime, UPGRADEABLE_LOADER } from "../helpers/svm.ts";
+import { freshAddress, patchAccount, plantCopy, Undeployed, withoutSignature, world, type World } from "./support.ts";
 
 describe("security: authority passed without its signature", () => {
   let w: World;
@@ -47,6 +48,27 @@ describe("security: authority passed without its signature", () => {
       const attacker = await fundedSigner(u.svm);
       await expectRefused(u.svm, [u.config, t.vault], "MissingSigner", () =>
         u.send([u.initializeIx(t, { admin: { address: u.admin.address, role: AccountRole.WRITABLE } })], attacker),
+      );
+    });
+
+    it("initialize front-run by someone else (signing as admin): InvalidProgramData", async () => {
+      const u = await Undeployed.create();
+      const t = await u.tokens();
+      const attacker = await fundedSigner(u.svm);
+      await expectRefused(u.svm, [u.config, t.vault], "InvalidProgramData", () =>
+        u.send([u.initializeIx(t, { admin: attacker.address })], attacker),
+      );
+    });
+
+    it("initialize with a forged ProgramData naming the attacker (at another address): InvalidProgramData", async () => {
+      const u = await Undeployed.create();
+      const t = await u.tokens();
+      const attacker = await fundedSigner(u.svm);
+      const forged = await freshAddress();
+      plantCopy(u.svm, u.programData, forged, UPGRADEABLE_LOADER);
+      patchAccount(u.svm, forged, (d) => d.set(getAddressEncoder().encode(attacker.address), 13));
+      await expectRefused(u.svm, [u.config, t.vault, forged], "InvalidProgramData", () =>
+        u.send([u.initializeIx(t, { admin: attacker.address, program_data: forged })], attacker),
       );
     });
   });

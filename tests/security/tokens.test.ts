@@ -183,6 +183,17 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
     });
   });
 
+  describe("treasury owned by another token program", () => {
+    it("set_treasury to a Token-2022 account on an SPL Token deployment: InvalidTokenAccount", async () => {
+      const w = await world();
+      const mint22 = await createMint(w.d.svm, w.d.admin, 6, TOKEN_2022_PROGRAM_ADDRESS);
+      const account22 = await createTokenAccount(w.d.svm, w.d.admin, mint22, w.d.admin.address, TOKEN_2022_PROGRAM_ADDRESS);
+      await expectRefused(w.d.svm, w.watched, "InvalidTokenAccount", () =>
+        w.d.send(w.d.admin, [w.d.adminIx("set_treasury", {}, { treasury: account22 })]),
+      );
+    });
+  });
+
   describe("on a Token-2022 deployment", () => {
     it("SPL Token named where the configured program is Token-2022: InvalidTokenProgram", async () => {
       const w = await world({ tokenProgram: TOKEN_2022_PROGRAM_ADDRESS });
