@@ -14,7 +14,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { AccountRole, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getTransferInstruction } from "@solana-program/token";
-import { addressOf, Deployment, expectOk, INSTRUCTIONS_SYSVAR, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { addressOf, Deployment, expectOk, INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { operatorPda } from "../helpers/pdas.ts";
 import { decodeAccount, errorName, ix, PROGRAM_ID, pubkey, sku, skuName } from "../helpers/idl.ts";
 import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
 import { setTime, type TxResult } from "../helpers/svm.ts";
@@ -49,7 +50,12 @@ export type Action =
   | { kind: "setStatus"; op: Pick; status: number }
   | { kind: "rotateKey"; op: Pick }
   | { kind: "setRate"; op: Pick; sku: Pick; price: bigint }
-  | { kind: "donate"; amount: bigint };
+  | { kind: "donate"; amount: bigint }
+  | { kind: "setRouter"; toStranger: boolean }
+  | { kind: "proposeAdmin"; toStranger: boolean; byStranger: boolean }
+  | { kind: "acceptAdmin"; byStranger: boolean }
+  | { kind: "setTreasury"; toStranger: boolean }
+  | { kind: "registerOperator" };
 
 const pick = fc.nat(1_000);
 const percent = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 150 }) });
@@ -123,6 +129,11 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("rotateKey" as const), op: pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setRate" as const), op: pick, sku: pick, price: fc.oneof(fc.bigInt(0n, 100n), fc.constant(U64_MAX)) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("donate" as const), amount: fc.bigInt(1n, 1_000n) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setRouter" as const), toStranger: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("proposeAdmin" as const), toStranger: fc.boolean(), byStranger: rarely(4) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("acceptAdmin" as const), byStranger: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setTreasury" as const), toStranger: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("registerOperator" as const) }) },
 );
 
 // ---------------------------------------------------------------------------------------
@@ -143,13 +154,21 @@ class World {
   closed: Exec[] = [];
   /** Tokens sent straight to the vault with a plain token transfer: owed to nobody. */
   donated = 0n;
+  /** The admin and treasury now (both can be handed over to the stranger). */
+  admin: KeyPairSigner;
+  treasury: Address;
 
   private constructor(
     readonly d: Deployment,
     readonly buyers: Buyer[],
     readonly ops: FuzzOperator[],
     readonly stranger: Buyer,
-  ) {}
+    /** The stranger's Operator address, should it register. */
+    readonly strangerOperator: Address,
+  ) {
+    this.admin = d.admin;
+    this.treasury = d.treasury;
+  }
 
   static async create(feeBps: number, token2022: boolean): Promise<World> {
     const d = await Deployment.create({ feeBps, graceSecs: 600n, tokenProgram: token2022 ? TOKEN_2022_PROGRAM_ADDRESS : TOKEN_PROGRAM_ADDRESS });
@@ -164,7 +183,7 @@ class World {
     const stranger = await d.newBuyer(WALLET_TOKENS);
     // Buyers start with a balance (deposits during the sequence add to it).
     for (const b of buyers) await d.deposit(b, WALLET_TOKENS / 5n);
-    return new World(d, buyers, ops, stranger);
+    return new World(d, buyers, ops, stranger, await operatorPda(stranger.wallet.address));
   }
 
   account<T = any>(name: "Config" | "Operator" | "Balance" | "Execution", at: Address): T | null {
@@ -285,17 +304,21 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
     }
     case "withdrawFees": {
       const fees = w.account("Config", d.config)!.fees_unwithdrawn;
-      const admin = a.actor === "admin" ? d.admin : w.stranger.wallet;
-      return { payer: admin, ixs: [d.withdrawFeesIx(pct(fees, a.percent), a.actor === "admin" ? d.treasury : w.stranger.tokens, admin)] };
+      const admin = a.actor === "admin" ? w.admin : w.stranger.wallet;
+      return { payer: admin, ixs: [d.withdrawFeesIx(pct(fees, a.percent), a.actor === "admin" ? w.treasury : w.stranger.tokens, admin)] };
     }
     case "setFee":
-      return { payer: d.admin, ixs: [d.adminIx("set_fee", { fee_bps: a.bps })] };
+      return { payer: w.admin, ixs: [d.adminIx("set_fee", { fee_bps: a.bps }, {}, w.admin)] };
     case "setPaused":
-      return { payer: d.admin, ixs: [d.adminIx("set_paused", { paused: a.paused })] };
+      return { payer: w.admin, ixs: [d.adminIx("set_paused", { paused: a.paused }, {}, w.admin)] };
     case "setGrace":
-      return { payer: d.admin, ixs: [d.adminIx("set_expiry_grace", { expiry_grace_secs: a.secs })] };
+      return { payer: w.admin, ixs: [d.adminIx("set_expiry_grace", { expiry_grace_secs: a.secs }, {}, w.admin)] };
     case "setStatus":
-      return { payer: d.admin, ixs: [d.setStatusIx(w.ops[a.op % w.ops.length], a.status)] };
+      const op = w.ops[a.op % w.ops.length];
+      return {
+        payer: w.admin,
+        ixs: [ix("set_operator_status", { status: a.status }, { admin: w.admin.address, config: d.config, operator: op.address })],
+      };
     case "rotateKey": {
       const op = w.ops[a.op % w.ops.length];
       const key = newSigningKey();
@@ -303,6 +326,40 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
         payer: op.authority,
         ixs: [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, { authority: op.authority.address, operator: op.address })],
         onOk: () => op.keys.push(key),
+      };
+    }
+    case "setRouter": {
+      const router = a.toStranger ? w.stranger.wallet.address : d.router.address;
+      return { payer: w.admin, ixs: [d.adminIx("set_router", { router: pubkey(router) }, {}, w.admin)] };
+    }
+    case "proposeAdmin": {
+      const proposer = a.byStranger ? w.stranger.wallet : w.admin;
+      const next = a.toStranger ? w.stranger.wallet : d.admin;
+      return { payer: proposer, ixs: [d.adminIx("propose_admin", { new_admin: pubkey(next.address) }, {}, proposer)] };
+    }
+    case "acceptAdmin": {
+      const signer = a.byStranger ? w.stranger.wallet : d.admin;
+      return {
+        payer: signer,
+        ixs: [ix("accept_admin", {}, { new_admin: signer.address, config: d.config })],
+        onOk: () => (w.admin = signer),
+      };
+    }
+    case "setTreasury": {
+      const treasury = a.toStranger ? w.stranger.tokens : d.treasury;
+      return { payer: w.admin, ixs: [d.adminIx("set_treasury", {}, { treasury }, w.admin)], onOk: () => (w.treasury = treasury) };
+    }
+    case "registerOperator": {
+      const key = newSigningKey();
+      const authority = w.stranger.wallet;
+      return {
+        payer: authority,
+        ixs: [ix("register_operator", { signing_key: pubkey(addressOf(key.publicKey)) }, {
+          authority: authority.address,
+          operator: w.strangerOperator,
+          system_program: SYSTEM_PROGRAM,
+        })],
+        onOk: () => w.ops.push({ authority, address: w.strangerOperator, key, keys: [key], payout: w.stranger.tokens }),
       };
     }
     case "donate": {
@@ -418,7 +475,7 @@ async function drain(w: World): Promise<void> {
     if (claimable > 0n) await expectOk(d.send(op.authority, [d.claimIx(op, claimable)]), "final claim");
   }
   const fees = w.account("Config", d.config)!.fees_unwithdrawn;
-  if (fees > 0n) await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees)]), "final fee withdrawal");
+  if (fees > 0n) await expectOk(d.send(w.admin, [d.withdrawFeesIx(fees, w.treasury, w.admin)]), "final fee withdrawal");
   checkConservation(w);
   // Only direct transfers into the vault are left: no instruction can pay them out.
   expect(d.tokens(d.vault), "vault after everyone took everything out").to.equal(w.donated);
