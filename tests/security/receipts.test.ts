@@ -18,6 +18,7 @@ const MSG_IX = 12;
 const RECORD = (i: number) => 2 + 14 * i;
 // The precompile's own errors (solana-precompile-error): InvalidSignature, InvalidDataOffsets, InvalidInstructionDataSize.
 const PRECOMPILE_INVALID_SIGNATURE = 2;
+const PRECOMPILE_INVALID_DATA_OFFSETS = 3;
 const PRECOMPILE_INVALID_DATA_SIZE = 4;
 
 describe("security: Ed25519 receipt spoofing", () => {
@@ -57,6 +58,13 @@ describe("security: Ed25519 receipt spoofing", () => {
       it(`${field} instruction index 0 (the precompile itself, at index 0): the precompile verifies, the program refuses InvalidEd25519Instruction`, async () => {
         const pre = patched(ed25519Instruction([receipt()]), RECORD(0) + at, 0);
         await refuse("InvalidEd25519Instruction", [pre, submit()]);
+      });
+    }
+
+    for (const [field, at] of [["signature", SIG_IX], ["public key", KEY_IX], ["message", MSG_IX]] as const) {
+      it(`${field} instruction index 1 (submit_receipts' own data): the precompile refuses first (InvalidDataOffsets)`, async () => {
+        const pre = patched(ed25519Instruction([receipt()]), RECORD(0) + at, 1);
+        await expectFailed(w.d.svm, w.watched, customError(0, PRECOMPILE_INVALID_DATA_OFFSETS), () => w.d.send(w.attacker.wallet, [pre, submit()]));
       });
     }
 
