@@ -1,13 +1,14 @@
 //! The IDL (`idl/arknet_escrow.json`) and the program must describe the same bytes: this
-//! test fails when a discriminator, an account layout, an instruction or an error drifts.
+//! test fails when a discriminator, an account layout (field names, order, offsets,
+//! sizes), an instruction's accounts or arguments, an event or an error drifts.
 
-use std::mem::size_of;
+use std::mem::{offset_of, size_of};
 
 use arknet_escrow::{
     errors::EscrowError,
     events::ALL_EVENTS,
     instructions::ALL_INSTRUCTIONS,
-    state::{Balance, Config, Execution, Operator, ProgramAccount},
+    state::{Balance, Config, Execution, Operator, PriceCap, ProgramAccount, Rate, Segment},
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -70,6 +71,87 @@ fn account_layouts_match() {
     assert_eq!(idl["accounts"].as_array().unwrap().len(), 4);
 }
 
+/// One field of a `#[repr(C)]` struct: name, byte offset, byte size.
+type Field = (&'static str, usize, usize);
+
+fn field_size<T, F>(_: fn(&T) -> &F) -> usize {
+    size_of::<F>()
+}
+
+/// The fields of a struct in declaration order, with their real offsets and sizes.
+macro_rules! fields {
+    ($t:ty: $($f:ident),* $(,)?) => {
+        vec![$((stringify!($f), offset_of!($t, $f), field_size::<$t, _>(|s| &s.$f))),*]
+    };
+}
+
+/// The Rust struct `name` and the IDL type `name` are the same bytes: same field names in
+/// the same order, each at the offset the IDL's running sum gives it and of its IDL size,
+/// and no padding anywhere (the fields add up to `size_of`).
+fn check_layout(idl: &Value, name: &str, rust: Vec<Field>, size: usize) {
+    let idl_fields = named(&idl["types"], name)["type"]["fields"].as_array().unwrap();
+    let idl_names: Vec<&str> = idl_fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let rust_names: Vec<&str> = rust.iter().map(|f| f.0).collect();
+    assert_eq!(rust_names, idl_names, "{name}: field names and order");
+    let mut at = 0;
+    for ((field, offset, len), f) in rust.iter().zip(idl_fields) {
+        assert_eq!(*offset, at, "{name}.{field}: Rust offset {offset}, contiguous offset {at} (padding before it?)");
+        let idl_len = type_size(idl, &f["type"]);
+        assert_eq!(*len, idl_len, "{name}.{field}: Rust {len} bytes, IDL {idl_len} bytes");
+        at += len;
+    }
+    assert_eq!(at, size, "{name}: fields add up to {at} bytes, size_of is {size} (trailing padding?)");
+}
+
+#[test]
+fn field_layouts_match_byte_for_byte() {
+    let idl = idl();
+    check_layout(
+        &idl,
+        "Config",
+        fields!(Config: admin, pending_admin, router, mint, vault, treasury, token_program, expiry_grace_secs,
+            fees_unwithdrawn, total_fees, total_deposited, total_withdrawn, total_claimed, total_settled, fee_bps,
+            paused, bump, decimals, _reserved),
+        size_of::<Config>(),
+    );
+    check_layout(&idl, "Rate", fields!(Rate: sku, price), size_of::<Rate>());
+    check_layout(
+        &idl,
+        "Operator",
+        fields!(Operator: authority, signing_key, claimable, total_earned, total_claimed, status, bump, rate_count,
+            _reserved, rates),
+        size_of::<Operator>(),
+    );
+    check_layout(
+        &idl,
+        "Balance",
+        fields!(Balance: buyer, available, reserved, total_deposited, total_withdrawn, last_execution_id, bump,
+            _reserved),
+        size_of::<Balance>(),
+    );
+    check_layout(&idl, "PriceCap", fields!(PriceCap: sku, max_price), size_of::<PriceCap>());
+    check_layout(
+        &idl,
+        "Segment",
+        fields!(Segment: operator, sku, price, settled_units, last_seq, charged),
+        size_of::<Segment>(),
+    );
+    check_layout(
+        &idl,
+        "Execution",
+        fields!(Execution: buyer, router, rent_payer, execution_id, max_burn, consumed, fees_accrued, created_at,
+            expires_at, grace_secs, fee_bps, status, segment_count, bump, price_cap_count, _reserved, price_caps,
+            segments),
+        size_of::<Execution>(),
+    );
+    // Array lengths in the IDL are the program's constants.
+    let exec = named(&idl["types"], "Execution")["type"]["fields"].as_array().unwrap();
+    assert_eq!(named(&Value::Array(exec.clone()), "segments")["type"]["array"][1], Execution::MAX_SEGMENTS);
+    assert_eq!(named(&Value::Array(exec.clone()), "price_caps")["type"]["array"][1], Execution::MAX_PRICE_CAPS);
+    let op = named(&idl["types"], "Operator")["type"]["fields"].clone();
+    assert_eq!(named(&op, "rates")["type"]["array"][1], Operator::MAX_RATES);
+}
+
 #[test]
 fn instructions_match() {
     let idl = idl();
@@ -78,6 +160,111 @@ fn instructions_match() {
     for (name, d) in ALL_INSTRUCTIONS {
         assert_eq!(d, disc(&format!("global:{name}")), "{name} discriminator vs sha256");
         assert_eq!(d, json_disc(named(&idl["instructions"], name)), "{name} discriminator vs IDL");
+    }
+}
+
+/// The doc comments of `src/instructions/<file>.rs`, markers stripped, one line each.
+fn instruction_docs(file: &str) -> Vec<String> {
+    let path = format!("{}/src/instructions/{file}.rs", env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    src.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("//!").or_else(|| l.trim_start().strip_prefix("///")))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+fn source_file(ix: &str) -> &str {
+    match ix {
+        "propose_admin" | "accept_admin" | "set_fee" | "set_paused" | "set_router" | "set_expiry_grace"
+        | "set_treasury" => "admin",
+        other => other,
+    }
+}
+
+/// (name, writable, signer) of each account, in order, as the instruction's doc lists
+/// them (`N. \`[signer, writable]\` name: ...`). The admin setters share one sentence
+/// in admin.rs: `0. [signer] admin`, `1. [writable] config`, set_treasury adds
+/// `2. [] treasury`, accept_admin is signed by the pending admin.
+fn documented_accounts(ix: &str) -> Vec<(String, bool, bool)> {
+    let acc = |n: &str, w: bool, s: bool| (n.to_string(), w, s);
+    match ix {
+        "accept_admin" => return vec![acc("new_admin", false, true), acc("config", true, false)],
+        "set_treasury" => {
+            return vec![acc("admin", false, true), acc("config", true, false), acc("treasury", false, false)]
+        }
+        _ if source_file(ix) == "admin" => return vec![acc("admin", false, true), acc("config", true, false)],
+        _ => {}
+    }
+    let mut out = Vec::new();
+    for line in instruction_docs(source_file(ix)) {
+        let Some((num, rest)) = line.split_once(". `[") else { continue };
+        if num.parse::<usize>() != Ok(out.len()) {
+            continue;
+        }
+        let (flags, rest) = rest.split_once("]`").expect("closing ]`");
+        let name = rest.split(':').next().unwrap().trim().replace(' ', "_");
+        // submit_receipts: the IDL names the first operator; further ones are remaining accounts.
+        let name = if ix == "submit_receipts" && name == "operators" { "operator".to_string() } else { name };
+        let flags: Vec<&str> = flags.split(',').map(str::trim).collect();
+        out.push((name, flags.contains(&"writable"), flags.contains(&"signer")));
+    }
+    assert!(!out.is_empty(), "{ix}: no documented accounts");
+    out
+}
+
+/// The IDL type of a documented Rust argument type.
+fn idl_type(doc: &str) -> Value {
+    match doc {
+        "u8" | "u16" | "u32" | "u64" | "i64" | "bool" | "pubkey" => Value::from(doc),
+        "[u8; 8]" => serde_json::json!({ "array": ["u8", 8] }),
+        _ => {
+            let inner = doc.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).unwrap_or_else(|| panic!("type {doc}"));
+            serde_json::json!({ "vec": { "defined": { "name": inner } } })
+        }
+    }
+}
+
+/// (name, IDL type) of each argument in the doc's `name(arg: type, ...)` signature.
+fn documented_args(ix: &str) -> Vec<(String, Value)> {
+    let docs = instruction_docs(source_file(ix)).join(" ");
+    let open = format!("`{ix}(");
+    let start = docs.find(&open).unwrap_or_else(|| panic!("{ix}: no `{ix}(...)` signature in its docs")) + open.len();
+    let sig = &docs[start..start + docs[start..].find(")`").expect("closing )`")];
+    if sig == "..." {
+        // reserve_from_wallet: "the arguments of `reserve`".
+        return documented_args("reserve");
+    }
+    sig.split(',')
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| {
+            let (name, ty) = a.split_once(':').unwrap_or_else(|| panic!("{ix}: argument {a}"));
+            (name.trim().to_string(), idl_type(ty.trim()))
+        })
+        .collect()
+}
+
+#[test]
+fn instruction_accounts_and_args_match_the_docs() {
+    let idl = idl();
+    for (name, _) in ALL_INSTRUCTIONS {
+        let def = named(&idl["instructions"], name);
+        let idl_accounts: Vec<(String, bool, bool)> = def["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                let flag = |k: &str| a.get(k).and_then(Value::as_bool).unwrap_or(false);
+                (a["name"].as_str().unwrap().to_string(), flag("writable"), flag("signer"))
+            })
+            .collect();
+        assert_eq!(idl_accounts, documented_accounts(name), "{name}: accounts (name, writable, signer)");
+        let idl_args: Vec<(String, Value)> = def["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["name"].as_str().unwrap().to_string(), a["type"].clone()))
+            .collect();
+        assert_eq!(idl_args, documented_args(name), "{name}: arguments");
     }
 }
 
