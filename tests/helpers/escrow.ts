@@ -45,6 +45,8 @@ export interface DeploymentOptions {
   graceSecs?: bigint;
   tokenProgram?: Address;
   decimals?: number;
+  /** The admin (upgrade authority); a fresh key when absent. */
+  admin?: KeyPairSigner;
 }
 
 /** One initialized deployment: config, mint, vault, treasury, admin and router. */
@@ -60,8 +62,11 @@ export class Deployment {
     readonly tokenProgram: Address,
   ) {}
 
+  /** The `initialize` transaction that created this deployment's config. */
+  initializeResult!: TxResult;
+
   static async create(opts: DeploymentOptions = {}): Promise<Deployment> {
-    const admin = await generateKeyPairSigner();
+    const admin = opts.admin ?? (await generateKeyPairSigner());
     const svm = await createSvm(admin.address);
     svm.airdrop(admin.address, lamports(1_000_000_000_000n));
     const router = await fundedSigner(svm);
@@ -71,7 +76,7 @@ export class Deployment {
     const vault = await createTokenAccount(svm, admin, mint, config, tokenProgram);
     const treasury = await createTokenAccount(svm, admin, mint, admin.address, tokenProgram);
     const d = new Deployment(svm, admin, router, mint, config, vault, treasury, tokenProgram);
-    await expectOk(
+    d.initializeResult = await expectOk(
       send(svm, admin, [await d.initializeIx(opts.feeBps ?? 250, opts.graceSecs ?? 3600n)]),
       "initialize",
     );
@@ -112,35 +117,45 @@ export class Deployment {
     return tokenAmount(this.svm, at);
   }
 
-  /** A wallet with SOL and `amount` tokens in a token account of its own. */
-  async newBuyer(amount = 1_000_000_000n): Promise<Buyer> {
-    const wallet = await fundedSigner(this.svm);
+  /** A wallet (`wallet`, or a fresh one) with SOL and `amount` tokens in a token account of its own. */
+  async newBuyer(amount = 1_000_000_000n, wallet?: KeyPairSigner): Promise<Buyer> {
+    if (wallet) this.svm.airdrop(wallet.address, lamports(100_000_000_000n));
+    else wallet = await fundedSigner(this.svm);
     const tokens = await createTokenAccount(this.svm, this.admin, this.mint, wallet.address, this.tokenProgram);
     if (amount > 0n) await mintTo(this.svm, this.admin, this.mint, tokens, amount, this.tokenProgram);
     return { wallet, tokens, balance: await balancePda(wallet.address) };
   }
 
   /** Registers an operator, sets its rates and (unless `activate` is false) activates it. */
-  async newOperator(rates: Record<string, bigint>, activate = true): Promise<Operator> {
-    const authority = await fundedSigner(this.svm);
-    const key = newSigningKey();
-    const op: Operator = {
+  async newOperator(rates: Record<string, bigint>, activate = true, authority?: KeyPairSigner): Promise<Operator> {
+    const op = await this.operatorAccounts(authority);
+    const setup = [this.registerIx(op), ...Object.entries(rates).map(([code, price]) => this.setRateIx(op, code, price))];
+    await expectOk(this.send(op.authority, setup), "register operator");
+    if (activate) await expectOk(this.send(this.admin, [this.setStatusIx(op, 1)]), "activate operator");
+    return op;
+  }
+
+  /**
+   * An operator's wallet (`authority`, or a fresh one, funded), a new receipt signing key,
+   * its PDA and a payout token account. Nothing is registered yet: see `registerIx`.
+   */
+  async operatorAccounts(authority?: KeyPairSigner): Promise<Operator> {
+    if (authority) this.svm.airdrop(authority.address, lamports(100_000_000_000n));
+    else authority = await fundedSigner(this.svm);
+    return {
       authority,
-      key,
+      key: newSigningKey(),
       address: await operatorPda(authority.address),
       payout: await createTokenAccount(this.svm, this.admin, this.mint, authority.address, this.tokenProgram),
     };
-    const setup: Instruction[] = [
-      ix("register_operator", { signing_key: pubkey(addressOf(key.publicKey)) }, {
-        authority: authority.address,
-        operator: op.address,
-        system_program: SYSTEM_PROGRAM,
-      }),
-      ...Object.entries(rates).map(([code, price]) => this.setRateIx(op, code, price)),
-    ];
-    await expectOk(this.send(authority, setup), "register operator");
-    if (activate) await expectOk(this.send(this.admin, [this.setStatusIx(op, 1)]), "activate operator");
-    return op;
+  }
+
+  registerIx(op: Operator): Instruction {
+    return ix("register_operator", { signing_key: pubkey(addressOf(op.key.publicKey)) }, {
+      authority: op.authority.address,
+      operator: op.address,
+      system_program: SYSTEM_PROGRAM,
+    });
   }
 
   setRateIx(op: Operator, code: string, price: bigint): Instruction {

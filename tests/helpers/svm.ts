@@ -91,6 +91,20 @@ function precompileSignatures(ixs: readonly Instruction[]): number {
     .reduce((n, ix) => n + (ix.data?.[0] ?? 0), 0);
 }
 
+function legacyMessage(svm: LiteSVM, feePayer: KeyPairSigner, instructions: Instruction[]) {
+  return pipe(
+    createTransactionMessage({ version: "legacy" }),
+    (m) => setTransactionMessageFeePayerSigner(feePayer, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0n }, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+  );
+}
+
+/** Serialized size in bytes of the signed legacy transaction `send` would send. */
+export function legacyTransactionSize(svm: LiteSVM, feePayer: KeyPairSigner, instructions: Instruction[]): number {
+  return getTransactionEncoder().encode(compileTransaction(legacyMessage(svm, feePayer, instructions))).length;
+}
+
 /**
  * Signs and sends a legacy transaction. Throws (without sending) when the transaction
  * would be refused by a real leader: over 1232 bytes or over 8 precompile signatures.
@@ -103,12 +117,7 @@ export async function send(
   opts: { leaderLimits?: boolean } = {},
 ): Promise<TxResult> {
   const enforce = opts.leaderLimits ?? true;
-  const message = pipe(
-    createTransactionMessage({ version: "legacy" }),
-    (m) => setTransactionMessageFeePayerSigner(feePayer, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0n }, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-  );
+  const message = legacyMessage(svm, feePayer, instructions);
   const size = getTransactionEncoder().encode(compileTransaction(message)).length;
   if (enforce && size > MAX_TX_BYTES) throw new Error(`transaction is ${size} bytes, over the ${MAX_TX_BYTES}-byte limit`);
   const sigs = precompileSignatures(instructions);

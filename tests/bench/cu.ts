@@ -1,0 +1,253 @@
+// Compute units of every escrow instruction in LiteSVM, against the compiled program.
+// Writes bench/results/cu.json and prints a table against the targets, marking misses.
+// `--strict` exits 1 when a target is missed.
+//
+// Every measurement is one real transaction on a state built by the ones before it.
+// Wallets come from fixed seeds, so PDA bumps (and the CU of the on-chain
+// find_program_address in initialize, deposit and register_operator) are the same on
+// every run.
+import { createHash } from "node:crypto";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ComputeBudget } from "litesvm";
+import { createKeyPairSignerFromPrivateKeyBytes, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { getTransferCheckedInstruction } from "@solana-program/token";
+import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { addressOf } from "../helpers/escrow.ts";
+import { PROGRAM_ID, ix, pubkey } from "../helpers/idl.ts";
+import { newSigningKey } from "../helpers/receipts.ts";
+import { MAX_TX_BYTES, SO_PATH, legacyTransactionSize, programComputeUnits, type TxResult } from "../helpers/svm.ts";
+import { createTokenAccount, mintTo } from "../helpers/tokens.ts";
+
+/** What the runtime charges the caller for any CPI, before the callee runs. */
+const INVOKE_UNITS = Number(new ComputeBudget().invokeUnits);
+const RESULTS = fileURLToPath(new URL("../../bench/results/cu.json", import.meta.url));
+const FEE_BPS = 250;
+
+/** A signer whose key is derived from `label`: the same address on every run. */
+function fixedSigner(label: string): Promise<KeyPairSigner> {
+  const seed = createHash("sha256").update(`arknet-escrow bench: ${label}`).digest();
+  return createKeyPairSignerFromPrivateKeyBytes(new Uint8Array(seed));
+}
+
+const cu: Record<string, number> = {};
+const txBytes: Record<string, number> = {};
+
+/** Records the escrow program's CU (CPIs included) and the transaction size of `r`. */
+function record(name: string, r: TxResult): TxResult {
+  cu[name] = programComputeUnits(r);
+  txBytes[name] = r.size;
+  return r;
+}
+
+/** CU the token program used inside `r` (its CPIs from the escrow), summed. */
+function tokenCpiUnits(r: TxResult, tokenProgram: Address): number {
+  const re = new RegExp(`^Program ${tokenProgram} consumed (\\d+) of`);
+  return r.logs.map((l) => l.match(re)).reduce((n, m) => n + (m ? Number(m[1]) : 0), 0);
+}
+
+async function main() {
+  const d = await Deployment.create({ feeBps: FEE_BPS, admin: await fixedSigner("admin") });
+  record("initialize", d.initializeResult);
+  const send = (name: string, payer: KeyPairSigner, ixs: Instruction[]) =>
+    expectOk(d.send(payer, ixs), name).then((r) => record(name, r));
+
+  // Operators: alpha (H100 + A100) measured step by step, beta (RTX5090) set up at once.
+  const alpha = await d.operatorAccounts(await fixedSigner("operator alpha"));
+  await send("register_operator", alpha.authority, [d.registerIx(alpha)]);
+  await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 40n)]));
+  await send("set_operator_rate", alpha.authority, [d.setRateIx(alpha, "A100", 25n)]);
+  await send("set_operator_status", d.admin, [d.setStatusIx(alpha, 1)]);
+  alpha.key = newSigningKey();
+  await send("rotate_operator_key", alpha.authority, [
+    ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(alpha.key.publicKey)) }, {
+      authority: alpha.authority.address,
+      operator: alpha.address,
+    }),
+  ]);
+  const beta = await d.newOperator({ RTX5090: 9n }, true, await fixedSigner("operator beta"));
+
+  // Buyer money in and out.
+  const buyer = await d.newBuyer(1_000_000_000n, await fixedSigner("buyer"));
+  const depositNew = await send("deposit_new_balance", buyer.wallet, [d.depositIx(buyer, 100_000_000n)]);
+  const deposit = await send("deposit", buyer.wallet, [d.depositIx(buyer, 100_000_000n)]);
+  await send("withdraw", buyer.wallet, [d.withdrawIx(buyer, 1_000_000n)]);
+
+  // Reservations.
+  const caps = [
+    { sku: "H100", maxPrice: 50n },
+    { sku: "A100", maxPrice: 30n },
+    { sku: "RTX5090", maxPrice: 10n },
+    { sku: "L40S", maxPrice: 20n },
+  ];
+  const plain = await d.reserveIx(buyer, 1n, 10_000_000n);
+  await send("reserve", buyer.wallet, [plain.ix]);
+  const capped = await d.reserveIx(buyer, 2n, 50_000_000n, { priceCaps: caps });
+  await send("reserve_4_price_caps", buyer.wallet, [capped.ix]);
+  const fromWallet = await d.reserveFromWalletIx(buyer, 3n, 5_000_000n);
+  await send("reserve_from_wallet", buyer.wallet, [fromWallet.ix]);
+  await send("top_up", buyer.wallet, [d.topUpIx(buyer, capped.execution, 1_000_000n)]);
+
+  // Segments on the capped execution (the cap lookup runs): index 2 is the one measured.
+  const ex = capped.execution;
+  await d.assign(ex, 0, alpha, "H100");
+  await d.assign(ex, 1, alpha, "A100");
+  await send("assign_segment", d.router, [d.assignIx(ex, 2, beta, "RTX5090")]);
+
+  // Receipts: one, then the largest batch one operator fits in a legacy transaction.
+  const seq = [0, 0, 0];
+  const units = [0n, 0n, 0n];
+  const skus = ["H100", "A100", "RTX5090"];
+  const ops = [alpha, alpha, beta];
+  const next = (segment: number) => {
+    seq[segment] += 1;
+    units[segment] += 1_000n;
+    return { op: ops[segment], segment, sku: skus[segment], units: units[segment], seq: seq[segment] };
+  };
+  await send("submit_receipts_1", d.router, d.submitIxs(ex, [next(0)]));
+  // The most receipts (on alternating segments) one operator fits in a legacy transaction.
+  const batchOf = (n: number) => Array.from({ length: n }, (_, i) => i % 2);
+  const fits = (n: number) => {
+    const tentative = batchOf(n).map((segment, i) => ({
+      op: alpha, segment, sku: skus[segment], units: units[segment] + 1_000n * BigInt(i + 1), seq: seq[segment] + i + 1,
+    }));
+    return legacyTransactionSize(d.svm, d.router, d.submitIxs(ex, tentative)) <= MAX_TX_BYTES;
+  };
+  let receiptsPerTx = 8;
+  while (receiptsPerTx > 1 && !fits(receiptsPerTx)) receiptsPerTx--;
+  await send(`submit_receipts_${receiptsPerTx}`, d.router, d.submitIxs(ex, batchOf(receiptsPerTx).map(next)));
+  // The stated budget case: six receipts from two operators in one transaction.
+  const mixed = [next(0), next(1), next(2), next(0), next(1), next(2)];
+  await send("submit_receipts_6_two_operators", d.router, d.submitIxs(ex, mixed));
+
+  await send("finalize", d.router, [d.finalizeIx(ex, d.router, buyer)]);
+  const claimable = d.account("Operator", alpha.address).claimable as bigint;
+  const claim = await send("claim", alpha.authority, [d.claimIx(alpha, claimable)]);
+  const fees = d.account("Config", d.config).fees_unwithdrawn as bigint;
+  await send("withdraw_fees", d.admin, [d.withdrawFeesIx(fees)]);
+
+  // Admin setters.
+  await send("set_fee", d.admin, [d.adminIx("set_fee", { fee_bps: 300 })]);
+  await send("set_paused", d.admin, [d.adminIx("set_paused", { paused: true })]);
+  await expectOk(d.send(d.admin, [d.adminIx("set_paused", { paused: false })]));
+  await send("set_router", d.admin, [d.adminIx("set_router", { router: pubkey(d.router.address) })]);
+  await send("set_expiry_grace", d.admin, [d.adminIx("set_expiry_grace", { expiry_grace_secs: 7200n })]);
+  const treasury2 = await createTokenAccount(d.svm, d.admin, d.mint, d.admin.address, d.tokenProgram);
+  await send("set_treasury", d.admin, [d.adminIx("set_treasury", {}, { treasury: treasury2 })]);
+  const admin2 = await fixedSigner("admin 2");
+  d.svm.airdrop(admin2.address, lamports(10_000_000_000n));
+  await send("propose_admin", d.admin, [d.adminIx("propose_admin", { new_admin: pubkey(admin2.address) })]);
+  await send("accept_admin", admin2, [ix("accept_admin", {}, { new_admin: admin2.address, config: d.config })]);
+
+  // The token program's own cost: a bare TransferChecked as a top-level instruction.
+  const other = await createTokenAccount(d.svm, d.admin, d.mint, buyer.wallet.address, d.tokenProgram);
+  await mintTo(d.svm, d.admin, d.mint, buyer.tokens, 1_000n, d.tokenProgram);
+  const bare = await expectOk(
+    d.send(buyer.wallet, [
+      getTransferCheckedInstruction(
+        { source: buyer.tokens, mint: d.mint, destination: other, authority: buyer.wallet, amount: 1_000n, decimals: 6 },
+        { programAddress: d.tokenProgram as any },
+      ),
+    ]),
+    "bare TransferChecked",
+  );
+  const transferCu = programComputeUnits(bare, d.tokenProgram);
+
+  report({
+    d,
+    buyer,
+    alpha,
+    receiptsPerTx,
+    transferCu,
+    cpiInDeposit: tokenCpiUnits(deposit, d.tokenProgram),
+    cpiInClaim: tokenCpiUnits(claim, d.tokenProgram),
+    depositNewCpi: tokenCpiUnits(depositNew, d.tokenProgram),
+  });
+}
+
+interface Context {
+  d: Deployment;
+  buyer: Buyer;
+  alpha: Operator;
+  receiptsPerTx: number;
+  transferCu: number;
+  cpiInDeposit: number;
+  cpiInClaim: number;
+  depositNewCpi: number;
+}
+
+/**
+ * The target of an instruction, if one is set: [limit, how it reads]. "1400 + token CPI"
+ * counts the CPI at what it costs the caller: the runtime's invoke charge plus the token
+ * program's own TransferChecked (measured bare).
+ */
+function target(name: string, transferCu: number): [number, string] | undefined {
+  const receipts = name.match(/^submit_receipts_(\d+)/);
+  if (receipts) {
+    const n = Number(receipts[1]);
+    return [600 + 250 * n, `600 + 250×${n}`];
+  }
+  if (name === "reserve" || name === "reserve_4_price_caps") return [2500, "2500"];
+  if (name === "assign_segment") return [1000, "1000"];
+  if (name === "finalize") return [1500, "1500"];
+  if (name === "deposit" || name === "claim") {
+    const cpi = INVOKE_UNITS + transferCu;
+    return [1400 + cpi, `1400 + ${cpi} (CPI)`];
+  }
+  return undefined;
+}
+
+function report(c: Context) {
+  const soBytes = statSync(SO_PATH).size;
+  const misses: string[] = [];
+  const rows: string[][] = [["instruction", "CU", "tx bytes", "target", ""]];
+  for (const [name, units] of Object.entries(cu)) {
+    const t = target(name, c.transferCu);
+    const miss = t !== undefined && units > t[0];
+    if (miss) misses.push(name);
+    rows.push([name, String(units), String(txBytes[name]), t ? `≤ ${t[1]}` : "", t ? (miss ? "MISS" : "ok") : ""]);
+  }
+  rows.push(["token TransferChecked (bare)", String(c.transferCu), "", "", ""]);
+  const soMiss = soBytes > 32 * 1024;
+  const rptMiss = c.receiptsPerTx < 6;
+  if (soMiss) misses.push("so_bytes");
+  if (rptMiss) misses.push("receipts_per_tx");
+  rows.push(["program .so bytes", String(soBytes), "", "≤ 32768", soMiss ? "MISS" : "ok"]);
+  rows.push(["receipts per legacy tx", String(c.receiptsPerTx), `≤ ${MAX_TX_BYTES}`, "≥ 6", rptMiss ? "MISS" : "ok"]);
+
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");
+  console.log(`ArkNet Escrow compute units (LiteSVM, ${PROGRAM_ID}, token program ${c.d.tokenProgram})\n`);
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows.slice(1)) console.log(line(r));
+  const own = (name: string, inToken: number) => cu[name] - inToken - INVOKE_UNITS;
+  console.log(
+    `\nToken CPI: a bare TransferChecked costs ${c.transferCu} CU; a CPI also costs the caller the runtime's ` +
+      `${INVOKE_UNITS}-CU invoke charge (plus 1 CU per ${new ComputeBudget().cpiBytesPerUnit} bytes of data). ` +
+      `The escrow's own work: deposit ${own("deposit", c.cpiInDeposit)} CU, claim ${own("claim", c.cpiInClaim)} CU ` +
+      `(token program inside them: ${c.cpiInDeposit} and ${c.cpiInClaim}).`,
+  );
+  console.log(
+    "deposit_new_balance also creates the balance (system program CPI and an on-chain find_program_address); " +
+      "submit_receipts_N counts only the escrow program, not the Ed25519 precompile's verification.",
+  );
+  console.log(misses.length ? `\nMissed targets: ${misses.join(", ")}` : "\nEvery target met.");
+
+  const out = {
+    instructions: cu,
+    so_bytes: soBytes,
+    token_program: c.d.tokenProgram,
+    receipts_per_tx: c.receiptsPerTx,
+    token_transfer_checked: c.transferCu,
+    cpi_invoke_units: INVOKE_UNITS,
+    tx_bytes: txBytes,
+    misses,
+  };
+  mkdirSync(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");
+  console.log(`\nWrote ${RESULTS}`);
+  if (process.argv.includes("--strict") && misses.length) process.exit(1);
+}
+
+await main();
