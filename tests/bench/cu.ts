@@ -8,6 +8,7 @@
 // every run.
 import { createHash } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ComputeBudget } from "litesvm";
 import { createKeyPairSignerFromPrivateKeyBytes, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
@@ -21,7 +22,8 @@ import { createTokenAccount, mintTo } from "../helpers/tokens.ts";
 
 /** What the runtime charges the caller for any CPI, before the callee runs. */
 const INVOKE_UNITS = Number(new ComputeBudget().invokeUnits);
-const RESULTS = fileURLToPath(new URL("../../bench/results/cu.json", import.meta.url));
+/** bench/results/cu.json, or the file named by BENCH_OUT (the test suite's smoke run). */
+const RESULTS = process.env.BENCH_OUT ?? fileURLToPath(new URL("../../bench/results/cu.json", import.meta.url));
 const FEE_BPS = 250;
 
 /** A signer whose key is derived from `label`: the same address on every run. */
@@ -244,7 +246,7 @@ function report(c: Context) {
     tx_bytes: txBytes,
     misses,
   };
-  mkdirSync(fileURLToPath(new URL(".", `file://${RESULTS}`)), { recursive: true });
+  mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");
   console.log(`\nWrote ${RESULTS}`);
   if (process.argv.includes("--strict") && misses.length) process.exit(1);
