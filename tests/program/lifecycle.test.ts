@@ -76,9 +76,16 @@ describe("execution lifecycle", () => {
     expect(settled.map((s: any) => s.units)).to.deep.equal([500n, 500n, 3_000n, 1_000n, 10_000n, 2_000n]);
     expect(settled.map((s: any) => s.segment_index)).to.deep.equal([0, 0, 1, 1, 2, 2]);
 
+    expect(events[0].data.consumed).to.equal(d.account("Execution", ex).consumed);
+
+    // The stream goes on after the batch: a later cumulative receipt charges its increase.
+    const last = await expectOk(
+      d.send(d.router, d.submitIxs(ex, [{ op: beta, segment: 2, sku: "RTX5090", units: 13_000n, seq: 3 }])),
+    );
+    expect(decodeEvents(last.logs)[0].data.receipts.map((s: any) => s.units)).to.deep.equal([1_000n]);
+
     const e = d.account("Execution", ex);
-    expect(events[0].data.consumed).to.equal(e.consumed);
-    const charged = [2_000n * prices.H100, 4_000n * prices.A100, 12_000n * prices.RTX5090];
+    const charged = [2_000n * prices.H100, 4_000n * prices.A100, 13_000n * prices.RTX5090];
     expect(e.segments.slice(0, 3).map((s: any) => s.charged)).to.deep.equal(charged);
     expect(e.consumed).to.equal(charged.reduce((a, b) => a + b));
   });
@@ -92,10 +99,10 @@ describe("execution lifecycle", () => {
     expect(bill.consumed).to.equal(before.consumed);
     expect(bill.refund).to.equal(maxBurn - before.consumed);
     expect(bill.fee).to.equal(before.fees_accrued);
-    expect(bill.segments.map((s: any) => [s.operator, skuName(s.sku), s.units, s.charged])).to.deep.equal([
-      [alpha.address, "H100", 2_000n, 80_000n],
-      [alpha.address, "A100", 4_000n, 100_000n],
-      [beta.address, "RTX5090", 12_000n, 108_000n],
+    expect(bill.segments.map((s: any) => [s.operator, skuName(s.sku), s.price, s.units, s.charged])).to.deep.equal([
+      [alpha.address, "H100", prices.H100, 2_000n, 80_000n],
+      [alpha.address, "A100", prices.A100, 4_000n, 100_000n],
+      [beta.address, "RTX5090", prices.RTX5090, 13_000n, 117_000n],
     ]);
     expect(d.exists(ex)).to.equal(false);
 
@@ -104,7 +111,7 @@ describe("execution lifecycle", () => {
     expect(bal.available).to.equal(800_000n - before.consumed);
 
     // Fees are charged per receipt on actual use; operators get the rest exactly.
-    const perReceipt = [40_000n, 20_000n, 20_000n, 75_000n, 25_000n, 90_000n, 18_000n];
+    const perReceipt = [40_000n, 20_000n, 20_000n, 75_000n, 25_000n, 90_000n, 18_000n, 9_000n];
     const fees = perReceipt.map(fee);
     const alphaEarned = perReceipt.slice(0, 5).reduce((a, c, i) => a + c - fees[i], 0n);
     const betaEarned = perReceipt.slice(5).reduce((a, c, i) => a + c - fees[5 + i], 0n);
@@ -130,6 +137,6 @@ describe("execution lifecycle", () => {
       d.account("Operator", beta.address).claimable +
       d.account("Config", d.config).fees_unwithdrawn;
     expect(d.tokens(d.vault)).to.equal(owed);
-    expect(owed).to.equal(800_000n - 288_000n + 1n);
+    expect(owed).to.equal(800_000n - 297_000n + 1n);
   });
 });
