@@ -258,6 +258,10 @@ fn instruction_accounts_and_args_match_the_docs() {
             })
             .collect();
         assert_eq!(idl_accounts, documented_accounts(name), "{name}: accounts (name, writable, signer)");
+        for a in def["accounts"].as_array().unwrap() {
+            let doc = a["docs"].get(0).and_then(Value::as_str).unwrap_or("");
+            assert!(!doc.is_empty(), "{name}.{}: no docs in the IDL", a["name"]);
+        }
         let idl_args: Vec<(String, Value)> = def["args"]
             .as_array()
             .unwrap()
