@@ -1,6 +1,6 @@
 // Compute units of every escrow instruction in LiteSVM, against the compiled program.
 // Writes bench/results/cu.json and prints a table against the targets, marking misses.
-// `--strict` exits 1 when a target is missed.
+// `--strict` exits 1 when a target is missed; ARKNET_SO=<path> measures another build.
 //
 // Every measurement is one real transaction on a state built by the ones before it.
 // Wallets come from fixed seeds, so PDA bumps (and the CU of the on-chain

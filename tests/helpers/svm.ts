@@ -24,7 +24,9 @@ import {
 } from "@solana/kit";
 import { PROGRAM_ID } from "./idl.ts";
 
-export const SO_PATH = fileURLToPath(new URL("../../target/deploy/arknet_escrow.so", import.meta.url));
+/** The program under test: target/deploy/arknet_escrow.so, or another build named by ARKNET_SO. */
+export const SO_PATH =
+  process.env.ARKNET_SO ?? fileURLToPath(new URL("../../target/deploy/arknet_escrow.so", import.meta.url));
 export const UPGRADEABLE_LOADER = address("BPFLoaderUpgradeab1e11111111111111111111111");
 export const ED25519_PROGRAM = address("Ed25519SigVerify111111111111111111111111111");
 export const MAX_TX_BYTES = 1232;
