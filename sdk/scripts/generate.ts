@@ -46,7 +46,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
  */
 function withEventTypes(root: RootNode): RootNode {
   const program = root.program;
-  const eventTypes = program.events.map((event) => definedTypeNode({ name: event.name, type: event.data, docs: event.docs }));
+  const eventTypes = program.events.map((event) => definedTypeNode({ name: `${event.name}Event`, type: event.data, docs: event.docs }));
   return rootNode(programNode({ ...program, definedTypes: [...program.definedTypes, ...eventTypes] }), root.additionalPrograms);
 }
 

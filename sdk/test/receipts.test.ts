@@ -117,5 +117,6 @@ describe("getEd25519VerifyInstruction against the validator's precompile", funct
     forged[forged.length - 1] ^= 1; // last message byte: the sequence of the third receipt
     const err = await simulate(client, payer, [{ ...ix, data: forged }]).catch((e) => e);
     expect(isArknetError(err, "TransactionFailed"), String(err)).to.equal(true);
+    expect(err.instructionIndex, err.message).to.equal(1); // after the compute-unit limit
   });
 });

@@ -12,6 +12,7 @@ import {
   type KeyPairSigner,
   type SignatureBytes,
 } from "@solana/kit";
+import { fromBase64, sameBytes } from "../bytes.ts";
 import { clientError } from "../errors.ts";
 import { encodeReceiptMessage, type ReceiptFields } from "./message.ts";
 
@@ -56,7 +57,7 @@ async function resolveKey(key: ReceiptSigningKey, publicKey?: Address): Promise<
   if (publicKey) return { privateKey: cryptoKey, signer: publicKey };
   if (!cryptoKey.extractable) throw clientError("InvalidKey", "a non-extractable private CryptoKey needs its public key (options.publicKey)");
   const jwk = await crypto.subtle.exportKey("jwk", cryptoKey);
-  return { privateKey: cryptoKey, signer: getAddressDecoder().decode(Buffer.from(jwk.x!, "base64url")) };
+  return { privateKey: cryptoKey, signer: getAddressDecoder().decode(fromBase64(jwk.x!)) };
 }
 
 /** Signs the canonical message of `fields` with `key`. */
@@ -90,6 +91,3 @@ export function publicKeyBytes(a: Address): Uint8Array {
   return new Uint8Array(getAddressEncoder().encode(a));
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

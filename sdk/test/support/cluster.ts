@@ -1,30 +1,39 @@
-// One real validator per test run, shared by every test file: started on first use,
-// stopped by the root hook. Tests that need it skip with the reason when it is absent.
+// One validator per test run, shared by every test file: the project's localnet by default
+// (in-process, always available), or Agave's real solana-test-validator with
+// ARKNET_VALIDATOR=solana-test-validator (ports 38000–38999; skipped with the reason when
+// ../shared/bin is absent). Either way the SDK deploys the escrow itself (loader-v3 over RPC).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { airdropFactory, generateKeyPairSigner, lamports, type KeyPairSigner } from "@solana/kit";
+import { startLocalnet } from "@arknet/localnet/launch";
 import { createClient, type SolanaClient } from "../../src/tx/client.ts";
-import { REPO_ROOT, startValidator, validatorBinary, type RunningValidator } from "./validator.ts";
+import { REPO_ROOT, startValidator, validatorBinary } from "./validator.ts";
 
 export const SO_PATH = process.env.ARKNET_SO ?? join(REPO_ROOT, "target/deploy/arknet_escrow.so");
+export const USE_AGAVE = process.env.ARKNET_VALIDATOR === "solana-test-validator";
 
 export interface TestCluster {
-  validator: RunningValidator;
+  kind: "localnet" | "solana-test-validator";
   client: SolanaClient;
   rpcUrl: string;
+  wsUrl: string;
+  stop(): Promise<void>;
 }
 
 let started: Promise<TestCluster> | null = null;
 
 export function clusterUnavailableReason(): string | null {
-  return validatorBinary() ? null : "skipped: ../shared/bin/solana-test-validator is absent";
+  if (USE_AGAVE && !validatorBinary()) return "skipped: ARKNET_VALIDATOR=solana-test-validator but ../shared/bin/solana-test-validator is absent";
+  return null;
 }
 
-/** The shared validator; call from a `before` hook after checking `clusterUnavailableReason`. */
+/** The shared validator; call from a `before` hook after `requireCluster`. */
 export function cluster(): Promise<TestCluster> {
   started ??= (async () => {
-    const validator = await startValidator(validatorBinary()!, Number(process.env.ARKNET_TEST_RPC_PORT ?? 38000));
-    return { validator, client: createClient(validator.rpcUrl, validator.wsUrl), rpcUrl: validator.rpcUrl };
+    const v = USE_AGAVE
+      ? { kind: "solana-test-validator" as const, ...(await startValidator(validatorBinary()!, Number(process.env.ARKNET_TEST_RPC_PORT ?? 38000))) }
+      : { ...(await startLocalnet({ escrow: false, slotMs: 100 })), kind: "localnet" as const };
+    return { kind: v.kind, client: createClient(v.rpcUrl, v.wsUrl), rpcUrl: v.rpcUrl, wsUrl: v.wsUrl, stop: v.stop };
   })();
   return started;
 }
@@ -33,7 +42,7 @@ export async function stopCluster(): Promise<void> {
   if (!started) return;
   const c = await started.catch(() => null);
   started = null;
-  await c?.validator.stop();
+  await c?.stop();
 }
 
 /** A fresh keypair holding `sol` SOL from the faucet. */
@@ -47,7 +56,7 @@ export function programElf(): Uint8Array {
   return new Uint8Array(readFileSync(SO_PATH));
 }
 
-/** Skips the suite (printing why) when the validator is absent. */
+/** Skips the suite (printing why) when the selected validator is absent. */
 export function requireCluster(ctx: Mocha.Context): void {
   const reason = clusterUnavailableReason();
   if (reason) {

@@ -6,20 +6,20 @@
  * @see https://github.com/codama-idl/codama
  */
 
-export * from "./claimed";
-export * from "./configUpdated";
-export * from "./deposited";
-export * from "./executionFinalized";
-export * from "./executionReserved";
-export * from "./executionToppedUp";
-export * from "./feesWithdrawn";
-export * from "./operatorRegistered";
-export * from "./operatorUpdated";
+export * from "./claimedEvent";
+export * from "./configUpdatedEvent";
+export * from "./depositedEvent";
+export * from "./executionFinalizedEvent";
+export * from "./executionReservedEvent";
+export * from "./executionToppedUpEvent";
+export * from "./feesWithdrawnEvent";
+export * from "./operatorRegisteredEvent";
+export * from "./operatorUpdatedEvent";
 export * from "./priceCap";
 export * from "./rate";
-export * from "./receiptsSettled";
+export * from "./receiptsSettledEvent";
 export * from "./segment";
-export * from "./segmentAssigned";
+export * from "./segmentAssignedEvent";
 export * from "./segmentBill";
 export * from "./settledReceipt";
-export * from "./withdrawn";
+export * from "./withdrawnEvent";

@@ -34,19 +34,19 @@ import {
   type SettledReceiptArgs,
 } from ".";
 
-export type ReceiptsSettled = {
+export type ReceiptsSettledEvent = {
   execution: Address;
   consumed: bigint;
   receipts: Array<SettledReceipt>;
 };
 
-export type ReceiptsSettledArgs = {
+export type ReceiptsSettledEventArgs = {
   execution: Address;
   consumed: number | bigint;
   receipts: Array<SettledReceiptArgs>;
 };
 
-export function getReceiptsSettledEncoder(): Encoder<ReceiptsSettledArgs> {
+export function getReceiptsSettledEventEncoder(): Encoder<ReceiptsSettledEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["execution", getAddressEncoder()],
@@ -63,7 +63,7 @@ export function getReceiptsSettledEncoder(): Encoder<ReceiptsSettledArgs> {
   );
 }
 
-export function getReceiptsSettledDecoder(): Decoder<ReceiptsSettled> {
+export function getReceiptsSettledEventDecoder(): Decoder<ReceiptsSettledEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["execution", getAddressDecoder()],
@@ -80,9 +80,12 @@ export function getReceiptsSettledDecoder(): Decoder<ReceiptsSettled> {
   );
 }
 
-export function getReceiptsSettledCodec(): Codec<
-  ReceiptsSettledArgs,
-  ReceiptsSettled
+export function getReceiptsSettledEventCodec(): Codec<
+  ReceiptsSettledEventArgs,
+  ReceiptsSettledEvent
 > {
-  return combineCodec(getReceiptsSettledEncoder(), getReceiptsSettledDecoder());
+  return combineCodec(
+    getReceiptsSettledEventEncoder(),
+    getReceiptsSettledEventDecoder(),
+  );
 }

@@ -26,56 +26,59 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type Withdrawn = {
-  buyer: Address;
+export type ClaimedEvent = {
+  operator: Address;
   destination: Address;
   amount: bigint;
-  available: bigint;
+  claimable: bigint;
 };
 
-export type WithdrawnArgs = {
-  buyer: Address;
+export type ClaimedEventArgs = {
+  operator: Address;
   destination: Address;
   amount: number | bigint;
-  available: number | bigint;
+  claimable: number | bigint;
 };
 
-export function getWithdrawnEncoder(): FixedSizeEncoder<WithdrawnArgs> {
+export function getClaimedEventEncoder(): FixedSizeEncoder<ClaimedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
-      ["buyer", getAddressEncoder()],
+      ["operator", getAddressEncoder()],
       ["destination", getAddressEncoder()],
       ["amount", getU64Encoder()],
-      ["available", getU64Encoder()],
+      ["claimable", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([20, 89, 223, 198, 194, 124, 219, 13]),
+          new Uint8Array([217, 192, 123, 72, 108, 150, 248, 33]),
         ),
       ),
     ],
   );
 }
 
-export function getWithdrawnDecoder(): FixedSizeDecoder<Withdrawn> {
+export function getClaimedEventDecoder(): FixedSizeDecoder<ClaimedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
-      ["buyer", getAddressDecoder()],
+      ["operator", getAddressDecoder()],
       ["destination", getAddressDecoder()],
       ["amount", getU64Decoder()],
-      ["available", getU64Decoder()],
+      ["claimable", getU64Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([20, 89, 223, 198, 194, 124, 219, 13]),
+          new Uint8Array([217, 192, 123, 72, 108, 150, 248, 33]),
         ),
       ),
     ],
   );
 }
 
-export function getWithdrawnCodec(): FixedSizeCodec<WithdrawnArgs, Withdrawn> {
-  return combineCodec(getWithdrawnEncoder(), getWithdrawnDecoder());
+export function getClaimedEventCodec(): FixedSizeCodec<
+  ClaimedEventArgs,
+  ClaimedEvent
+> {
+  return combineCodec(getClaimedEventEncoder(), getClaimedEventDecoder());
 }

@@ -11,105 +11,99 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getArrayDecoder,
-  getArrayEncoder,
+  getBooleanDecoder,
+  getBooleanEncoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
   getHiddenPrefixDecoder,
   getHiddenPrefixEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
-  type Codec,
-  type Decoder,
-  type Encoder,
+  type FixedSizeCodec,
+  type FixedSizeDecoder,
+  type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getSegmentBillDecoder,
-  getSegmentBillEncoder,
-  type SegmentBill,
-  type SegmentBillArgs,
-} from ".";
 
-export type ExecutionFinalized = {
+export type ExecutionReservedEvent = {
   execution: Address;
   buyer: Address;
   executionId: bigint;
   maxBurn: bigint;
-  consumed: bigint;
-  fee: bigint;
-  refund: bigint;
-  finalizedBy: Address;
-  segments: Array<SegmentBill>;
+  expiresAt: bigint;
+  router: Address;
+  feeBps: number;
+  fromWallet: boolean;
 };
 
-export type ExecutionFinalizedArgs = {
+export type ExecutionReservedEventArgs = {
   execution: Address;
   buyer: Address;
   executionId: number | bigint;
   maxBurn: number | bigint;
-  consumed: number | bigint;
-  fee: number | bigint;
-  refund: number | bigint;
-  finalizedBy: Address;
-  segments: Array<SegmentBillArgs>;
+  expiresAt: number | bigint;
+  router: Address;
+  feeBps: number;
+  fromWallet: boolean;
 };
 
-export function getExecutionFinalizedEncoder(): Encoder<ExecutionFinalizedArgs> {
+export function getExecutionReservedEventEncoder(): FixedSizeEncoder<ExecutionReservedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["execution", getAddressEncoder()],
       ["buyer", getAddressEncoder()],
       ["executionId", getU64Encoder()],
       ["maxBurn", getU64Encoder()],
-      ["consumed", getU64Encoder()],
-      ["fee", getU64Encoder()],
-      ["refund", getU64Encoder()],
-      ["finalizedBy", getAddressEncoder()],
-      ["segments", getArrayEncoder(getSegmentBillEncoder())],
+      ["expiresAt", getI64Encoder()],
+      ["router", getAddressEncoder()],
+      ["feeBps", getU16Encoder()],
+      ["fromWallet", getBooleanEncoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([242, 123, 227, 87, 134, 67, 82, 103]),
+          new Uint8Array([117, 188, 20, 16, 112, 195, 181, 242]),
         ),
       ),
     ],
   );
 }
 
-export function getExecutionFinalizedDecoder(): Decoder<ExecutionFinalized> {
+export function getExecutionReservedEventDecoder(): FixedSizeDecoder<ExecutionReservedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["execution", getAddressDecoder()],
       ["buyer", getAddressDecoder()],
       ["executionId", getU64Decoder()],
       ["maxBurn", getU64Decoder()],
-      ["consumed", getU64Decoder()],
-      ["fee", getU64Decoder()],
-      ["refund", getU64Decoder()],
-      ["finalizedBy", getAddressDecoder()],
-      ["segments", getArrayDecoder(getSegmentBillDecoder())],
+      ["expiresAt", getI64Decoder()],
+      ["router", getAddressDecoder()],
+      ["feeBps", getU16Decoder()],
+      ["fromWallet", getBooleanDecoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([242, 123, 227, 87, 134, 67, 82, 103]),
+          new Uint8Array([117, 188, 20, 16, 112, 195, 181, 242]),
         ),
       ),
     ],
   );
 }
 
-export function getExecutionFinalizedCodec(): Codec<
-  ExecutionFinalizedArgs,
-  ExecutionFinalized
+export function getExecutionReservedEventCodec(): FixedSizeCodec<
+  ExecutionReservedEventArgs,
+  ExecutionReservedEvent
 > {
   return combineCodec(
-    getExecutionFinalizedEncoder(),
-    getExecutionFinalizedDecoder(),
+    getExecutionReservedEventEncoder(),
+    getExecutionReservedEventDecoder(),
   );
 }

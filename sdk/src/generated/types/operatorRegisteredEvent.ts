@@ -18,62 +18,60 @@ import {
   getHiddenPrefixEncoder,
   getStructDecoder,
   getStructEncoder,
-  getU8Decoder,
-  getU8Encoder,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type OperatorUpdated = {
+export type OperatorRegisteredEvent = {
   operator: Address;
-  status: number;
+  authority: Address;
   signingKey: Address;
-  rateCount: number;
 };
 
-export type OperatorUpdatedArgs = OperatorUpdated;
+export type OperatorRegisteredEventArgs = OperatorRegisteredEvent;
 
-export function getOperatorUpdatedEncoder(): FixedSizeEncoder<OperatorUpdatedArgs> {
+export function getOperatorRegisteredEventEncoder(): FixedSizeEncoder<OperatorRegisteredEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["operator", getAddressEncoder()],
-      ["status", getU8Encoder()],
+      ["authority", getAddressEncoder()],
       ["signingKey", getAddressEncoder()],
-      ["rateCount", getU8Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([28, 104, 226, 145, 253, 229, 17, 245]),
+          new Uint8Array([173, 220, 230, 105, 117, 97, 22, 133]),
         ),
       ),
     ],
   );
 }
 
-export function getOperatorUpdatedDecoder(): FixedSizeDecoder<OperatorUpdated> {
+export function getOperatorRegisteredEventDecoder(): FixedSizeDecoder<OperatorRegisteredEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["operator", getAddressDecoder()],
-      ["status", getU8Decoder()],
+      ["authority", getAddressDecoder()],
       ["signingKey", getAddressDecoder()],
-      ["rateCount", getU8Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([28, 104, 226, 145, 253, 229, 17, 245]),
+          new Uint8Array([173, 220, 230, 105, 117, 97, 22, 133]),
         ),
       ),
     ],
   );
 }
 
-export function getOperatorUpdatedCodec(): FixedSizeCodec<
-  OperatorUpdatedArgs,
-  OperatorUpdated
+export function getOperatorRegisteredEventCodec(): FixedSizeCodec<
+  OperatorRegisteredEventArgs,
+  OperatorRegisteredEvent
 > {
-  return combineCodec(getOperatorUpdatedEncoder(), getOperatorUpdatedDecoder());
+  return combineCodec(
+    getOperatorRegisteredEventEncoder(),
+    getOperatorRegisteredEventDecoder(),
+  );
 }

@@ -26,56 +26,58 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type Deposited = {
-  buyer: Address;
-  depositor: Address;
+export type FeesWithdrawnEvent = {
+  treasury: Address;
   amount: bigint;
-  available: bigint;
+  feesUnwithdrawn: bigint;
 };
 
-export type DepositedArgs = {
-  buyer: Address;
-  depositor: Address;
+export type FeesWithdrawnEventArgs = {
+  treasury: Address;
   amount: number | bigint;
-  available: number | bigint;
+  feesUnwithdrawn: number | bigint;
 };
 
-export function getDepositedEncoder(): FixedSizeEncoder<DepositedArgs> {
+export function getFeesWithdrawnEventEncoder(): FixedSizeEncoder<FeesWithdrawnEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
-      ["buyer", getAddressEncoder()],
-      ["depositor", getAddressEncoder()],
+      ["treasury", getAddressEncoder()],
       ["amount", getU64Encoder()],
-      ["available", getU64Encoder()],
+      ["feesUnwithdrawn", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([111, 141, 26, 45, 161, 35, 100, 57]),
+          new Uint8Array([234, 15, 0, 119, 148, 241, 40, 21]),
         ),
       ),
     ],
   );
 }
 
-export function getDepositedDecoder(): FixedSizeDecoder<Deposited> {
+export function getFeesWithdrawnEventDecoder(): FixedSizeDecoder<FeesWithdrawnEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
-      ["buyer", getAddressDecoder()],
-      ["depositor", getAddressDecoder()],
+      ["treasury", getAddressDecoder()],
       ["amount", getU64Decoder()],
-      ["available", getU64Decoder()],
+      ["feesUnwithdrawn", getU64Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([111, 141, 26, 45, 161, 35, 100, 57]),
+          new Uint8Array([234, 15, 0, 119, 148, 241, 40, 21]),
         ),
       ),
     ],
   );
 }
 
-export function getDepositedCodec(): FixedSizeCodec<DepositedArgs, Deposited> {
-  return combineCodec(getDepositedEncoder(), getDepositedDecoder());
+export function getFeesWithdrawnEventCodec(): FixedSizeCodec<
+  FeesWithdrawnEventArgs,
+  FeesWithdrawnEvent
+> {
+  return combineCodec(
+    getFeesWithdrawnEventEncoder(),
+    getFeesWithdrawnEventDecoder(),
+  );
 }

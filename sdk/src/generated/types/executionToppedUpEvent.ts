@@ -26,19 +26,19 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type ExecutionToppedUp = {
+export type ExecutionToppedUpEvent = {
   execution: Address;
   amount: bigint;
   maxBurn: bigint;
 };
 
-export type ExecutionToppedUpArgs = {
+export type ExecutionToppedUpEventArgs = {
   execution: Address;
   amount: number | bigint;
   maxBurn: number | bigint;
 };
 
-export function getExecutionToppedUpEncoder(): FixedSizeEncoder<ExecutionToppedUpArgs> {
+export function getExecutionToppedUpEventEncoder(): FixedSizeEncoder<ExecutionToppedUpEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["execution", getAddressEncoder()],
@@ -55,7 +55,7 @@ export function getExecutionToppedUpEncoder(): FixedSizeEncoder<ExecutionToppedU
   );
 }
 
-export function getExecutionToppedUpDecoder(): FixedSizeDecoder<ExecutionToppedUp> {
+export function getExecutionToppedUpEventDecoder(): FixedSizeDecoder<ExecutionToppedUpEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["execution", getAddressDecoder()],
@@ -72,12 +72,12 @@ export function getExecutionToppedUpDecoder(): FixedSizeDecoder<ExecutionToppedU
   );
 }
 
-export function getExecutionToppedUpCodec(): FixedSizeCodec<
-  ExecutionToppedUpArgs,
-  ExecutionToppedUp
+export function getExecutionToppedUpEventCodec(): FixedSizeCodec<
+  ExecutionToppedUpEventArgs,
+  ExecutionToppedUpEvent
 > {
   return combineCodec(
-    getExecutionToppedUpEncoder(),
-    getExecutionToppedUpDecoder(),
+    getExecutionToppedUpEventEncoder(),
+    getExecutionToppedUpEventDecoder(),
   );
 }

@@ -26,55 +26,59 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type FeesWithdrawn = {
-  treasury: Address;
+export type DepositedEvent = {
+  buyer: Address;
+  depositor: Address;
   amount: bigint;
-  feesUnwithdrawn: bigint;
+  available: bigint;
 };
 
-export type FeesWithdrawnArgs = {
-  treasury: Address;
+export type DepositedEventArgs = {
+  buyer: Address;
+  depositor: Address;
   amount: number | bigint;
-  feesUnwithdrawn: number | bigint;
+  available: number | bigint;
 };
 
-export function getFeesWithdrawnEncoder(): FixedSizeEncoder<FeesWithdrawnArgs> {
+export function getDepositedEventEncoder(): FixedSizeEncoder<DepositedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
-      ["treasury", getAddressEncoder()],
+      ["buyer", getAddressEncoder()],
+      ["depositor", getAddressEncoder()],
       ["amount", getU64Encoder()],
-      ["feesUnwithdrawn", getU64Encoder()],
+      ["available", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([234, 15, 0, 119, 148, 241, 40, 21]),
+          new Uint8Array([111, 141, 26, 45, 161, 35, 100, 57]),
         ),
       ),
     ],
   );
 }
 
-export function getFeesWithdrawnDecoder(): FixedSizeDecoder<FeesWithdrawn> {
+export function getDepositedEventDecoder(): FixedSizeDecoder<DepositedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
-      ["treasury", getAddressDecoder()],
+      ["buyer", getAddressDecoder()],
+      ["depositor", getAddressDecoder()],
       ["amount", getU64Decoder()],
-      ["feesUnwithdrawn", getU64Decoder()],
+      ["available", getU64Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([234, 15, 0, 119, 148, 241, 40, 21]),
+          new Uint8Array([111, 141, 26, 45, 161, 35, 100, 57]),
         ),
       ),
     ],
   );
 }
 
-export function getFeesWithdrawnCodec(): FixedSizeCodec<
-  FeesWithdrawnArgs,
-  FeesWithdrawn
+export function getDepositedEventCodec(): FixedSizeCodec<
+  DepositedEventArgs,
+  DepositedEvent
 > {
-  return combineCodec(getFeesWithdrawnEncoder(), getFeesWithdrawnDecoder());
+  return combineCodec(getDepositedEventEncoder(), getDepositedEventDecoder());
 }

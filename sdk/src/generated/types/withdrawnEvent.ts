@@ -26,56 +26,59 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type Claimed = {
-  operator: Address;
+export type WithdrawnEvent = {
+  buyer: Address;
   destination: Address;
   amount: bigint;
-  claimable: bigint;
+  available: bigint;
 };
 
-export type ClaimedArgs = {
-  operator: Address;
+export type WithdrawnEventArgs = {
+  buyer: Address;
   destination: Address;
   amount: number | bigint;
-  claimable: number | bigint;
+  available: number | bigint;
 };
 
-export function getClaimedEncoder(): FixedSizeEncoder<ClaimedArgs> {
+export function getWithdrawnEventEncoder(): FixedSizeEncoder<WithdrawnEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
-      ["operator", getAddressEncoder()],
+      ["buyer", getAddressEncoder()],
       ["destination", getAddressEncoder()],
       ["amount", getU64Encoder()],
-      ["claimable", getU64Encoder()],
+      ["available", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([217, 192, 123, 72, 108, 150, 248, 33]),
+          new Uint8Array([20, 89, 223, 198, 194, 124, 219, 13]),
         ),
       ),
     ],
   );
 }
 
-export function getClaimedDecoder(): FixedSizeDecoder<Claimed> {
+export function getWithdrawnEventDecoder(): FixedSizeDecoder<WithdrawnEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
-      ["operator", getAddressDecoder()],
+      ["buyer", getAddressDecoder()],
       ["destination", getAddressDecoder()],
       ["amount", getU64Decoder()],
-      ["claimable", getU64Decoder()],
+      ["available", getU64Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([217, 192, 123, 72, 108, 150, 248, 33]),
+          new Uint8Array([20, 89, 223, 198, 194, 124, 219, 13]),
         ),
       ),
     ],
   );
 }
 
-export function getClaimedCodec(): FixedSizeCodec<ClaimedArgs, Claimed> {
-  return combineCodec(getClaimedEncoder(), getClaimedDecoder());
+export function getWithdrawnEventCodec(): FixedSizeCodec<
+  WithdrawnEventArgs,
+  WithdrawnEvent
+> {
+  return combineCodec(getWithdrawnEventEncoder(), getWithdrawnEventDecoder());
 }

@@ -31,7 +31,7 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 
-export type SegmentAssigned = {
+export type SegmentAssignedEvent = {
   execution: Address;
   segmentIndex: number;
   operator: Address;
@@ -39,7 +39,7 @@ export type SegmentAssigned = {
   price: bigint;
 };
 
-export type SegmentAssignedArgs = {
+export type SegmentAssignedEventArgs = {
   execution: Address;
   segmentIndex: number;
   operator: Address;
@@ -47,7 +47,7 @@ export type SegmentAssignedArgs = {
   price: number | bigint;
 };
 
-export function getSegmentAssignedEncoder(): FixedSizeEncoder<SegmentAssignedArgs> {
+export function getSegmentAssignedEventEncoder(): FixedSizeEncoder<SegmentAssignedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["execution", getAddressEncoder()],
@@ -66,7 +66,7 @@ export function getSegmentAssignedEncoder(): FixedSizeEncoder<SegmentAssignedArg
   );
 }
 
-export function getSegmentAssignedDecoder(): FixedSizeDecoder<SegmentAssigned> {
+export function getSegmentAssignedEventDecoder(): FixedSizeDecoder<SegmentAssignedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["execution", getAddressDecoder()],
@@ -85,9 +85,12 @@ export function getSegmentAssignedDecoder(): FixedSizeDecoder<SegmentAssigned> {
   );
 }
 
-export function getSegmentAssignedCodec(): FixedSizeCodec<
-  SegmentAssignedArgs,
-  SegmentAssigned
+export function getSegmentAssignedEventCodec(): FixedSizeCodec<
+  SegmentAssignedEventArgs,
+  SegmentAssignedEvent
 > {
-  return combineCodec(getSegmentAssignedEncoder(), getSegmentAssignedDecoder());
+  return combineCodec(
+    getSegmentAssignedEventEncoder(),
+    getSegmentAssignedEventDecoder(),
+  );
 }

@@ -18,60 +18,65 @@ import {
   getHiddenPrefixEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type OperatorRegistered = {
+export type OperatorUpdatedEvent = {
   operator: Address;
-  authority: Address;
+  status: number;
   signingKey: Address;
+  rateCount: number;
 };
 
-export type OperatorRegisteredArgs = OperatorRegistered;
+export type OperatorUpdatedEventArgs = OperatorUpdatedEvent;
 
-export function getOperatorRegisteredEncoder(): FixedSizeEncoder<OperatorRegisteredArgs> {
+export function getOperatorUpdatedEventEncoder(): FixedSizeEncoder<OperatorUpdatedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["operator", getAddressEncoder()],
-      ["authority", getAddressEncoder()],
+      ["status", getU8Encoder()],
       ["signingKey", getAddressEncoder()],
+      ["rateCount", getU8Encoder()],
     ]),
     [
       getConstantEncoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([173, 220, 230, 105, 117, 97, 22, 133]),
+          new Uint8Array([28, 104, 226, 145, 253, 229, 17, 245]),
         ),
       ),
     ],
   );
 }
 
-export function getOperatorRegisteredDecoder(): FixedSizeDecoder<OperatorRegistered> {
+export function getOperatorUpdatedEventDecoder(): FixedSizeDecoder<OperatorUpdatedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["operator", getAddressDecoder()],
-      ["authority", getAddressDecoder()],
+      ["status", getU8Decoder()],
       ["signingKey", getAddressDecoder()],
+      ["rateCount", getU8Decoder()],
     ]),
     [
       getConstantDecoder(
         fixEncoderSize(getBytesEncoder(), 8).encode(
-          new Uint8Array([173, 220, 230, 105, 117, 97, 22, 133]),
+          new Uint8Array([28, 104, 226, 145, 253, 229, 17, 245]),
         ),
       ),
     ],
   );
 }
 
-export function getOperatorRegisteredCodec(): FixedSizeCodec<
-  OperatorRegisteredArgs,
-  OperatorRegistered
+export function getOperatorUpdatedEventCodec(): FixedSizeCodec<
+  OperatorUpdatedEventArgs,
+  OperatorUpdatedEvent
 > {
   return combineCodec(
-    getOperatorRegisteredEncoder(),
-    getOperatorRegisteredDecoder(),
+    getOperatorUpdatedEventEncoder(),
+    getOperatorUpdatedEventDecoder(),
   );
 }

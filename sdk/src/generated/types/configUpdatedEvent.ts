@@ -30,7 +30,7 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-export type ConfigUpdated = {
+export type ConfigUpdatedEvent = {
   admin: Address;
   pendingAdmin: Address;
   router: Address;
@@ -40,7 +40,7 @@ export type ConfigUpdated = {
   expiryGraceSecs: bigint;
 };
 
-export type ConfigUpdatedArgs = {
+export type ConfigUpdatedEventArgs = {
   admin: Address;
   pendingAdmin: Address;
   router: Address;
@@ -50,7 +50,7 @@ export type ConfigUpdatedArgs = {
   expiryGraceSecs: number | bigint;
 };
 
-export function getConfigUpdatedEncoder(): FixedSizeEncoder<ConfigUpdatedArgs> {
+export function getConfigUpdatedEventEncoder(): FixedSizeEncoder<ConfigUpdatedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["admin", getAddressEncoder()],
@@ -71,7 +71,7 @@ export function getConfigUpdatedEncoder(): FixedSizeEncoder<ConfigUpdatedArgs> {
   );
 }
 
-export function getConfigUpdatedDecoder(): FixedSizeDecoder<ConfigUpdated> {
+export function getConfigUpdatedEventDecoder(): FixedSizeDecoder<ConfigUpdatedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["admin", getAddressDecoder()],
@@ -92,9 +92,12 @@ export function getConfigUpdatedDecoder(): FixedSizeDecoder<ConfigUpdated> {
   );
 }
 
-export function getConfigUpdatedCodec(): FixedSizeCodec<
-  ConfigUpdatedArgs,
-  ConfigUpdated
+export function getConfigUpdatedEventCodec(): FixedSizeCodec<
+  ConfigUpdatedEventArgs,
+  ConfigUpdatedEvent
 > {
-  return combineCodec(getConfigUpdatedEncoder(), getConfigUpdatedDecoder());
+  return combineCodec(
+    getConfigUpdatedEventEncoder(),
+    getConfigUpdatedEventDecoder(),
+  );
 }
