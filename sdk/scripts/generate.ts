@@ -12,7 +12,7 @@ export const IDL_PATH = resolve(sdkDir, "../idl/arknet_escrow.json");
 
 /** Writes the generated client into `outDir` (absolute), replacing what was there. */
 export async function generate(outDir = resolve(sdkDir, "src/generated")): Promise<void> {
-  const idl = withNamedPadding(JSON.parse(readFileSync(IDL_PATH, "utf8"))) as AnchorIdl;
+  const idl = JSON.parse(readFileSync(IDL_PATH, "utf8")) as AnchorIdl;
   const codama = createFromRoot(withEventTypes(rootNodeFromAnchor(idl)));
   await codama.accept(
     renderVisitor(sdkDir, {
@@ -48,16 +48,4 @@ function withEventTypes(root: RootNode): RootNode {
   const program = root.program;
   const eventTypes = program.events.map((event) => definedTypeNode({ name: `${event.name}Event`, type: event.data, docs: event.docs }));
   return rootNode(programNode({ ...program, definedTypes: [...program.definedTypes, ...eventTypes] }), root.additionalPrograms);
-}
-
-/**
- * Codama camel-cases `_reserved` to `reserved`, which collides with a real field of the
- * same name (Balance.reserved): padding fields `_x` are named `xPadding` instead. Only
- * names change; the layout is the IDL's.
- */
-function withNamedPadding(idl: any): any {
-  for (const t of idl.types ?? []) {
-    for (const f of t.type?.fields ?? []) if (typeof f.name === "string" && f.name.startsWith("_")) f.name = `${f.name.slice(1)}_padding`;
-  }
-  return idl;
 }

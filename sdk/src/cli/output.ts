@@ -1,7 +1,7 @@
 // Printing results: `--output json` prints one JSON document (bigints as strings), the
 // default prints the human lines.
 export function toJson(value: unknown, compact = false): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Array.from(v) : v), undefined, compact ? undefined : 2);
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Array.from(v) : v), compact ? undefined : 2);
 }
 
 export function emit(ctx: { json: boolean }, data: unknown, human: string | string[]): void {

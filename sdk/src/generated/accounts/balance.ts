@@ -49,6 +49,7 @@ export function getBalanceDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type Balance = {
   discriminator: ReadonlyUint8Array;
+  config: Address;
   buyer: Address;
   available: bigint;
   reserved: bigint;
@@ -56,10 +57,11 @@ export type Balance = {
   totalWithdrawn: bigint;
   lastExecutionId: bigint;
   bump: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
 };
 
 export type BalanceArgs = {
+  config: Address;
   buyer: Address;
   available: number | bigint;
   reserved: number | bigint;
@@ -67,7 +69,7 @@ export type BalanceArgs = {
   totalWithdrawn: number | bigint;
   lastExecutionId: number | bigint;
   bump: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
 };
 
 /** Gets the encoder for {@link BalanceArgs} account data. */
@@ -75,6 +77,7 @@ export function getBalanceEncoder(): FixedSizeEncoder<BalanceArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["config", getAddressEncoder()],
       ["buyer", getAddressEncoder()],
       ["available", getU64Encoder()],
       ["reserved", getU64Encoder()],
@@ -82,7 +85,7 @@ export function getBalanceEncoder(): FixedSizeEncoder<BalanceArgs> {
       ["totalWithdrawn", getU64Encoder()],
       ["lastExecutionId", getU64Encoder()],
       ["bump", getU8Encoder()],
-      ["reservedPadding", fixEncoderSize(getBytesEncoder(), 7)],
+      ["padding", fixEncoderSize(getBytesEncoder(), 7)],
     ]),
     (value) => ({ ...value, discriminator: BALANCE_DISCRIMINATOR }),
   );
@@ -92,6 +95,7 @@ export function getBalanceEncoder(): FixedSizeEncoder<BalanceArgs> {
 export function getBalanceDecoder(): FixedSizeDecoder<Balance> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["config", getAddressDecoder()],
     ["buyer", getAddressDecoder()],
     ["available", getU64Decoder()],
     ["reserved", getU64Decoder()],
@@ -99,7 +103,7 @@ export function getBalanceDecoder(): FixedSizeDecoder<Balance> {
     ["totalWithdrawn", getU64Decoder()],
     ["lastExecutionId", getU64Decoder()],
     ["bump", getU8Decoder()],
-    ["reservedPadding", fixDecoderSize(getBytesDecoder(), 7)],
+    ["padding", fixDecoderSize(getBytesDecoder(), 7)],
   ]);
 }
 
@@ -162,5 +166,5 @@ export async function fetchAllMaybeBalance(
 }
 
 export function getBalanceSize(): number {
-  return 88;
+  return 120;
 }

@@ -58,18 +58,17 @@ export type Config = {
   vault: Address;
   treasury: Address;
   tokenProgram: Address;
+  salt: ReadonlyUint8Array;
   expiryGraceSecs: bigint;
+  settlementWindowSecs: bigint;
+  minDurationSecs: bigint;
+  reviewWindowSecs: bigint;
   feesUnwithdrawn: bigint;
-  totalFees: bigint;
-  totalDeposited: bigint;
-  totalWithdrawn: bigint;
-  totalClaimed: bigint;
-  totalSettled: bigint;
   feeBps: number;
   paused: number;
   bump: number;
   decimals: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
 };
 
 export type ConfigArgs = {
@@ -80,18 +79,17 @@ export type ConfigArgs = {
   vault: Address;
   treasury: Address;
   tokenProgram: Address;
+  salt: ReadonlyUint8Array;
   expiryGraceSecs: number | bigint;
+  settlementWindowSecs: number | bigint;
+  minDurationSecs: number | bigint;
+  reviewWindowSecs: number | bigint;
   feesUnwithdrawn: number | bigint;
-  totalFees: number | bigint;
-  totalDeposited: number | bigint;
-  totalWithdrawn: number | bigint;
-  totalClaimed: number | bigint;
-  totalSettled: number | bigint;
   feeBps: number;
   paused: number;
   bump: number;
   decimals: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
 };
 
 /** Gets the encoder for {@link ConfigArgs} account data. */
@@ -106,18 +104,17 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["vault", getAddressEncoder()],
       ["treasury", getAddressEncoder()],
       ["tokenProgram", getAddressEncoder()],
+      ["salt", fixEncoderSize(getBytesEncoder(), 32)],
       ["expiryGraceSecs", getU64Encoder()],
+      ["settlementWindowSecs", getU64Encoder()],
+      ["minDurationSecs", getU64Encoder()],
+      ["reviewWindowSecs", getU64Encoder()],
       ["feesUnwithdrawn", getU64Encoder()],
-      ["totalFees", getU64Encoder()],
-      ["totalDeposited", getU64Encoder()],
-      ["totalWithdrawn", getU64Encoder()],
-      ["totalClaimed", getU64Encoder()],
-      ["totalSettled", getU64Encoder()],
       ["feeBps", getU16Encoder()],
       ["paused", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["decimals", getU8Encoder()],
-      ["reservedPadding", fixEncoderSize(getBytesEncoder(), 3)],
+      ["padding", fixEncoderSize(getBytesEncoder(), 3)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -134,18 +131,17 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["vault", getAddressDecoder()],
     ["treasury", getAddressDecoder()],
     ["tokenProgram", getAddressDecoder()],
+    ["salt", fixDecoderSize(getBytesDecoder(), 32)],
     ["expiryGraceSecs", getU64Decoder()],
+    ["settlementWindowSecs", getU64Decoder()],
+    ["minDurationSecs", getU64Decoder()],
+    ["reviewWindowSecs", getU64Decoder()],
     ["feesUnwithdrawn", getU64Decoder()],
-    ["totalFees", getU64Decoder()],
-    ["totalDeposited", getU64Decoder()],
-    ["totalWithdrawn", getU64Decoder()],
-    ["totalClaimed", getU64Decoder()],
-    ["totalSettled", getU64Decoder()],
     ["feeBps", getU16Decoder()],
     ["paused", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["decimals", getU8Decoder()],
-    ["reservedPadding", fixDecoderSize(getBytesDecoder(), 3)],
+    ["padding", fixDecoderSize(getBytesDecoder(), 3)],
   ]);
 }
 
@@ -208,5 +204,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 296;
+  return 312;
 }

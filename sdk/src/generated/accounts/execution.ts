@@ -65,6 +65,7 @@ export function getExecutionDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type Execution = {
   discriminator: ReadonlyUint8Array;
+  config: Address;
   buyer: Address;
   router: Address;
   rentPayer: Address;
@@ -74,18 +75,23 @@ export type Execution = {
   feesAccrued: bigint;
   createdAt: bigint;
   expiresAt: bigint;
+  settledAt: bigint;
   graceSecs: bigint;
+  settlementWindowSecs: bigint;
+  reviewWindowSecs: bigint;
   feeBps: number;
   status: number;
+  endReason: number;
   segmentCount: number;
   bump: number;
   priceCapCount: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
   priceCaps: Array<PriceCap>;
   segments: Array<Segment>;
 };
 
 export type ExecutionArgs = {
+  config: Address;
   buyer: Address;
   router: Address;
   rentPayer: Address;
@@ -95,13 +101,17 @@ export type ExecutionArgs = {
   feesAccrued: number | bigint;
   createdAt: number | bigint;
   expiresAt: number | bigint;
+  settledAt: number | bigint;
   graceSecs: number | bigint;
+  settlementWindowSecs: number | bigint;
+  reviewWindowSecs: number | bigint;
   feeBps: number;
   status: number;
+  endReason: number;
   segmentCount: number;
   bump: number;
   priceCapCount: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
   priceCaps: Array<PriceCapArgs>;
   segments: Array<SegmentArgs>;
 };
@@ -111,6 +121,7 @@ export function getExecutionEncoder(): FixedSizeEncoder<ExecutionArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["config", getAddressEncoder()],
       ["buyer", getAddressEncoder()],
       ["router", getAddressEncoder()],
       ["rentPayer", getAddressEncoder()],
@@ -120,13 +131,17 @@ export function getExecutionEncoder(): FixedSizeEncoder<ExecutionArgs> {
       ["feesAccrued", getU64Encoder()],
       ["createdAt", getI64Encoder()],
       ["expiresAt", getI64Encoder()],
+      ["settledAt", getI64Encoder()],
       ["graceSecs", getU64Encoder()],
+      ["settlementWindowSecs", getU64Encoder()],
+      ["reviewWindowSecs", getU64Encoder()],
       ["feeBps", getU16Encoder()],
       ["status", getU8Encoder()],
+      ["endReason", getU8Encoder()],
       ["segmentCount", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["priceCapCount", getU8Encoder()],
-      ["reservedPadding", fixEncoderSize(getBytesEncoder(), 2)],
+      ["padding", fixEncoderSize(getBytesEncoder(), 1)],
       ["priceCaps", getArrayEncoder(getPriceCapEncoder(), { size: 4 })],
       ["segments", getArrayEncoder(getSegmentEncoder(), { size: 16 })],
     ]),
@@ -138,6 +153,7 @@ export function getExecutionEncoder(): FixedSizeEncoder<ExecutionArgs> {
 export function getExecutionDecoder(): FixedSizeDecoder<Execution> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["config", getAddressDecoder()],
     ["buyer", getAddressDecoder()],
     ["router", getAddressDecoder()],
     ["rentPayer", getAddressDecoder()],
@@ -147,13 +163,17 @@ export function getExecutionDecoder(): FixedSizeDecoder<Execution> {
     ["feesAccrued", getU64Decoder()],
     ["createdAt", getI64Decoder()],
     ["expiresAt", getI64Decoder()],
+    ["settledAt", getI64Decoder()],
     ["graceSecs", getU64Decoder()],
+    ["settlementWindowSecs", getU64Decoder()],
+    ["reviewWindowSecs", getU64Decoder()],
     ["feeBps", getU16Decoder()],
     ["status", getU8Decoder()],
+    ["endReason", getU8Decoder()],
     ["segmentCount", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["priceCapCount", getU8Decoder()],
-    ["reservedPadding", fixDecoderSize(getBytesDecoder(), 2)],
+    ["padding", fixDecoderSize(getBytesDecoder(), 1)],
     ["priceCaps", getArrayDecoder(getPriceCapDecoder(), { size: 4 })],
     ["segments", getArrayDecoder(getSegmentDecoder(), { size: 16 })],
   ]);
@@ -218,5 +238,5 @@ export async function fetchAllMaybeExecution(
 }
 
 export function getExecutionSize(): number {
-  return 1384;
+  return 1568;
 }

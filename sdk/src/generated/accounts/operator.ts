@@ -57,28 +57,42 @@ export function getOperatorDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type Operator = {
   discriminator: ReadonlyUint8Array;
+  config: Address;
   authority: Address;
   signingKey: Address;
   claimable: bigint;
+  feesOwed: bigint;
   totalEarned: bigint;
   totalClaimed: bigint;
+  segmentsAssigned: bigint;
+  segmentsSettled: bigint;
+  executionsCompleted: bigint;
+  ratingCount: bigint;
+  ratingSum: bigint;
   status: number;
   bump: number;
   rateCount: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
   rates: Array<Rate>;
 };
 
 export type OperatorArgs = {
+  config: Address;
   authority: Address;
   signingKey: Address;
   claimable: number | bigint;
+  feesOwed: number | bigint;
   totalEarned: number | bigint;
   totalClaimed: number | bigint;
+  segmentsAssigned: number | bigint;
+  segmentsSettled: number | bigint;
+  executionsCompleted: number | bigint;
+  ratingCount: number | bigint;
+  ratingSum: number | bigint;
   status: number;
   bump: number;
   rateCount: number;
-  reservedPadding: ReadonlyUint8Array;
+  padding: ReadonlyUint8Array;
   rates: Array<RateArgs>;
 };
 
@@ -87,15 +101,22 @@ export function getOperatorEncoder(): FixedSizeEncoder<OperatorArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["config", getAddressEncoder()],
       ["authority", getAddressEncoder()],
       ["signingKey", getAddressEncoder()],
       ["claimable", getU64Encoder()],
+      ["feesOwed", getU64Encoder()],
       ["totalEarned", getU64Encoder()],
       ["totalClaimed", getU64Encoder()],
+      ["segmentsAssigned", getU64Encoder()],
+      ["segmentsSettled", getU64Encoder()],
+      ["executionsCompleted", getU64Encoder()],
+      ["ratingCount", getU64Encoder()],
+      ["ratingSum", getU64Encoder()],
       ["status", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["rateCount", getU8Encoder()],
-      ["reservedPadding", fixEncoderSize(getBytesEncoder(), 5)],
+      ["padding", fixEncoderSize(getBytesEncoder(), 5)],
       ["rates", getArrayEncoder(getRateEncoder(), { size: 8 })],
     ]),
     (value) => ({ ...value, discriminator: OPERATOR_DISCRIMINATOR }),
@@ -106,15 +127,22 @@ export function getOperatorEncoder(): FixedSizeEncoder<OperatorArgs> {
 export function getOperatorDecoder(): FixedSizeDecoder<Operator> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["config", getAddressDecoder()],
     ["authority", getAddressDecoder()],
     ["signingKey", getAddressDecoder()],
     ["claimable", getU64Decoder()],
+    ["feesOwed", getU64Decoder()],
     ["totalEarned", getU64Decoder()],
     ["totalClaimed", getU64Decoder()],
+    ["segmentsAssigned", getU64Decoder()],
+    ["segmentsSettled", getU64Decoder()],
+    ["executionsCompleted", getU64Decoder()],
+    ["ratingCount", getU64Decoder()],
+    ["ratingSum", getU64Decoder()],
     ["status", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["rateCount", getU8Decoder()],
-    ["reservedPadding", fixDecoderSize(getBytesDecoder(), 5)],
+    ["padding", fixDecoderSize(getBytesDecoder(), 5)],
     ["rates", getArrayDecoder(getRateDecoder(), { size: 8 })],
   ]);
 }
@@ -178,5 +206,5 @@ export async function fetchAllMaybeOperator(
 }
 
 export function getOperatorSize(): number {
-  return 232;
+  return 440;
 }

@@ -68,7 +68,7 @@ export const ARKNET_ESCROW_ERROR__WRONG_BUYER = 0x1788; // 6024
 export const ARKNET_ESCROW_ERROR__WRONG_ROUTER = 0x1789; // 6025
 /** ExecutionIdNotIncreasing: Execution id must be greater than the buyer's last execution id */
 export const ARKNET_ESCROW_ERROR__EXECUTION_ID_NOT_INCREASING = 0x178a; // 6026
-/** InvalidExpiry: Expiry duration is zero or too long */
+/** InvalidExpiry: Expiry duration is zero or longer than 30 days */
 export const ARKNET_ESCROW_ERROR__INVALID_EXPIRY = 0x178b; // 6027
 /** InvalidSegmentIndex: Segment index is not the next unassigned segment */
 export const ARKNET_ESCROW_ERROR__INVALID_SEGMENT_INDEX = 0x178c; // 6028
@@ -94,7 +94,7 @@ export const ARKNET_ESCROW_ERROR__NO_RECEIPTS = 0x1795; // 6037
 export const ARKNET_ESCROW_ERROR__MISSING_ED25519_INSTRUCTION = 0x1796; // 6038
 /** InvalidEd25519Instruction: Ed25519 instruction references data outside itself or is malformed */
 export const ARKNET_ESCROW_ERROR__INVALID_ED25519_INSTRUCTION = 0x1797; // 6039
-/** ReceiptWrongExecution: Receipt is bound to another execution or program */
+/** ReceiptWrongExecution: Receipt names another execution */
 export const ARKNET_ESCROW_ERROR__RECEIPT_WRONG_EXECUTION = 0x1798; // 6040
 /** MalformedReceipt: Receipt message has the wrong size, tag or version */
 export const ARKNET_ESCROW_ERROR__MALFORMED_RECEIPT = 0x1799; // 6041
@@ -132,15 +132,47 @@ export const ARKNET_ESCROW_ERROR__INVALID_SYSTEM_PROGRAM = 0x17a8; // 6056
 export const ARKNET_ESCROW_ERROR__WRONG_AUTHORITY = 0x17a9; // 6057
 /** TooManyReceipts: More than 8 receipts in one instruction */
 export const ARKNET_ESCROW_ERROR__TOO_MANY_RECEIPTS = 0x17aa; // 6058
+/** RateAboveMaxPrice: Operator's current rate is above the max price the router agreed to */
+export const ARKNET_ESCROW_ERROR__RATE_ABOVE_MAX_PRICE = 0x17ab; // 6059
+/** ExecutionSettled: Execution is settled: it takes no more receipts, segments or top-ups */
+export const ARKNET_ESCROW_ERROR__EXECUTION_SETTLED = 0x17ac; // 6060
+/** ExecutionNotSettled: Execution is still open */
+export const ARKNET_ESCROW_ERROR__EXECUTION_NOT_SETTLED = 0x17ad; // 6061
+/** InvalidEndReason: End reason is not one this signer may give */
+export const ARKNET_ESCROW_ERROR__INVALID_END_REASON = 0x17ae; // 6062
+/** CancelNotAllowed: Only the buyer may cancel, and only before any segment is assigned */
+export const ARKNET_ESCROW_ERROR__CANCEL_NOT_ALLOWED = 0x17af; // 6063
+/** DurationTooShort: Duration is below the deployment's minimum */
+export const ARKNET_ESCROW_ERROR__DURATION_TOO_SHORT = 0x17b0; // 6064
+/** InvalidTiming: Settlement window is longer than the expiry grace */
+export const ARKNET_ESCROW_ERROR__INVALID_TIMING = 0x17b1; // 6065
+/** InvalidRating: Rating must be 1 to 5 stars */
+export const ARKNET_ESCROW_ERROR__INVALID_RATING = 0x17b2; // 6066
+/** AlreadyRated: The buyer already rated this operator for this execution */
+export const ARKNET_ESCROW_ERROR__ALREADY_RATED = 0x17b3; // 6067
+/** OperatorNotPaid: Operator was paid nothing in this execution */
+export const ARKNET_ESCROW_ERROR__OPERATOR_NOT_PAID = 0x17b4; // 6068
+/** ReviewWindowClosed: The execution's review window has ended */
+export const ARKNET_ESCROW_ERROR__REVIEW_WINDOW_CLOSED = 0x17b5; // 6069
+/** CloseNotAllowed: Signer may not close this execution yet */
+export const ARKNET_ESCROW_ERROR__CLOSE_NOT_ALLOWED = 0x17b6; // 6070
+/** WrongDeployment: Account belongs to another deployment (config) */
+export const ARKNET_ESCROW_ERROR__WRONG_DEPLOYMENT = 0x17b7; // 6071
 
 export type ArknetEscrowError =
   | typeof ARKNET_ESCROW_ERROR__ACCOUNT_NOT_WRITABLE
   | typeof ARKNET_ESCROW_ERROR__ALREADY_INITIALIZED
+  | typeof ARKNET_ESCROW_ERROR__ALREADY_RATED
   | typeof ARKNET_ESCROW_ERROR__ARITHMETIC_OVERFLOW
+  | typeof ARKNET_ESCROW_ERROR__CANCEL_NOT_ALLOWED
+  | typeof ARKNET_ESCROW_ERROR__CLOSE_NOT_ALLOWED
   | typeof ARKNET_ESCROW_ERROR__CPI_NOT_ALLOWED
   | typeof ARKNET_ESCROW_ERROR__DESTINATION_IS_VAULT
   | typeof ARKNET_ESCROW_ERROR__DUPLICATE_ACCOUNT
+  | typeof ARKNET_ESCROW_ERROR__DURATION_TOO_SHORT
   | typeof ARKNET_ESCROW_ERROR__EXECUTION_ID_NOT_INCREASING
+  | typeof ARKNET_ESCROW_ERROR__EXECUTION_NOT_SETTLED
+  | typeof ARKNET_ESCROW_ERROR__EXECUTION_SETTLED
   | typeof ARKNET_ESCROW_ERROR__FEE_TOO_HIGH
   | typeof ARKNET_ESCROW_ERROR__FINALIZE_NOT_ALLOWED
   | typeof ARKNET_ESCROW_ERROR__INSUFFICIENT_BALANCE
@@ -150,6 +182,7 @@ export type ArknetEscrowError =
   | typeof ARKNET_ESCROW_ERROR__INVALID_ACCOUNT_OWNER
   | typeof ARKNET_ESCROW_ERROR__INVALID_ACCOUNT_TYPE
   | typeof ARKNET_ESCROW_ERROR__INVALID_ED25519_INSTRUCTION
+  | typeof ARKNET_ESCROW_ERROR__INVALID_END_REASON
   | typeof ARKNET_ESCROW_ERROR__INVALID_EXPIRY
   | typeof ARKNET_ESCROW_ERROR__INVALID_INSTRUCTION_DATA
   | typeof ARKNET_ESCROW_ERROR__INVALID_MINT
@@ -157,12 +190,14 @@ export type ArknetEscrowError =
   | typeof ARKNET_ESCROW_ERROR__INVALID_PDA
   | typeof ARKNET_ESCROW_ERROR__INVALID_PROGRAM_DATA
   | typeof ARKNET_ESCROW_ERROR__INVALID_RATE
+  | typeof ARKNET_ESCROW_ERROR__INVALID_RATING
   | typeof ARKNET_ESCROW_ERROR__INVALID_RENT_PAYER
   | typeof ARKNET_ESCROW_ERROR__INVALID_SEGMENT_INDEX
   | typeof ARKNET_ESCROW_ERROR__INVALID_SIGNING_KEY
   | typeof ARKNET_ESCROW_ERROR__INVALID_SKU
   | typeof ARKNET_ESCROW_ERROR__INVALID_SYSTEM_PROGRAM
   | typeof ARKNET_ESCROW_ERROR__INVALID_SYSVAR
+  | typeof ARKNET_ESCROW_ERROR__INVALID_TIMING
   | typeof ARKNET_ESCROW_ERROR__INVALID_TOKEN_ACCOUNT
   | typeof ARKNET_ESCROW_ERROR__INVALID_TOKEN_PROGRAM
   | typeof ARKNET_ESCROW_ERROR__INVALID_TREASURY
@@ -174,13 +209,16 @@ export type ArknetEscrowError =
   | typeof ARKNET_ESCROW_ERROR__NOT_PENDING_ADMIN
   | typeof ARKNET_ESCROW_ERROR__OPERATOR_ACCOUNT_MISSING
   | typeof ARKNET_ESCROW_ERROR__OPERATOR_NOT_ACTIVE
+  | typeof ARKNET_ESCROW_ERROR__OPERATOR_NOT_PAID
   | typeof ARKNET_ESCROW_ERROR__PRICE_ABOVE_CAP
   | typeof ARKNET_ESCROW_ERROR__PROGRAM_PAUSED
+  | typeof ARKNET_ESCROW_ERROR__RATE_ABOVE_MAX_PRICE
   | typeof ARKNET_ESCROW_ERROR__RATE_CARD_FULL
   | typeof ARKNET_ESCROW_ERROR__RECEIPT_NOT_NEWER
   | typeof ARKNET_ESCROW_ERROR__RECEIPT_SIGNER_MISMATCH
   | typeof ARKNET_ESCROW_ERROR__RECEIPT_SKU_MISMATCH
   | typeof ARKNET_ESCROW_ERROR__RECEIPT_WRONG_EXECUTION
+  | typeof ARKNET_ESCROW_ERROR__REVIEW_WINDOW_CLOSED
   | typeof ARKNET_ESCROW_ERROR__SEGMENT_NOT_ASSIGNED
   | typeof ARKNET_ESCROW_ERROR__SKU_NOT_OFFERED
   | typeof ARKNET_ESCROW_ERROR__TOO_MANY_PRICE_CAPS
@@ -191,6 +229,7 @@ export type ArknetEscrowError =
   | typeof ARKNET_ESCROW_ERROR__UNSUPPORTED_MINT_EXTENSION
   | typeof ARKNET_ESCROW_ERROR__WRONG_AUTHORITY
   | typeof ARKNET_ESCROW_ERROR__WRONG_BUYER
+  | typeof ARKNET_ESCROW_ERROR__WRONG_DEPLOYMENT
   | typeof ARKNET_ESCROW_ERROR__WRONG_ROUTER
   | typeof ARKNET_ESCROW_ERROR__ZERO_AMOUNT;
 
@@ -199,11 +238,17 @@ if (process.env["NODE_ENV"] !== "production") {
   arknetEscrowErrorMessages = {
     [ARKNET_ESCROW_ERROR__ACCOUNT_NOT_WRITABLE]: `An account that must be writable was passed read-only`,
     [ARKNET_ESCROW_ERROR__ALREADY_INITIALIZED]: `Account already exists`,
+    [ARKNET_ESCROW_ERROR__ALREADY_RATED]: `The buyer already rated this operator for this execution`,
     [ARKNET_ESCROW_ERROR__ARITHMETIC_OVERFLOW]: `Arithmetic overflow`,
+    [ARKNET_ESCROW_ERROR__CANCEL_NOT_ALLOWED]: `Only the buyer may cancel, and only before any segment is assigned`,
+    [ARKNET_ESCROW_ERROR__CLOSE_NOT_ALLOWED]: `Signer may not close this execution yet`,
     [ARKNET_ESCROW_ERROR__CPI_NOT_ALLOWED]: `submit_receipts must be a top-level instruction`,
     [ARKNET_ESCROW_ERROR__DESTINATION_IS_VAULT]: `Destination may not be the vault`,
     [ARKNET_ESCROW_ERROR__DUPLICATE_ACCOUNT]: `The same account was passed in two slots that must differ`,
+    [ARKNET_ESCROW_ERROR__DURATION_TOO_SHORT]: `Duration is below the deployment's minimum`,
     [ARKNET_ESCROW_ERROR__EXECUTION_ID_NOT_INCREASING]: `Execution id must be greater than the buyer's last execution id`,
+    [ARKNET_ESCROW_ERROR__EXECUTION_NOT_SETTLED]: `Execution is still open`,
+    [ARKNET_ESCROW_ERROR__EXECUTION_SETTLED]: `Execution is settled: it takes no more receipts, segments or top-ups`,
     [ARKNET_ESCROW_ERROR__FEE_TOO_HIGH]: `Fee above the hard cap of 1000 bps`,
     [ARKNET_ESCROW_ERROR__FINALIZE_NOT_ALLOWED]: `Signer may not finalize this execution yet`,
     [ARKNET_ESCROW_ERROR__INSUFFICIENT_BALANCE]: `Available balance is below the amount`,
@@ -213,19 +258,22 @@ if (process.env["NODE_ENV"] !== "production") {
     [ARKNET_ESCROW_ERROR__INVALID_ACCOUNT_OWNER]: `Account is not owned by the expected program`,
     [ARKNET_ESCROW_ERROR__INVALID_ACCOUNT_TYPE]: `Account discriminator is not the expected account type`,
     [ARKNET_ESCROW_ERROR__INVALID_ED25519_INSTRUCTION]: `Ed25519 instruction references data outside itself or is malformed`,
-    [ARKNET_ESCROW_ERROR__INVALID_EXPIRY]: `Expiry duration is zero or too long`,
+    [ARKNET_ESCROW_ERROR__INVALID_END_REASON]: `End reason is not one this signer may give`,
+    [ARKNET_ESCROW_ERROR__INVALID_EXPIRY]: `Expiry duration is zero or longer than 30 days`,
     [ARKNET_ESCROW_ERROR__INVALID_INSTRUCTION_DATA]: `Instruction data has the wrong length or an invalid field`,
     [ARKNET_ESCROW_ERROR__INVALID_MINT]: `Mint is not the configured mint or is not a valid mint`,
     [ARKNET_ESCROW_ERROR__INVALID_OPERATOR_STATUS]: `Operator status value is not valid`,
     [ARKNET_ESCROW_ERROR__INVALID_PDA]: `Account address is not the expected program-derived address`,
     [ARKNET_ESCROW_ERROR__INVALID_PROGRAM_DATA]: `Program data account or upgrade authority does not match`,
     [ARKNET_ESCROW_ERROR__INVALID_RATE]: `Price per work unit must be greater than zero`,
+    [ARKNET_ESCROW_ERROR__INVALID_RATING]: `Rating must be 1 to 5 stars`,
     [ARKNET_ESCROW_ERROR__INVALID_RENT_PAYER]: `Rent destination is not the account that paid the rent`,
     [ARKNET_ESCROW_ERROR__INVALID_SEGMENT_INDEX]: `Segment index is not the next unassigned segment`,
     [ARKNET_ESCROW_ERROR__INVALID_SIGNING_KEY]: `Receipt signing key must be a non-zero key`,
     [ARKNET_ESCROW_ERROR__INVALID_SKU]: `SKU code is empty or not printable ASCII`,
     [ARKNET_ESCROW_ERROR__INVALID_SYSTEM_PROGRAM]: `System program account is not the system program`,
     [ARKNET_ESCROW_ERROR__INVALID_SYSVAR]: `Sysvar account is not the expected sysvar`,
+    [ARKNET_ESCROW_ERROR__INVALID_TIMING]: `Settlement window is longer than the expiry grace`,
     [ARKNET_ESCROW_ERROR__INVALID_TOKEN_ACCOUNT]: `Token account has the wrong mint, owner, delegate or state`,
     [ARKNET_ESCROW_ERROR__INVALID_TOKEN_PROGRAM]: `Token program is not the configured SPL Token or Token-2022 program`,
     [ARKNET_ESCROW_ERROR__INVALID_TREASURY]: `Fee destination is not the configured treasury`,
@@ -237,13 +285,16 @@ if (process.env["NODE_ENV"] !== "production") {
     [ARKNET_ESCROW_ERROR__NOT_PENDING_ADMIN]: `Signer is not the pending admin`,
     [ARKNET_ESCROW_ERROR__OPERATOR_ACCOUNT_MISSING]: `The segment's operator account was not passed`,
     [ARKNET_ESCROW_ERROR__OPERATOR_NOT_ACTIVE]: `Operator is not active`,
+    [ARKNET_ESCROW_ERROR__OPERATOR_NOT_PAID]: `Operator was paid nothing in this execution`,
     [ARKNET_ESCROW_ERROR__PRICE_ABOVE_CAP]: `Operator's rate is above the buyer's price cap for this SKU`,
     [ARKNET_ESCROW_ERROR__PROGRAM_PAUSED]: `Program is paused: new deposits and reservations are refused`,
+    [ARKNET_ESCROW_ERROR__RATE_ABOVE_MAX_PRICE]: `Operator's current rate is above the max price the router agreed to`,
     [ARKNET_ESCROW_ERROR__RATE_CARD_FULL]: `Operator rate card is full`,
     [ARKNET_ESCROW_ERROR__RECEIPT_NOT_NEWER]: `Receipt cumulative units or sequence is not above the settled value`,
     [ARKNET_ESCROW_ERROR__RECEIPT_SIGNER_MISMATCH]: `Receipt is not signed by the segment operator's current key`,
     [ARKNET_ESCROW_ERROR__RECEIPT_SKU_MISMATCH]: `Receipt SKU differs from the segment's SKU`,
-    [ARKNET_ESCROW_ERROR__RECEIPT_WRONG_EXECUTION]: `Receipt is bound to another execution or program`,
+    [ARKNET_ESCROW_ERROR__RECEIPT_WRONG_EXECUTION]: `Receipt names another execution`,
+    [ARKNET_ESCROW_ERROR__REVIEW_WINDOW_CLOSED]: `The execution's review window has ended`,
     [ARKNET_ESCROW_ERROR__SEGMENT_NOT_ASSIGNED]: `Receipt names a segment that is not assigned`,
     [ARKNET_ESCROW_ERROR__SKU_NOT_OFFERED]: `Operator has no rate for this SKU`,
     [ARKNET_ESCROW_ERROR__TOO_MANY_PRICE_CAPS]: `Too many price caps`,
@@ -254,6 +305,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [ARKNET_ESCROW_ERROR__UNSUPPORTED_MINT_EXTENSION]: `Token-2022 mint has an extension the escrow refuses`,
     [ARKNET_ESCROW_ERROR__WRONG_AUTHORITY]: `Signer is not the operator's authority`,
     [ARKNET_ESCROW_ERROR__WRONG_BUYER]: `Account belongs to another buyer`,
+    [ARKNET_ESCROW_ERROR__WRONG_DEPLOYMENT]: `Account belongs to another deployment (config)`,
     [ARKNET_ESCROW_ERROR__WRONG_ROUTER]: `Signer is not the execution's router`,
     [ARKNET_ESCROW_ERROR__ZERO_AMOUNT]: `Amount must be greater than zero`,
   };

@@ -35,7 +35,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const ACCEPT_ADMIN_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -95,67 +94,13 @@ export function getAcceptAdminInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type AcceptAdminAsyncInput<
-  TAccountNewAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The pending admin (config.pending_admin), who becomes the admin */
-  newAdmin: TransactionSigner<TAccountNewAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-};
-
-export async function getAcceptAdminInstructionAsync<
-  TAccountNewAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: AcceptAdminAsyncInput<TAccountNewAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  AcceptAdminInstruction<TProgramAddress, TAccountNewAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    newAdmin: { value: input.newAdmin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("newAdmin", accounts.newAdmin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getAcceptAdminInstructionDataEncoder().encode({}),
-    programAddress,
-  } as AcceptAdminInstruction<
-    TProgramAddress,
-    TAccountNewAdmin,
-    TAccountConfig
-  >);
-}
-
 export type AcceptAdminInput<
   TAccountNewAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
   /** The pending admin (config.pending_admin), who becomes the admin */
   newAdmin: TransactionSigner<TAccountNewAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
 };
 
@@ -204,7 +149,7 @@ export type ParsedAcceptAdminInstruction<
   accounts: {
     /** The pending admin (config.pending_admin), who becomes the admin */
     newAdmin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
   };
   data: AcceptAdminInstructionData;

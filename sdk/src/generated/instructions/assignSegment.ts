@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   getU8Decoder,
   getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -28,7 +30,6 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
-  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
@@ -68,7 +69,7 @@ export type AssignSegmentInstruction<
         ? WritableAccount<TAccountExecution>
         : TAccountExecution,
       TAccountOperator extends string
-        ? ReadonlyAccount<TAccountOperator>
+        ? WritableAccount<TAccountOperator>
         : TAccountOperator,
       ...TRemainingAccounts,
     ]
@@ -78,11 +79,15 @@ export type AssignSegmentInstructionData = {
   discriminator: ReadonlyUint8Array;
   segmentIndex: number;
   sku: ReadonlyUint8Array;
+  maxPrice: bigint;
+  budget: bigint;
 };
 
 export type AssignSegmentInstructionDataArgs = {
   segmentIndex: number;
   sku: ReadonlyUint8Array;
+  maxPrice: number | bigint;
+  budget: number | bigint;
 };
 
 export function getAssignSegmentInstructionDataEncoder(): FixedSizeEncoder<AssignSegmentInstructionDataArgs> {
@@ -91,6 +96,8 @@ export function getAssignSegmentInstructionDataEncoder(): FixedSizeEncoder<Assig
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["segmentIndex", getU8Encoder()],
       ["sku", fixEncoderSize(getBytesEncoder(), 8)],
+      ["maxPrice", getU64Encoder()],
+      ["budget", getU64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: ASSIGN_SEGMENT_DISCRIMINATOR }),
   );
@@ -101,6 +108,8 @@ export function getAssignSegmentInstructionDataDecoder(): FixedSizeDecoder<Assig
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["segmentIndex", getU8Decoder()],
     ["sku", fixDecoderSize(getBytesDecoder(), 8)],
+    ["maxPrice", getU64Decoder()],
+    ["budget", getU64Decoder()],
   ]);
 }
 
@@ -123,10 +132,12 @@ export type AssignSegmentInput<
   router: TransactionSigner<TAccountRouter>;
   /** The open Execution */
   execution: Address<TAccountExecution>;
-  /** The active Operator that runs the segment */
+  /** The active Operator that runs the segment (counts it in segments_assigned) */
   operator: Address<TAccountOperator>;
   segmentIndex: AssignSegmentInstructionDataArgs["segmentIndex"];
   sku: AssignSegmentInstructionDataArgs["sku"];
+  maxPrice: AssignSegmentInstructionDataArgs["maxPrice"];
+  budget: AssignSegmentInstructionDataArgs["budget"];
 };
 
 export function getAssignSegmentInstruction<
@@ -155,7 +166,7 @@ export function getAssignSegmentInstruction<
   const originalAccounts = {
     router: { value: input.router ?? null, isWritable: false },
     execution: { value: input.execution ?? null, isWritable: true },
-    operator: { value: input.operator ?? null, isWritable: false },
+    operator: { value: input.operator ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -194,7 +205,7 @@ export type ParsedAssignSegmentInstruction<
     router: TAccountMetas[0];
     /** The open Execution */
     execution: TAccountMetas[1];
-    /** The active Operator that runs the segment */
+    /** The active Operator that runs the segment (counts it in segments_assigned) */
     operator: TAccountMetas[2];
   };
   data: AssignSegmentInstructionData;

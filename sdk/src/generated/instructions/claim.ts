@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const CLAIM_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -69,7 +68,7 @@ export type ClaimInstruction<
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
       TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
+        ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
       TAccountOperator extends string
         ? WritableAccount<TAccountOperator>
@@ -124,122 +123,6 @@ export function getClaimInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type ClaimAsyncInput<
-  TAccountAuthority extends string = string,
-  TAccountConfig extends string = string,
-  TAccountOperator extends string = string,
-  TAccountVault extends string = string,
-  TAccountDestination extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The operator's authority */
-  authority: TransactionSigner<TAccountAuthority>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The authority's Operator */
-  operator: Address<TAccountOperator>;
-  /** The vault: the configured token account owned by the config PDA */
-  vault: Address<TAccountVault>;
-  /** Any token account of the mint except the vault */
-  destination: Address<TAccountDestination>;
-  /** The configured mint */
-  mint: Address<TAccountMint>;
-  /** The configured token program (SPL Token or Token-2022) */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  amount: ClaimInstructionDataArgs["amount"];
-};
-
-export async function getClaimInstructionAsync<
-  TAccountAuthority extends string,
-  TAccountConfig extends string,
-  TAccountOperator extends string,
-  TAccountVault extends string,
-  TAccountDestination extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: ClaimAsyncInput<
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountOperator,
-    TAccountVault,
-    TAccountDestination,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  ClaimInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountOperator,
-    TAccountVault,
-    TAccountDestination,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-    operator: { value: input.operator ?? null, isWritable: true },
-    vault: { value: input.vault ?? null, isWritable: true },
-    destination: { value: input.destination ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("authority", accounts.authority),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("operator", accounts.operator),
-      getAccountMeta("vault", accounts.vault),
-      getAccountMeta("destination", accounts.destination),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getClaimInstructionDataEncoder().encode(
-      args as ClaimInstructionDataArgs,
-    ),
-    programAddress,
-  } as ClaimInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountOperator,
-    TAccountVault,
-    TAccountDestination,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type ClaimInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
@@ -251,7 +134,7 @@ export type ClaimInput<
 > = {
   /** The operator's authority */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config (read only; signs for the vault) */
   config: Address<TAccountConfig>;
   /** The authority's Operator */
   operator: Address<TAccountOperator>;
@@ -303,7 +186,7 @@ export function getClaimInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
@@ -359,7 +242,7 @@ export type ParsedClaimInstruction<
   accounts: {
     /** The operator's authority */
     authority: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config (read only; signs for the vault) */
     config: TAccountMetas[1];
     /** The authority's Operator */
     operator: TAccountMetas[2];

@@ -39,7 +39,7 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findBalancePda, findConfigPda } from "../pdas";
+import { findBalancePda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const DEPOSIT_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -76,7 +76,7 @@ export type DepositInstruction<
         ? ReadonlyAccount<TAccountBuyer>
         : TAccountBuyer,
       TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
+        ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
       TAccountBalance extends string
         ? WritableAccount<TAccountBalance>
@@ -149,9 +149,9 @@ export type DepositAsyncInput<
   depositor: TransactionSigner<TAccountDepositor>;
   /** Buyer whose balance is credited (need not sign) */
   buyer: Address<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer], created on first use */
+  /** The deployment's Config (read only) */
+  config: Address<TAccountConfig>;
+  /** The buyer's Balance, PDA ["balance", config, buyer], created on first use */
   balance?: Address<TAccountBalance>;
   /** Token account of the mint */
   source: Address<TAccountSource>;
@@ -212,7 +212,7 @@ export async function getDepositInstructionAsync<
   const originalAccounts = {
     depositor: { value: input.depositor ?? null, isWritable: true },
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
@@ -229,11 +229,12 @@ export async function getDepositInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.balance.value) {
     accounts.balance.value = await findBalancePda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -295,9 +296,9 @@ export type DepositInput<
   depositor: TransactionSigner<TAccountDepositor>;
   /** Buyer whose balance is credited (need not sign) */
   buyer: Address<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config (read only) */
   config: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer], created on first use */
+  /** The buyer's Balance, PDA ["balance", config, buyer], created on first use */
   balance: Address<TAccountBalance>;
   /** Token account of the mint */
   source: Address<TAccountSource>;
@@ -356,7 +357,7 @@ export function getDepositInstruction<
   const originalAccounts = {
     depositor: { value: input.depositor ?? null, isWritable: true },
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
@@ -423,9 +424,9 @@ export type ParsedDepositInstruction<
     depositor: TAccountMetas[0];
     /** Buyer whose balance is credited (need not sign) */
     buyer: TAccountMetas[1];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config (read only) */
     config: TAccountMetas[2];
-    /** The buyer's Balance, PDA ["balance", buyer], created on first use */
+    /** The buyer's Balance, PDA ["balance", config, buyer], created on first use */
     balance: TAccountMetas[3];
     /** Token account of the mint */
     source: TAccountMetas[4];

@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -35,7 +37,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const FINALIZE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -49,10 +50,8 @@ export function getFinalizeDiscriminatorBytes(): ReadonlyUint8Array {
 export type FinalizeInstruction<
   TProgram extends string = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountConfig extends string | AccountMeta<string> = string,
   TAccountExecution extends string | AccountMeta<string> = string,
   TAccountBalance extends string | AccountMeta<string> = string,
-  TAccountRentPayer extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -62,29 +61,29 @@ export type FinalizeInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
-        : TAccountConfig,
       TAccountExecution extends string
         ? WritableAccount<TAccountExecution>
         : TAccountExecution,
       TAccountBalance extends string
         ? WritableAccount<TAccountBalance>
         : TAccountBalance,
-      TAccountRentPayer extends string
-        ? WritableAccount<TAccountRentPayer>
-        : TAccountRentPayer,
       ...TRemainingAccounts,
     ]
   >;
 
-export type FinalizeInstructionData = { discriminator: ReadonlyUint8Array };
+export type FinalizeInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  reason: number;
+};
 
-export type FinalizeInstructionDataArgs = {};
+export type FinalizeInstructionDataArgs = { reason: number };
 
 export function getFinalizeInstructionDataEncoder(): FixedSizeEncoder<FinalizeInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["reason", getU8Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: FINALIZE_DISCRIMINATOR }),
   );
 }
@@ -92,6 +91,7 @@ export function getFinalizeInstructionDataEncoder(): FixedSizeEncoder<FinalizeIn
 export function getFinalizeInstructionDataDecoder(): FixedSizeDecoder<FinalizeInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["reason", getU8Decoder()],
   ]);
 }
 
@@ -105,136 +105,33 @@ export function getFinalizeInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type FinalizeAsyncInput<
-  TAccountAuthority extends string = string,
-  TAccountConfig extends string = string,
-  TAccountExecution extends string = string,
-  TAccountBalance extends string = string,
-  TAccountRentPayer extends string = string,
-> = {
-  /** The router any time; the buyer from expiry; anyone from expiry + grace */
-  authority: TransactionSigner<TAccountAuthority>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The Execution to close */
-  execution: Address<TAccountExecution>;
-  /** The execution buyer's Balance (receives the refund) */
-  balance: Address<TAccountBalance>;
-  /** The execution's rent payer (receives the rent back) */
-  rentPayer: Address<TAccountRentPayer>;
-};
-
-export async function getFinalizeInstructionAsync<
-  TAccountAuthority extends string,
-  TAccountConfig extends string,
-  TAccountExecution extends string,
-  TAccountBalance extends string,
-  TAccountRentPayer extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: FinalizeAsyncInput<
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountExecution,
-    TAccountBalance,
-    TAccountRentPayer
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  FinalizeInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountExecution,
-    TAccountBalance,
-    TAccountRentPayer
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-    execution: { value: input.execution ?? null, isWritable: true },
-    balance: { value: input.balance ?? null, isWritable: true },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("authority", accounts.authority),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("execution", accounts.execution),
-      getAccountMeta("balance", accounts.balance),
-      getAccountMeta("rentPayer", accounts.rentPayer),
-    ],
-    data: getFinalizeInstructionDataEncoder().encode({}),
-    programAddress,
-  } as FinalizeInstruction<
-    TProgramAddress,
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountExecution,
-    TAccountBalance,
-    TAccountRentPayer
-  >);
-}
-
 export type FinalizeInput<
   TAccountAuthority extends string = string,
-  TAccountConfig extends string = string,
   TAccountExecution extends string = string,
   TAccountBalance extends string = string,
-  TAccountRentPayer extends string = string,
 > = {
-  /** The router any time; the buyer from expiry; anyone from expiry + grace */
+  /** The router any time; the buyer from expiry + settlement window; anyone from expiry + grace */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The deployment's Config, PDA ["config"] */
-  config: Address<TAccountConfig>;
-  /** The Execution to close */
+  /** The open Execution to settle */
   execution: Address<TAccountExecution>;
   /** The execution buyer's Balance (receives the refund) */
   balance: Address<TAccountBalance>;
-  /** The execution's rent payer (receives the rent back) */
-  rentPayer: Address<TAccountRentPayer>;
+  reason: FinalizeInstructionDataArgs["reason"];
 };
 
 export function getFinalizeInstruction<
   TAccountAuthority extends string,
-  TAccountConfig extends string,
   TAccountExecution extends string,
   TAccountBalance extends string,
-  TAccountRentPayer extends string,
   TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
 >(
-  input: FinalizeInput<
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountExecution,
-    TAccountBalance,
-    TAccountRentPayer
-  >,
+  input: FinalizeInput<TAccountAuthority, TAccountExecution, TAccountBalance>,
   config?: { programAddress?: TProgramAddress },
 ): FinalizeInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountConfig,
   TAccountExecution,
-  TAccountBalance,
-  TAccountRentPayer
+  TAccountBalance
 > {
   // Program address.
   const programAddress =
@@ -243,34 +140,33 @@ export function getFinalizeInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
     execution: { value: input.execution ?? null, isWritable: true },
     balance: { value: input.balance ?? null, isWritable: true },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("config", accounts.config),
       getAccountMeta("execution", accounts.execution),
       getAccountMeta("balance", accounts.balance),
-      getAccountMeta("rentPayer", accounts.rentPayer),
     ],
-    data: getFinalizeInstructionDataEncoder().encode({}),
+    data: getFinalizeInstructionDataEncoder().encode(
+      args as FinalizeInstructionDataArgs,
+    ),
     programAddress,
   } as FinalizeInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountConfig,
     TAccountExecution,
-    TAccountBalance,
-    TAccountRentPayer
+    TAccountBalance
   >);
 }
 
@@ -280,16 +176,12 @@ export type ParsedFinalizeInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The router any time; the buyer from expiry; anyone from expiry + grace */
+    /** The router any time; the buyer from expiry + settlement window; anyone from expiry + grace */
     authority: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
-    config: TAccountMetas[1];
-    /** The Execution to close */
-    execution: TAccountMetas[2];
+    /** The open Execution to settle */
+    execution: TAccountMetas[1];
     /** The execution buyer's Balance (receives the refund) */
-    balance: TAccountMetas[3];
-    /** The execution's rent payer (receives the rent back) */
-    rentPayer: TAccountMetas[4];
+    balance: TAccountMetas[2];
   };
   data: FinalizeInstructionData;
 };
@@ -302,12 +194,12 @@ export function parseFinalizeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedFinalizeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 3) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 3,
       },
     );
   }
@@ -321,10 +213,8 @@ export function parseFinalizeInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      config: getNextAccount(),
       execution: getNextAccount(),
       balance: getNextAccount(),
-      rentPayer: getNextAccount(),
     },
     data: getFinalizeInstructionDataDecoder().decode(instruction.data),
   };

@@ -38,6 +38,7 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
+  getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
 import { findConfigPda } from "../pdas";
@@ -103,21 +104,33 @@ export type InitializeInstruction<
 
 export type InitializeInstructionData = {
   discriminator: ReadonlyUint8Array;
+  salt: ReadonlyUint8Array;
   feeBps: number;
   expiryGraceSecs: bigint;
+  settlementWindowSecs: bigint;
+  minDurationSecs: bigint;
+  reviewWindowSecs: bigint;
 };
 
 export type InitializeInstructionDataArgs = {
+  salt: ReadonlyUint8Array;
   feeBps: number;
   expiryGraceSecs: number | bigint;
+  settlementWindowSecs: number | bigint;
+  minDurationSecs: number | bigint;
+  reviewWindowSecs: number | bigint;
 };
 
 export function getInitializeInstructionDataEncoder(): FixedSizeEncoder<InitializeInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["salt", fixEncoderSize(getBytesEncoder(), 32)],
       ["feeBps", getU16Encoder()],
       ["expiryGraceSecs", getU64Encoder()],
+      ["settlementWindowSecs", getU64Encoder()],
+      ["minDurationSecs", getU64Encoder()],
+      ["reviewWindowSecs", getU64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: INITIALIZE_DISCRIMINATOR }),
   );
@@ -126,8 +139,12 @@ export function getInitializeInstructionDataEncoder(): FixedSizeEncoder<Initiali
 export function getInitializeInstructionDataDecoder(): FixedSizeDecoder<InitializeInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["salt", fixDecoderSize(getBytesDecoder(), 32)],
     ["feeBps", getU16Decoder()],
     ["expiryGraceSecs", getU64Decoder()],
+    ["settlementWindowSecs", getU64Decoder()],
+    ["minDurationSecs", getU64Decoder()],
+    ["reviewWindowSecs", getU64Decoder()],
   ]);
 }
 
@@ -154,7 +171,7 @@ export type InitializeAsyncInput<
 > = {
   /** Upgrade authority of the program; pays the config's rent */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"], created here */
+  /** The deployment's Config, PDA ["config", salt], created here */
   config?: Address<TAccountConfig>;
   /** Mint of the escrowed token; Token-2022 mints only with metadata or group extensions */
   mint: Address<TAccountMint>;
@@ -170,8 +187,12 @@ export type InitializeAsyncInput<
   systemProgram?: Address<TAccountSystemProgram>;
   /** This program's ProgramData account (upgradeable loader) */
   programData: Address<TAccountProgramData>;
+  salt: InitializeInstructionDataArgs["salt"];
   feeBps: InitializeInstructionDataArgs["feeBps"];
   expiryGraceSecs: InitializeInstructionDataArgs["expiryGraceSecs"];
+  settlementWindowSecs: InitializeInstructionDataArgs["settlementWindowSecs"];
+  minDurationSecs: InitializeInstructionDataArgs["minDurationSecs"];
+  reviewWindowSecs: InitializeInstructionDataArgs["reviewWindowSecs"];
 };
 
 export async function getInitializeInstructionAsync<
@@ -238,7 +259,9 @@ export async function getInitializeInstructionAsync<
 
   // Resolve default values.
   if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
+    accounts.config.value = await findConfigPda({
+      salt: getNonNullResolvedInstructionInput("salt", args.salt),
+    });
   }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
@@ -293,7 +316,7 @@ export type InitializeInput<
 > = {
   /** Upgrade authority of the program; pays the config's rent */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"], created here */
+  /** The deployment's Config, PDA ["config", salt], created here */
   config: Address<TAccountConfig>;
   /** Mint of the escrowed token; Token-2022 mints only with metadata or group extensions */
   mint: Address<TAccountMint>;
@@ -309,8 +332,12 @@ export type InitializeInput<
   systemProgram?: Address<TAccountSystemProgram>;
   /** This program's ProgramData account (upgradeable loader) */
   programData: Address<TAccountProgramData>;
+  salt: InitializeInstructionDataArgs["salt"];
   feeBps: InitializeInstructionDataArgs["feeBps"];
   expiryGraceSecs: InitializeInstructionDataArgs["expiryGraceSecs"];
+  settlementWindowSecs: InitializeInstructionDataArgs["settlementWindowSecs"];
+  minDurationSecs: InitializeInstructionDataArgs["minDurationSecs"];
+  reviewWindowSecs: InitializeInstructionDataArgs["reviewWindowSecs"];
 };
 
 export function getInitializeInstruction<
@@ -422,7 +449,7 @@ export type ParsedInitializeInstruction<
   accounts: {
     /** Upgrade authority of the program; pays the config's rent */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"], created here */
+    /** The deployment's Config, PDA ["config", salt], created here */
     config: TAccountMetas[1];
     /** Mint of the escrowed token; Token-2022 mints only with metadata or group extensions */
     mint: TAccountMetas[2];

@@ -37,7 +37,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const PROPOSE_ADMIN_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -104,69 +103,13 @@ export function getProposeAdminInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type ProposeAdminAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  newAdmin: ProposeAdminInstructionDataArgs["newAdmin"];
-};
-
-export async function getProposeAdminInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: ProposeAdminAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getProposeAdminInstructionDataEncoder().encode(
-      args as ProposeAdminInstructionDataArgs,
-    ),
-    programAddress,
-  } as ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
-}
-
 export type ProposeAdminInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
   newAdmin: ProposeAdminInstructionDataArgs["newAdmin"];
 };
@@ -217,7 +160,7 @@ export type ParsedProposeAdminInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
   };
   data: ProposeAdminInstructionData;

@@ -10,8 +10,6 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressDecoder,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -29,6 +27,7 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
@@ -54,7 +53,9 @@ export function getRegisterOperatorDiscriminatorBytes(): ReadonlyUint8Array {
 export type RegisterOperatorInstruction<
   TProgram extends string = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
+  TAccountConfig extends string | AccountMeta<string> = string,
   TAccountOperator extends string | AccountMeta<string> = string,
+  TAccountSigningKey extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -66,9 +67,16 @@ export type RegisterOperatorInstruction<
         ? WritableSignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
+      TAccountConfig extends string
+        ? ReadonlyAccount<TAccountConfig>
+        : TAccountConfig,
       TAccountOperator extends string
         ? WritableAccount<TAccountOperator>
         : TAccountOperator,
+      TAccountSigningKey extends string
+        ? ReadonlySignerAccount<TAccountSigningKey> &
+            AccountSignerMeta<TAccountSigningKey>
+        : TAccountSigningKey,
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
         : TAccountSystemProgram,
@@ -78,17 +86,13 @@ export type RegisterOperatorInstruction<
 
 export type RegisterOperatorInstructionData = {
   discriminator: ReadonlyUint8Array;
-  signingKey: Address;
 };
 
-export type RegisterOperatorInstructionDataArgs = { signingKey: Address };
+export type RegisterOperatorInstructionDataArgs = {};
 
 export function getRegisterOperatorInstructionDataEncoder(): FixedSizeEncoder<RegisterOperatorInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([
-      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["signingKey", getAddressEncoder()],
-    ]),
+    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
     (value) => ({ ...value, discriminator: REGISTER_OPERATOR_DISCRIMINATOR }),
   );
 }
@@ -96,7 +100,6 @@ export function getRegisterOperatorInstructionDataEncoder(): FixedSizeEncoder<Re
 export function getRegisterOperatorInstructionDataDecoder(): FixedSizeDecoder<RegisterOperatorInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["signingKey", getAddressDecoder()],
   ]);
 }
 
@@ -112,27 +115,36 @@ export function getRegisterOperatorInstructionDataCodec(): FixedSizeCodec<
 
 export type RegisterOperatorAsyncInput<
   TAccountAuthority extends string = string,
+  TAccountConfig extends string = string,
   TAccountOperator extends string = string,
+  TAccountSigningKey extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** Manages the operator, receives claims, pays rent */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The new Operator, PDA ["operator", authority] */
+  /** The deployment's Config */
+  config: Address<TAccountConfig>;
+  /** The new Operator, PDA ["operator", config, authority] */
   operator?: Address<TAccountOperator>;
+  /** The ed25519 key that will sign receipts (co-signs: proves it is held) */
+  signingKey: TransactionSigner<TAccountSigningKey>;
   /** The system program */
   systemProgram?: Address<TAccountSystemProgram>;
-  signingKey: RegisterOperatorInstructionDataArgs["signingKey"];
 };
 
 export async function getRegisterOperatorInstructionAsync<
   TAccountAuthority extends string,
+  TAccountConfig extends string,
   TAccountOperator extends string,
+  TAccountSigningKey extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
 >(
   input: RegisterOperatorAsyncInput<
     TAccountAuthority,
+    TAccountConfig,
     TAccountOperator,
+    TAccountSigningKey,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -140,7 +152,9 @@ export async function getRegisterOperatorInstructionAsync<
   RegisterOperatorInstruction<
     TProgramAddress,
     TAccountAuthority,
+    TAccountConfig,
     TAccountOperator,
+    TAccountSigningKey,
     TAccountSystemProgram
   >
 > {
@@ -151,7 +165,9 @@ export async function getRegisterOperatorInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: true },
+    signingKey: { value: input.signingKey ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -159,12 +175,13 @@ export async function getRegisterOperatorInstructionAsync<
     ResolvedInstructionAccount
   >;
 
-  // Original args.
-  const args = { ...input };
-
   // Resolve default values.
   if (!accounts.operator.value) {
     accounts.operator.value = await findOperatorPda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       authority: getAddressFromResolvedInstructionAccount(
         "authority",
         accounts.authority.value,
@@ -180,51 +197,64 @@ export async function getRegisterOperatorInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
+      getAccountMeta("config", accounts.config),
       getAccountMeta("operator", accounts.operator),
+      getAccountMeta("signingKey", accounts.signingKey),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getRegisterOperatorInstructionDataEncoder().encode(
-      args as RegisterOperatorInstructionDataArgs,
-    ),
+    data: getRegisterOperatorInstructionDataEncoder().encode({}),
     programAddress,
   } as RegisterOperatorInstruction<
     TProgramAddress,
     TAccountAuthority,
+    TAccountConfig,
     TAccountOperator,
+    TAccountSigningKey,
     TAccountSystemProgram
   >);
 }
 
 export type RegisterOperatorInput<
   TAccountAuthority extends string = string,
+  TAccountConfig extends string = string,
   TAccountOperator extends string = string,
+  TAccountSigningKey extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** Manages the operator, receives claims, pays rent */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The new Operator, PDA ["operator", authority] */
+  /** The deployment's Config */
+  config: Address<TAccountConfig>;
+  /** The new Operator, PDA ["operator", config, authority] */
   operator: Address<TAccountOperator>;
+  /** The ed25519 key that will sign receipts (co-signs: proves it is held) */
+  signingKey: TransactionSigner<TAccountSigningKey>;
   /** The system program */
   systemProgram?: Address<TAccountSystemProgram>;
-  signingKey: RegisterOperatorInstructionDataArgs["signingKey"];
 };
 
 export function getRegisterOperatorInstruction<
   TAccountAuthority extends string,
+  TAccountConfig extends string,
   TAccountOperator extends string,
+  TAccountSigningKey extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
 >(
   input: RegisterOperatorInput<
     TAccountAuthority,
+    TAccountConfig,
     TAccountOperator,
+    TAccountSigningKey,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): RegisterOperatorInstruction<
   TProgramAddress,
   TAccountAuthority,
+  TAccountConfig,
   TAccountOperator,
+  TAccountSigningKey,
   TAccountSystemProgram
 > {
   // Program address.
@@ -234,16 +264,15 @@ export function getRegisterOperatorInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: true },
+    signingKey: { value: input.signingKey ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
-
-  // Original args.
-  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.systemProgram.value) {
@@ -255,17 +284,19 @@ export function getRegisterOperatorInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
+      getAccountMeta("config", accounts.config),
       getAccountMeta("operator", accounts.operator),
+      getAccountMeta("signingKey", accounts.signingKey),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getRegisterOperatorInstructionDataEncoder().encode(
-      args as RegisterOperatorInstructionDataArgs,
-    ),
+    data: getRegisterOperatorInstructionDataEncoder().encode({}),
     programAddress,
   } as RegisterOperatorInstruction<
     TProgramAddress,
     TAccountAuthority,
+    TAccountConfig,
     TAccountOperator,
+    TAccountSigningKey,
     TAccountSystemProgram
   >);
 }
@@ -278,10 +309,14 @@ export type ParsedRegisterOperatorInstruction<
   accounts: {
     /** Manages the operator, receives claims, pays rent */
     authority: TAccountMetas[0];
-    /** The new Operator, PDA ["operator", authority] */
-    operator: TAccountMetas[1];
+    /** The deployment's Config */
+    config: TAccountMetas[1];
+    /** The new Operator, PDA ["operator", config, authority] */
+    operator: TAccountMetas[2];
+    /** The ed25519 key that will sign receipts (co-signs: proves it is held) */
+    signingKey: TAccountMetas[3];
     /** The system program */
-    systemProgram: TAccountMetas[2];
+    systemProgram: TAccountMetas[4];
   };
   data: RegisterOperatorInstructionData;
 };
@@ -294,12 +329,12 @@ export function parseRegisterOperatorInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRegisterOperatorInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+  if (instruction.accounts.length < 5) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 3,
+        expectedAccountMetas: 5,
       },
     );
   }
@@ -313,7 +348,9 @@ export function parseRegisterOperatorInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
+      config: getNextAccount(),
       operator: getNextAccount(),
+      signingKey: getNextAccount(),
       systemProgram: getNextAccount(),
     },
     data: getRegisterOperatorInstructionDataDecoder().decode(instruction.data),

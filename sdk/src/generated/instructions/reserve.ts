@@ -45,7 +45,7 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findBalancePda, findConfigPda, findExecutionPda } from "../pdas";
+import { findBalancePda, findExecutionPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 import {
   getPriceCapDecoder,
@@ -160,15 +160,15 @@ export type ReserveAsyncInput<
   TAccountExecution extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Pays the execution's rent and gets it back on finalize */
+  /** Pays the execution's rent and gets it back on close */
   payer: TransactionSigner<TAccountPayer>;
   /** Owner of the balance the max burn comes from */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] (router, fee and grace are snapshotted) */
-  config?: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The deployment's Config (router, fee and timing are snapshotted) */
+  config: Address<TAccountConfig>;
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance?: Address<TAccountBalance>;
-  /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+  /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
   execution?: Address<TAccountExecution>;
   /** The system program */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -230,11 +230,12 @@ export async function getReserveInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.balance.value) {
     accounts.balance.value = await findBalancePda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -243,6 +244,10 @@ export async function getReserveInstructionAsync<
   }
   if (!accounts.execution.value) {
     accounts.execution.value = await findExecutionPda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -291,15 +296,15 @@ export type ReserveInput<
   TAccountExecution extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Pays the execution's rent and gets it back on finalize */
+  /** Pays the execution's rent and gets it back on close */
   payer: TransactionSigner<TAccountPayer>;
   /** Owner of the balance the max burn comes from */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] (router, fee and grace are snapshotted) */
+  /** The deployment's Config (router, fee and timing are snapshotted) */
   config: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance: Address<TAccountBalance>;
-  /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+  /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
   execution: Address<TAccountExecution>;
   /** The system program */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -395,15 +400,15 @@ export type ParsedReserveInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Pays the execution's rent and gets it back on finalize */
+    /** Pays the execution's rent and gets it back on close */
     payer: TAccountMetas[0];
     /** Owner of the balance the max burn comes from */
     buyer: TAccountMetas[1];
-    /** The deployment's Config, PDA ["config"] (router, fee and grace are snapshotted) */
+    /** The deployment's Config (router, fee and timing are snapshotted) */
     config: TAccountMetas[2];
-    /** The buyer's Balance, PDA ["balance", buyer] */
+    /** The buyer's Balance, PDA ["balance", config, buyer] */
     balance: TAccountMetas[3];
-    /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+    /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
     execution: TAccountMetas[4];
     /** The system program */
     systemProgram: TAccountMetas[5];

@@ -45,7 +45,7 @@ import {
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findBalancePda, findConfigPda, findExecutionPda } from "../pdas";
+import { findBalancePda, findExecutionPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 import {
   getPriceCapDecoder,
@@ -91,7 +91,7 @@ export type ReserveFromWalletInstruction<
             AccountSignerMeta<TAccountBuyer>
         : TAccountBuyer,
       TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
+        ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
       TAccountBalance extends string
         ? WritableAccount<TAccountBalance>
@@ -186,11 +186,11 @@ export type ReserveFromWalletAsyncInput<
   payer: TransactionSigner<TAccountPayer>;
   /** Token authority of source */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer], created if missing */
+  /** The deployment's Config (read only) */
+  config: Address<TAccountConfig>;
+  /** The buyer's Balance, PDA ["balance", config, buyer], created if missing */
   balance?: Address<TAccountBalance>;
-  /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+  /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
   execution?: Address<TAccountExecution>;
   /** The buyer's token account */
   source: Address<TAccountSource>;
@@ -258,7 +258,7 @@ export async function getReserveFromWalletInstructionAsync<
   const originalAccounts = {
     payer: { value: input.payer ?? null, isWritable: true },
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     execution: { value: input.execution ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
@@ -276,11 +276,12 @@ export async function getReserveFromWalletInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.balance.value) {
     accounts.balance.value = await findBalancePda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -289,6 +290,10 @@ export async function getReserveFromWalletInstructionAsync<
   }
   if (!accounts.execution.value) {
     accounts.execution.value = await findExecutionPda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -357,11 +362,11 @@ export type ReserveFromWalletInput<
   payer: TransactionSigner<TAccountPayer>;
   /** Token authority of source */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config (read only) */
   config: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer], created if missing */
+  /** The buyer's Balance, PDA ["balance", config, buyer], created if missing */
   balance: Address<TAccountBalance>;
-  /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+  /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
   execution: Address<TAccountExecution>;
   /** The buyer's token account */
   source: Address<TAccountSource>;
@@ -427,7 +432,7 @@ export function getReserveFromWalletInstruction<
   const originalAccounts = {
     payer: { value: input.payer ?? null, isWritable: true },
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     execution: { value: input.execution ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
@@ -497,11 +502,11 @@ export type ParsedReserveFromWalletInstruction<
     payer: TAccountMetas[0];
     /** Token authority of source */
     buyer: TAccountMetas[1];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config (read only) */
     config: TAccountMetas[2];
-    /** The buyer's Balance, PDA ["balance", buyer], created if missing */
+    /** The buyer's Balance, PDA ["balance", config, buyer], created if missing */
     balance: TAccountMetas[3];
-    /** The new Execution, PDA ["execution", buyer, execution_id (u64 le)] with bump */
+    /** The new Execution, PDA ["execution", config, buyer, execution_id (u64 le)] with bump */
     execution: TAccountMetas[4];
     /** The buyer's token account */
     source: TAccountMetas[5];

@@ -10,8 +10,6 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressDecoder,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -52,6 +50,7 @@ export type RotateOperatorKeyInstruction<
   TProgram extends string = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountOperator extends string | AccountMeta<string> = string,
+  TAccountNewSigningKey extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -64,23 +63,23 @@ export type RotateOperatorKeyInstruction<
       TAccountOperator extends string
         ? WritableAccount<TAccountOperator>
         : TAccountOperator,
+      TAccountNewSigningKey extends string
+        ? ReadonlySignerAccount<TAccountNewSigningKey> &
+            AccountSignerMeta<TAccountNewSigningKey>
+        : TAccountNewSigningKey,
       ...TRemainingAccounts,
     ]
   >;
 
 export type RotateOperatorKeyInstructionData = {
   discriminator: ReadonlyUint8Array;
-  newSigningKey: Address;
 };
 
-export type RotateOperatorKeyInstructionDataArgs = { newSigningKey: Address };
+export type RotateOperatorKeyInstructionDataArgs = {};
 
 export function getRotateOperatorKeyInstructionDataEncoder(): FixedSizeEncoder<RotateOperatorKeyInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([
-      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["newSigningKey", getAddressEncoder()],
-    ]),
+    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
     (value) => ({ ...value, discriminator: ROTATE_OPERATOR_KEY_DISCRIMINATOR }),
   );
 }
@@ -88,7 +87,6 @@ export function getRotateOperatorKeyInstructionDataEncoder(): FixedSizeEncoder<R
 export function getRotateOperatorKeyInstructionDataDecoder(): FixedSizeDecoder<RotateOperatorKeyInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["newSigningKey", getAddressDecoder()],
   ]);
 }
 
@@ -105,25 +103,33 @@ export function getRotateOperatorKeyInstructionDataCodec(): FixedSizeCodec<
 export type RotateOperatorKeyInput<
   TAccountAuthority extends string = string,
   TAccountOperator extends string = string,
+  TAccountNewSigningKey extends string = string,
 > = {
   /** The operator's authority */
   authority: TransactionSigner<TAccountAuthority>;
   /** The authority's Operator */
   operator: Address<TAccountOperator>;
-  newSigningKey: RotateOperatorKeyInstructionDataArgs["newSigningKey"];
+  /** The new ed25519 receipt key (co-signs: proves it is held) */
+  newSigningKey: TransactionSigner<TAccountNewSigningKey>;
 };
 
 export function getRotateOperatorKeyInstruction<
   TAccountAuthority extends string,
   TAccountOperator extends string,
+  TAccountNewSigningKey extends string,
   TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
 >(
-  input: RotateOperatorKeyInput<TAccountAuthority, TAccountOperator>,
+  input: RotateOperatorKeyInput<
+    TAccountAuthority,
+    TAccountOperator,
+    TAccountNewSigningKey
+  >,
   config?: { programAddress?: TProgramAddress },
 ): RotateOperatorKeyInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountOperator
+  TAccountOperator,
+  TAccountNewSigningKey
 > {
   // Program address.
   const programAddress =
@@ -133,29 +139,27 @@ export function getRotateOperatorKeyInstruction<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: true },
+    newSigningKey: { value: input.newSigningKey ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
 
-  // Original args.
-  const args = { ...input };
-
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
       getAccountMeta("operator", accounts.operator),
+      getAccountMeta("newSigningKey", accounts.newSigningKey),
     ],
-    data: getRotateOperatorKeyInstructionDataEncoder().encode(
-      args as RotateOperatorKeyInstructionDataArgs,
-    ),
+    data: getRotateOperatorKeyInstructionDataEncoder().encode({}),
     programAddress,
   } as RotateOperatorKeyInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountOperator
+    TAccountOperator,
+    TAccountNewSigningKey
   >);
 }
 
@@ -169,6 +173,8 @@ export type ParsedRotateOperatorKeyInstruction<
     authority: TAccountMetas[0];
     /** The authority's Operator */
     operator: TAccountMetas[1];
+    /** The new ed25519 receipt key (co-signs: proves it is held) */
+    newSigningKey: TAccountMetas[2];
   };
   data: RotateOperatorKeyInstructionData;
 };
@@ -181,12 +187,12 @@ export function parseRotateOperatorKeyInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRotateOperatorKeyInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+  if (instruction.accounts.length < 3) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 2,
+        expectedAccountMetas: 3,
       },
     );
   }
@@ -198,7 +204,11 @@ export function parseRotateOperatorKeyInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { authority: getNextAccount(), operator: getNextAccount() },
+    accounts: {
+      authority: getNextAccount(),
+      operator: getNextAccount(),
+      newSigningKey: getNextAccount(),
+    },
     data: getRotateOperatorKeyInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -37,7 +37,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_FEE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -102,67 +101,13 @@ export function getSetFeeInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type SetFeeAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  feeBps: SetFeeInstructionDataArgs["feeBps"];
-};
-
-export async function getSetFeeInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: SetFeeAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<SetFeeInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getSetFeeInstructionDataEncoder().encode(
-      args as SetFeeInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetFeeInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
-}
-
 export type SetFeeInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
   feeBps: SetFeeInstructionDataArgs["feeBps"];
 };
@@ -213,7 +158,7 @@ export type ParsedSetFeeInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
   };
   data: SetFeeInstructionData;

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_OPERATOR_STATUS_DISCRIMINATOR: ReadonlyUint8Array =
@@ -108,82 +107,6 @@ export function getSetOperatorStatusInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type SetOperatorStatusAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-  TAccountOperator extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] (read for the admin) */
-  config?: Address<TAccountConfig>;
-  /** The Operator to activate or suspend */
-  operator: Address<TAccountOperator>;
-  status: SetOperatorStatusInstructionDataArgs["status"];
-};
-
-export async function getSetOperatorStatusInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TAccountOperator extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: SetOperatorStatusAsyncInput<
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountOperator
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetOperatorStatusInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountOperator
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    operator: { value: input.operator ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("operator", accounts.operator),
-    ],
-    data: getSetOperatorStatusInstructionDataEncoder().encode(
-      args as SetOperatorStatusInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetOperatorStatusInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountOperator
-  >);
-}
-
 export type SetOperatorStatusInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
@@ -191,7 +114,7 @@ export type SetOperatorStatusInput<
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] (read for the admin) */
+  /** The deployment's Config (read for the admin) */
   config: Address<TAccountConfig>;
   /** The Operator to activate or suspend */
   operator: Address<TAccountOperator>;
@@ -261,7 +184,7 @@ export type ParsedSetOperatorStatusInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] (read for the admin) */
+    /** The deployment's Config (read for the admin) */
     config: TAccountMetas[1];
     /** The Operator to activate or suspend */
     operator: TAccountMetas[2];

@@ -37,7 +37,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_ROUTER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -102,69 +101,13 @@ export function getSetRouterInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type SetRouterAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  router: SetRouterInstructionDataArgs["router"];
-};
-
-export async function getSetRouterInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: SetRouterAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetRouterInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getSetRouterInstructionDataEncoder().encode(
-      args as SetRouterInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetRouterInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
-}
-
 export type SetRouterInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
   router: SetRouterInstructionDataArgs["router"];
 };
@@ -215,7 +158,7 @@ export type ParsedSetRouterInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
   };
   data: SetRouterInstructionData;

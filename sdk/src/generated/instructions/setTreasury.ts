@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_TREASURY_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -100,72 +99,6 @@ export function getSetTreasuryInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type SetTreasuryAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-  TAccountTreasury extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** Token account of the configured mint (not the vault) that receives withdrawn fees from now on */
-  treasury: Address<TAccountTreasury>;
-};
-
-export async function getSetTreasuryInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TAccountTreasury extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: SetTreasuryAsyncInput<TAccountAdmin, TAccountConfig, TAccountTreasury>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetTreasuryInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountTreasury
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-    treasury: { value: input.treasury ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("treasury", accounts.treasury),
-    ],
-    data: getSetTreasuryInstructionDataEncoder().encode({}),
-    programAddress,
-  } as SetTreasuryInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountTreasury
-  >);
-}
-
 export type SetTreasuryInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
@@ -173,7 +106,7 @@ export type SetTreasuryInput<
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
   /** Token account of the configured mint (not the vault) that receives withdrawn fees from now on */
   treasury: Address<TAccountTreasury>;
@@ -233,7 +166,7 @@ export type ParsedSetTreasuryInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
     /** Token account of the configured mint (not the vault) that receives withdrawn fees from now on */
     treasury: TAccountMetas[2];

@@ -103,7 +103,7 @@ export type SubmitReceiptsInput<
   TAccountInstructionsSysvar extends string = string,
   TAccountOperator extends string = string,
 > = {
-  /** The Execution the receipts are bound to */
+  /** The open Execution the receipts name */
   execution: Address<TAccountExecution>;
   /** The instructions sysvar (to read the Ed25519 instruction) */
   instructionsSysvar?: Address<TAccountInstructionsSysvar>;
@@ -176,7 +176,7 @@ export type ParsedSubmitReceiptsInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The Execution the receipts are bound to */
+    /** The open Execution the receipts name */
     execution: TAccountMetas[0];
     /** The instructions sysvar (to read the Ed25519 instruction) */
     instructionsSysvar: TAccountMetas[1];

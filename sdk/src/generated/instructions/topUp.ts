@@ -39,7 +39,7 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findBalancePda, findConfigPda } from "../pdas";
+import { findBalancePda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const TOP_UP_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -120,9 +120,9 @@ export type TopUpAsyncInput<
 > = {
   /** Owner of the balance and of the execution */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] (read for the pause) */
-  config?: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The deployment's Config (read for the pause) */
+  config: Address<TAccountConfig>;
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance?: Address<TAccountBalance>;
   /** An open Execution of the buyer */
   execution: Address<TAccountExecution>;
@@ -172,11 +172,12 @@ export async function getTopUpInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.balance.value) {
     accounts.balance.value = await findBalancePda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -213,9 +214,9 @@ export type TopUpInput<
 > = {
   /** Owner of the balance and of the execution */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] (read for the pause) */
+  /** The deployment's Config (read for the pause) */
   config: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance: Address<TAccountBalance>;
   /** An open Execution of the buyer */
   execution: Address<TAccountExecution>;
@@ -291,9 +292,9 @@ export type ParsedTopUpInstruction<
   accounts: {
     /** Owner of the balance and of the execution */
     buyer: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] (read for the pause) */
+    /** The deployment's Config (read for the pause) */
     config: TAccountMetas[1];
-    /** The buyer's Balance, PDA ["balance", buyer] */
+    /** The buyer's Balance, PDA ["balance", config, buyer] */
     balance: TAccountMetas[2];
     /** An open Execution of the buyer */
     execution: TAccountMetas[3];

@@ -39,7 +39,7 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findBalancePda, findConfigPda } from "../pdas";
+import { findBalancePda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -70,7 +70,7 @@ export type WithdrawInstruction<
             AccountSignerMeta<TAccountBuyer>
         : TAccountBuyer,
       TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
+        ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
       TAccountBalance extends string
         ? WritableAccount<TAccountBalance>
@@ -136,9 +136,9 @@ export type WithdrawAsyncInput<
 > = {
   /** Owner of the balance */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The deployment's Config (read only; signs for the vault) */
+  config: Address<TAccountConfig>;
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance?: Address<TAccountBalance>;
   /** The vault: the configured token account owned by the config PDA */
   vault: Address<TAccountVault>;
@@ -190,7 +190,7 @@ export async function getWithdrawInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
@@ -206,11 +206,12 @@ export async function getWithdrawInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.balance.value) {
     accounts.balance.value = await findBalancePda({
+      config: getAddressFromResolvedInstructionAccount(
+        "config",
+        accounts.config.value,
+      ),
       buyer: getAddressFromResolvedInstructionAccount(
         "buyer",
         accounts.buyer.value,
@@ -260,9 +261,9 @@ export type WithdrawInput<
 > = {
   /** Owner of the balance */
   buyer: TransactionSigner<TAccountBuyer>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config (read only; signs for the vault) */
   config: Address<TAccountConfig>;
-  /** The buyer's Balance, PDA ["balance", buyer] */
+  /** The buyer's Balance, PDA ["balance", config, buyer] */
   balance: Address<TAccountBalance>;
   /** The vault: the configured token account owned by the config PDA */
   vault: Address<TAccountVault>;
@@ -312,7 +313,7 @@ export function getWithdrawInstruction<
   // Original accounts.
   const originalAccounts = {
     buyer: { value: input.buyer ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
     balance: { value: input.balance ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
@@ -368,9 +369,9 @@ export type ParsedWithdrawInstruction<
   accounts: {
     /** Owner of the balance */
     buyer: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config (read only; signs for the vault) */
     config: TAccountMetas[1];
-    /** The buyer's Balance, PDA ["balance", buyer] */
+    /** The buyer's Balance, PDA ["balance", config, buyer] */
     balance: TAccountMetas[2];
     /** The vault: the configured token account owned by the config PDA */
     vault: TAccountMetas[3];

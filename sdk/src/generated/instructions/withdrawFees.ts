@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_FEES_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -122,113 +121,6 @@ export function getWithdrawFeesInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type WithdrawFeesAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-  TAccountVault extends string = string,
-  TAccountTreasury extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  /** The vault: the configured token account owned by the config PDA */
-  vault: Address<TAccountVault>;
-  /** The configured treasury (the only destination of fees) */
-  treasury: Address<TAccountTreasury>;
-  /** The configured mint */
-  mint: Address<TAccountMint>;
-  /** The configured token program (SPL Token or Token-2022) */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  amount: WithdrawFeesInstructionDataArgs["amount"];
-};
-
-export async function getWithdrawFeesInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TAccountVault extends string,
-  TAccountTreasury extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: WithdrawFeesAsyncInput<
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountVault,
-    TAccountTreasury,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  WithdrawFeesInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountVault,
-    TAccountTreasury,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-    vault: { value: input.vault ?? null, isWritable: true },
-    treasury: { value: input.treasury ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("vault", accounts.vault),
-      getAccountMeta("treasury", accounts.treasury),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getWithdrawFeesInstructionDataEncoder().encode(
-      args as WithdrawFeesInstructionDataArgs,
-    ),
-    programAddress,
-  } as WithdrawFeesInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountVault,
-    TAccountTreasury,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type WithdrawFeesInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
@@ -239,7 +131,7 @@ export type WithdrawFeesInput<
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
   /** The vault: the configured token account owned by the config PDA */
   vault: Address<TAccountVault>;
@@ -339,7 +231,7 @@ export type ParsedWithdrawFeesInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
     /** The vault: the configured token account owned by the config PDA */
     vault: TAccountMetas[2];

@@ -15,6 +15,7 @@ import {
 } from "@solana/kit";
 
 export type BalanceSeeds = {
+  config: Address;
   buyer: Address;
 };
 
@@ -29,6 +30,7 @@ export async function findBalancePda(
     programAddress,
     seeds: [
       getBytesEncoder().encode(new Uint8Array([98, 97, 108, 97, 110, 99, 101])),
+      getAddressEncoder().encode(seeds.config),
       getAddressEncoder().encode(seeds.buyer),
     ],
   });

@@ -7,13 +7,20 @@
  */
 
 import {
+  fixEncoderSize,
   getBytesEncoder,
   getProgramDerivedAddress,
   type Address,
   type ProgramDerivedAddress,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 
+export type ConfigSeeds = {
+  salt: ReadonlyUint8Array;
+};
+
 export async function findConfigPda(
+  seeds: ConfigSeeds,
   config: { programAddress?: Address | undefined } = {},
 ): Promise<ProgramDerivedAddress> {
   const {
@@ -23,6 +30,7 @@ export async function findConfigPda(
     programAddress,
     seeds: [
       getBytesEncoder().encode(new Uint8Array([99, 111, 110, 102, 105, 103])),
+      fixEncoderSize(getBytesEncoder(), 32).encode(seeds.salt),
     ],
   });
 }

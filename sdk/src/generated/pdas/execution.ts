@@ -16,6 +16,7 @@ import {
 } from "@solana/kit";
 
 export type ExecutionSeeds = {
+  config: Address;
   buyer: Address;
   executionId: number | bigint;
 };
@@ -33,6 +34,7 @@ export async function findExecutionPda(
       getBytesEncoder().encode(
         new Uint8Array([101, 120, 101, 99, 117, 116, 105, 111, 110]),
       ),
+      getAddressEncoder().encode(seeds.config),
       getAddressEncoder().encode(seeds.buyer),
       getU64Encoder().encode(seeds.executionId),
     ],

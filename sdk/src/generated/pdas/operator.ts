@@ -15,6 +15,7 @@ import {
 } from "@solana/kit";
 
 export type OperatorSeeds = {
+  config: Address;
   authority: Address;
 };
 
@@ -31,6 +32,7 @@ export async function findOperatorPda(
       getBytesEncoder().encode(
         new Uint8Array([111, 112, 101, 114, 97, 116, 111, 114]),
       ),
+      getAddressEncoder().encode(seeds.config),
       getAddressEncoder().encode(seeds.authority),
     ],
   });

@@ -49,94 +49,106 @@ import {
   type OperatorArgs,
 } from "../accounts";
 import {
-  getAcceptAdminInstructionAsync,
+  getAcceptAdminInstruction,
   getAssignSegmentInstruction,
-  getClaimInstructionAsync,
+  getCancelInstruction,
+  getClaimInstruction,
+  getCloseInstruction,
   getDepositInstructionAsync,
-  getFinalizeInstructionAsync,
+  getFinalizeInstruction,
   getInitializeInstructionAsync,
-  getProposeAdminInstructionAsync,
+  getProposeAdminInstruction,
+  getRateInstruction,
   getRegisterOperatorInstructionAsync,
   getReserveFromWalletInstructionAsync,
   getReserveInstructionAsync,
   getRotateOperatorKeyInstruction,
-  getSetExpiryGraceInstructionAsync,
-  getSetFeeInstructionAsync,
+  getSetFeeInstruction,
   getSetOperatorRateInstruction,
-  getSetOperatorStatusInstructionAsync,
-  getSetPausedInstructionAsync,
-  getSetRouterInstructionAsync,
-  getSetTreasuryInstructionAsync,
+  getSetOperatorStatusInstruction,
+  getSetPausedInstruction,
+  getSetRouterInstruction,
+  getSetTimingInstruction,
+  getSetTreasuryInstruction,
   getSubmitReceiptsInstruction,
   getTopUpInstructionAsync,
-  getWithdrawFeesInstructionAsync,
+  getWithdrawFeesInstruction,
   getWithdrawInstructionAsync,
   parseAcceptAdminInstruction,
   parseAssignSegmentInstruction,
+  parseCancelInstruction,
   parseClaimInstruction,
+  parseCloseInstruction,
   parseDepositInstruction,
   parseFinalizeInstruction,
   parseInitializeInstruction,
   parseProposeAdminInstruction,
+  parseRateInstruction,
   parseRegisterOperatorInstruction,
   parseReserveFromWalletInstruction,
   parseReserveInstruction,
   parseRotateOperatorKeyInstruction,
-  parseSetExpiryGraceInstruction,
   parseSetFeeInstruction,
   parseSetOperatorRateInstruction,
   parseSetOperatorStatusInstruction,
   parseSetPausedInstruction,
   parseSetRouterInstruction,
+  parseSetTimingInstruction,
   parseSetTreasuryInstruction,
   parseSubmitReceiptsInstruction,
   parseTopUpInstruction,
   parseWithdrawFeesInstruction,
   parseWithdrawInstruction,
-  type AcceptAdminAsyncInput,
+  type AcceptAdminInput,
   type AssignSegmentInput,
-  type ClaimAsyncInput,
+  type CancelInput,
+  type ClaimInput,
+  type CloseInput,
   type DepositAsyncInput,
-  type FinalizeAsyncInput,
+  type FinalizeInput,
   type InitializeAsyncInput,
   type ParsedAcceptAdminInstruction,
   type ParsedAssignSegmentInstruction,
+  type ParsedCancelInstruction,
   type ParsedClaimInstruction,
+  type ParsedCloseInstruction,
   type ParsedDepositInstruction,
   type ParsedFinalizeInstruction,
   type ParsedInitializeInstruction,
   type ParsedProposeAdminInstruction,
+  type ParsedRateInstruction,
   type ParsedRegisterOperatorInstruction,
   type ParsedReserveFromWalletInstruction,
   type ParsedReserveInstruction,
   type ParsedRotateOperatorKeyInstruction,
-  type ParsedSetExpiryGraceInstruction,
   type ParsedSetFeeInstruction,
   type ParsedSetOperatorRateInstruction,
   type ParsedSetOperatorStatusInstruction,
   type ParsedSetPausedInstruction,
   type ParsedSetRouterInstruction,
+  type ParsedSetTimingInstruction,
   type ParsedSetTreasuryInstruction,
   type ParsedSubmitReceiptsInstruction,
   type ParsedTopUpInstruction,
   type ParsedWithdrawFeesInstruction,
   type ParsedWithdrawInstruction,
-  type ProposeAdminAsyncInput,
+  type ProposeAdminInput,
+  type RateInput,
   type RegisterOperatorAsyncInput,
   type ReserveAsyncInput,
   type ReserveFromWalletAsyncInput,
   type RotateOperatorKeyInput,
-  type SetExpiryGraceAsyncInput,
-  type SetFeeAsyncInput,
+  type SetFeeInput,
   type SetOperatorRateInput,
-  type SetOperatorStatusAsyncInput,
-  type SetPausedAsyncInput,
-  type SetRouterAsyncInput,
-  type SetTreasuryAsyncInput,
+  type SetOperatorStatusInput,
+  type SetPausedInput,
+  type SetRouterInput,
+  type SetTimingInput,
+  type SetTreasuryInput,
   type SubmitReceiptsInput,
   type TopUpAsyncInput,
   type WithdrawAsyncInput,
-  type WithdrawFeesAsyncInput,
+  type WithdrawFeesInput,
 } from "../instructions";
 import {
   findBalancePda,
@@ -216,7 +228,7 @@ export enum ArknetEscrowInstruction {
   SetFee,
   SetPaused,
   SetRouter,
-  SetExpiryGrace,
+  SetTiming,
   SetTreasury,
   RegisterOperator,
   SetOperatorStatus,
@@ -230,6 +242,9 @@ export enum ArknetEscrowInstruction {
   AssignSegment,
   SubmitReceipts,
   Finalize,
+  Cancel,
+  Rate,
+  Close,
   Claim,
   WithdrawFees,
 }
@@ -308,12 +323,12 @@ export function identifyArknetEscrowInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([47, 148, 57, 79, 229, 23, 107, 217]),
+        new Uint8Array([14, 216, 98, 185, 54, 189, 253, 135]),
       ),
       0,
     )
   ) {
-    return ArknetEscrowInstruction.SetExpiryGrace;
+    return ArknetEscrowInstruction.SetTiming;
   }
   if (
     containsBytes(
@@ -462,6 +477,39 @@ export function identifyArknetEscrowInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([232, 219, 223, 41, 219, 236, 220, 190]),
+      ),
+      0,
+    )
+  ) {
+    return ArknetEscrowInstruction.Cancel;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([66, 215, 49, 230, 53, 1, 236, 82]),
+      ),
+      0,
+    )
+  ) {
+    return ArknetEscrowInstruction.Rate;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([98, 165, 201, 177, 108, 65, 206, 96]),
+      ),
+      0,
+    )
+  ) {
+    return ArknetEscrowInstruction.Close;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([62, 198, 214, 193, 213, 159, 108, 210]),
       ),
       0,
@@ -508,8 +556,8 @@ export type ParsedArknetEscrowInstruction<
       instructionType: ArknetEscrowInstruction.SetRouter;
     } & ParsedSetRouterInstruction<TProgram>)
   | ({
-      instructionType: ArknetEscrowInstruction.SetExpiryGrace;
-    } & ParsedSetExpiryGraceInstruction<TProgram>)
+      instructionType: ArknetEscrowInstruction.SetTiming;
+    } & ParsedSetTimingInstruction<TProgram>)
   | ({
       instructionType: ArknetEscrowInstruction.SetTreasury;
     } & ParsedSetTreasuryInstruction<TProgram>)
@@ -549,6 +597,15 @@ export type ParsedArknetEscrowInstruction<
   | ({
       instructionType: ArknetEscrowInstruction.Finalize;
     } & ParsedFinalizeInstruction<TProgram>)
+  | ({
+      instructionType: ArknetEscrowInstruction.Cancel;
+    } & ParsedCancelInstruction<TProgram>)
+  | ({
+      instructionType: ArknetEscrowInstruction.Rate;
+    } & ParsedRateInstruction<TProgram>)
+  | ({
+      instructionType: ArknetEscrowInstruction.Close;
+    } & ParsedCloseInstruction<TProgram>)
   | ({
       instructionType: ArknetEscrowInstruction.Claim;
     } & ParsedClaimInstruction<TProgram>)
@@ -603,11 +660,11 @@ export function parseArknetEscrowInstruction<TProgram extends string>(
         ...parseSetRouterInstruction(instruction),
       };
     }
-    case ArknetEscrowInstruction.SetExpiryGrace: {
+    case ArknetEscrowInstruction.SetTiming: {
       assertIsInstructionWithAccounts(instruction);
       return {
-        instructionType: ArknetEscrowInstruction.SetExpiryGrace,
-        ...parseSetExpiryGraceInstruction(instruction),
+        instructionType: ArknetEscrowInstruction.SetTiming,
+        ...parseSetTimingInstruction(instruction),
       };
     }
     case ArknetEscrowInstruction.SetTreasury: {
@@ -701,6 +758,27 @@ export function parseArknetEscrowInstruction<TProgram extends string>(
         ...parseFinalizeInstruction(instruction),
       };
     }
+    case ArknetEscrowInstruction.Cancel: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: ArknetEscrowInstruction.Cancel,
+        ...parseCancelInstruction(instruction),
+      };
+    }
+    case ArknetEscrowInstruction.Rate: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: ArknetEscrowInstruction.Rate,
+        ...parseRateInstruction(instruction),
+      };
+    }
+    case ArknetEscrowInstruction.Close: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: ArknetEscrowInstruction.Close,
+        ...parseCloseInstruction(instruction),
+      };
+    }
     case ArknetEscrowInstruction.Claim: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -749,39 +827,33 @@ export type ArknetEscrowPluginInstructions = {
   ) => ReturnType<typeof getInitializeInstructionAsync> &
     SelfPlanAndSendFunctions;
   proposeAdmin: (
-    input: ProposeAdminAsyncInput,
-  ) => ReturnType<typeof getProposeAdminInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: ProposeAdminInput,
+  ) => ReturnType<typeof getProposeAdminInstruction> & SelfPlanAndSendFunctions;
   acceptAdmin: (
-    input: AcceptAdminAsyncInput,
-  ) => ReturnType<typeof getAcceptAdminInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: AcceptAdminInput,
+  ) => ReturnType<typeof getAcceptAdminInstruction> & SelfPlanAndSendFunctions;
   setFee: (
-    input: SetFeeAsyncInput,
-  ) => ReturnType<typeof getSetFeeInstructionAsync> & SelfPlanAndSendFunctions;
+    input: SetFeeInput,
+  ) => ReturnType<typeof getSetFeeInstruction> & SelfPlanAndSendFunctions;
   setPaused: (
-    input: SetPausedAsyncInput,
-  ) => ReturnType<typeof getSetPausedInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SetPausedInput,
+  ) => ReturnType<typeof getSetPausedInstruction> & SelfPlanAndSendFunctions;
   setRouter: (
-    input: SetRouterAsyncInput,
-  ) => ReturnType<typeof getSetRouterInstructionAsync> &
-    SelfPlanAndSendFunctions;
-  setExpiryGrace: (
-    input: SetExpiryGraceAsyncInput,
-  ) => ReturnType<typeof getSetExpiryGraceInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SetRouterInput,
+  ) => ReturnType<typeof getSetRouterInstruction> & SelfPlanAndSendFunctions;
+  setTiming: (
+    input: SetTimingInput,
+  ) => ReturnType<typeof getSetTimingInstruction> & SelfPlanAndSendFunctions;
   setTreasury: (
-    input: SetTreasuryAsyncInput,
-  ) => ReturnType<typeof getSetTreasuryInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SetTreasuryInput,
+  ) => ReturnType<typeof getSetTreasuryInstruction> & SelfPlanAndSendFunctions;
   registerOperator: (
     input: RegisterOperatorAsyncInput,
   ) => ReturnType<typeof getRegisterOperatorInstructionAsync> &
     SelfPlanAndSendFunctions;
   setOperatorStatus: (
-    input: SetOperatorStatusAsyncInput,
-  ) => ReturnType<typeof getSetOperatorStatusInstructionAsync> &
+    input: SetOperatorStatusInput,
+  ) => ReturnType<typeof getSetOperatorStatusInstruction> &
     SelfPlanAndSendFunctions;
   rotateOperatorKey: (
     input: RotateOperatorKeyInput,
@@ -817,16 +889,23 @@ export type ArknetEscrowPluginInstructions = {
   ) => ReturnType<typeof getSubmitReceiptsInstruction> &
     SelfPlanAndSendFunctions;
   finalize: (
-    input: FinalizeAsyncInput,
-  ) => ReturnType<typeof getFinalizeInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: FinalizeInput,
+  ) => ReturnType<typeof getFinalizeInstruction> & SelfPlanAndSendFunctions;
+  cancel: (
+    input: CancelInput,
+  ) => ReturnType<typeof getCancelInstruction> & SelfPlanAndSendFunctions;
+  rate: (
+    input: RateInput,
+  ) => ReturnType<typeof getRateInstruction> & SelfPlanAndSendFunctions;
+  close: (
+    input: CloseInput,
+  ) => ReturnType<typeof getCloseInstruction> & SelfPlanAndSendFunctions;
   claim: (
-    input: ClaimAsyncInput,
-  ) => ReturnType<typeof getClaimInstructionAsync> & SelfPlanAndSendFunctions;
+    input: ClaimInput,
+  ) => ReturnType<typeof getClaimInstruction> & SelfPlanAndSendFunctions;
   withdrawFees: (
-    input: WithdrawFeesAsyncInput,
-  ) => ReturnType<typeof getWithdrawFeesInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: WithdrawFeesInput,
+  ) => ReturnType<typeof getWithdrawFeesInstruction> & SelfPlanAndSendFunctions;
 };
 
 export type ArknetEscrowPluginPdas = {
@@ -864,37 +943,25 @@ export function arknetEscrowProgram() {
           proposeAdmin: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getProposeAdminInstructionAsync(input),
+              getProposeAdminInstruction(input),
             ),
           acceptAdmin: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getAcceptAdminInstructionAsync(input),
+              getAcceptAdminInstruction(input),
             ),
           setFee: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetFeeInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getSetFeeInstruction(input)),
           setPaused: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetPausedInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getSetPausedInstruction(input)),
           setRouter: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetRouterInstructionAsync(input),
-            ),
-          setExpiryGrace: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetExpiryGraceInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getSetRouterInstruction(input)),
+          setTiming: (input) =>
+            addSelfPlanAndSendFunctions(client, getSetTimingInstruction(input)),
           setTreasury: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getSetTreasuryInstructionAsync(input),
+              getSetTreasuryInstruction(input),
             ),
           registerOperator: (input) =>
             addSelfPlanAndSendFunctions(
@@ -904,7 +971,7 @@ export function arknetEscrowProgram() {
           setOperatorStatus: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getSetOperatorStatusInstructionAsync(input),
+              getSetOperatorStatusInstruction(input),
             ),
           rotateOperatorKey: (input) =>
             addSelfPlanAndSendFunctions(
@@ -958,19 +1025,19 @@ export function arknetEscrowProgram() {
               getSubmitReceiptsInstruction(input),
             ),
           finalize: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getFinalizeInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getFinalizeInstruction(input)),
+          cancel: (input) =>
+            addSelfPlanAndSendFunctions(client, getCancelInstruction(input)),
+          rate: (input) =>
+            addSelfPlanAndSendFunctions(client, getRateInstruction(input)),
+          close: (input) =>
+            addSelfPlanAndSendFunctions(client, getCloseInstruction(input)),
           claim: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getClaimInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getClaimInstruction(input)),
           withdrawFees: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getWithdrawFeesInstructionAsync(input),
+              getWithdrawFeesInstruction(input),
             ),
         },
         pdas: {

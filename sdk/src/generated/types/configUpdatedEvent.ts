@@ -31,6 +31,7 @@ import {
 } from "@solana/kit";
 
 export type ConfigUpdatedEvent = {
+  config: Address;
   admin: Address;
   pendingAdmin: Address;
   router: Address;
@@ -38,9 +39,13 @@ export type ConfigUpdatedEvent = {
   feeBps: number;
   paused: boolean;
   expiryGraceSecs: bigint;
+  settlementWindowSecs: bigint;
+  minDurationSecs: bigint;
+  reviewWindowSecs: bigint;
 };
 
 export type ConfigUpdatedEventArgs = {
+  config: Address;
   admin: Address;
   pendingAdmin: Address;
   router: Address;
@@ -48,11 +53,15 @@ export type ConfigUpdatedEventArgs = {
   feeBps: number;
   paused: boolean;
   expiryGraceSecs: number | bigint;
+  settlementWindowSecs: number | bigint;
+  minDurationSecs: number | bigint;
+  reviewWindowSecs: number | bigint;
 };
 
 export function getConfigUpdatedEventEncoder(): FixedSizeEncoder<ConfigUpdatedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
+      ["config", getAddressEncoder()],
       ["admin", getAddressEncoder()],
       ["pendingAdmin", getAddressEncoder()],
       ["router", getAddressEncoder()],
@@ -60,6 +69,9 @@ export function getConfigUpdatedEventEncoder(): FixedSizeEncoder<ConfigUpdatedEv
       ["feeBps", getU16Encoder()],
       ["paused", getBooleanEncoder()],
       ["expiryGraceSecs", getU64Encoder()],
+      ["settlementWindowSecs", getU64Encoder()],
+      ["minDurationSecs", getU64Encoder()],
+      ["reviewWindowSecs", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -74,6 +86,7 @@ export function getConfigUpdatedEventEncoder(): FixedSizeEncoder<ConfigUpdatedEv
 export function getConfigUpdatedEventDecoder(): FixedSizeDecoder<ConfigUpdatedEvent> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
+      ["config", getAddressDecoder()],
       ["admin", getAddressDecoder()],
       ["pendingAdmin", getAddressDecoder()],
       ["router", getAddressDecoder()],
@@ -81,6 +94,9 @@ export function getConfigUpdatedEventDecoder(): FixedSizeDecoder<ConfigUpdatedEv
       ["feeBps", getU16Decoder()],
       ["paused", getBooleanDecoder()],
       ["expiryGraceSecs", getU64Decoder()],
+      ["settlementWindowSecs", getU64Decoder()],
+      ["minDurationSecs", getU64Decoder()],
+      ["reviewWindowSecs", getU64Decoder()],
     ]),
     [
       getConstantDecoder(

@@ -22,6 +22,8 @@ import {
   getStructEncoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   type Address,
   type Codec,
   type Decoder,
@@ -38,6 +40,8 @@ export type ExecutionFinalizedEvent = {
   execution: Address;
   buyer: Address;
   executionId: bigint;
+  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
+  reason: number;
   maxBurn: bigint;
   consumed: bigint;
   fee: bigint;
@@ -50,6 +54,8 @@ export type ExecutionFinalizedEventArgs = {
   execution: Address;
   buyer: Address;
   executionId: number | bigint;
+  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
+  reason: number;
   maxBurn: number | bigint;
   consumed: number | bigint;
   fee: number | bigint;
@@ -64,6 +70,7 @@ export function getExecutionFinalizedEventEncoder(): Encoder<ExecutionFinalizedE
       ["execution", getAddressEncoder()],
       ["buyer", getAddressEncoder()],
       ["executionId", getU64Encoder()],
+      ["reason", getU8Encoder()],
       ["maxBurn", getU64Encoder()],
       ["consumed", getU64Encoder()],
       ["fee", getU64Encoder()],
@@ -87,6 +94,7 @@ export function getExecutionFinalizedEventDecoder(): Decoder<ExecutionFinalizedE
       ["execution", getAddressDecoder()],
       ["buyer", getAddressDecoder()],
       ["executionId", getU64Decoder()],
+      ["reason", getU8Decoder()],
       ["maxBurn", getU64Decoder()],
       ["consumed", getU64Decoder()],
       ["fee", getU64Decoder()],

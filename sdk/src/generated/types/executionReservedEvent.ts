@@ -22,8 +22,6 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
-  getU16Decoder,
-  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
@@ -38,8 +36,6 @@ export type ExecutionReservedEvent = {
   executionId: bigint;
   maxBurn: bigint;
   expiresAt: bigint;
-  router: Address;
-  feeBps: number;
   fromWallet: boolean;
 };
 
@@ -49,8 +45,6 @@ export type ExecutionReservedEventArgs = {
   executionId: number | bigint;
   maxBurn: number | bigint;
   expiresAt: number | bigint;
-  router: Address;
-  feeBps: number;
   fromWallet: boolean;
 };
 
@@ -62,8 +56,6 @@ export function getExecutionReservedEventEncoder(): FixedSizeEncoder<ExecutionRe
       ["executionId", getU64Encoder()],
       ["maxBurn", getU64Encoder()],
       ["expiresAt", getI64Encoder()],
-      ["router", getAddressEncoder()],
-      ["feeBps", getU16Encoder()],
       ["fromWallet", getBooleanEncoder()],
     ]),
     [
@@ -84,8 +76,6 @@ export function getExecutionReservedEventDecoder(): FixedSizeDecoder<ExecutionRe
       ["executionId", getU64Decoder()],
       ["maxBurn", getU64Decoder()],
       ["expiresAt", getI64Decoder()],
-      ["router", getAddressDecoder()],
-      ["feeBps", getU16Decoder()],
       ["fromWallet", getBooleanDecoder()],
     ]),
     [

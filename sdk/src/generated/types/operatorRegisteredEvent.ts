@@ -26,6 +26,7 @@ import {
 
 export type OperatorRegisteredEvent = {
   operator: Address;
+  config: Address;
   authority: Address;
   signingKey: Address;
 };
@@ -36,6 +37,7 @@ export function getOperatorRegisteredEventEncoder(): FixedSizeEncoder<OperatorRe
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["operator", getAddressEncoder()],
+      ["config", getAddressEncoder()],
       ["authority", getAddressEncoder()],
       ["signingKey", getAddressEncoder()],
     ]),
@@ -53,6 +55,7 @@ export function getOperatorRegisteredEventDecoder(): FixedSizeDecoder<OperatorRe
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["operator", getAddressDecoder()],
+      ["config", getAddressDecoder()],
       ["authority", getAddressDecoder()],
       ["signingKey", getAddressDecoder()],
     ]),

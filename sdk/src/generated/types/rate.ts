@@ -22,14 +22,26 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 
-export type Rate = { sku: ReadonlyUint8Array; price: bigint };
+export type Rate = {
+  sku: ReadonlyUint8Array;
+  price: bigint;
+  unitsServed: bigint;
+  tokensServed: bigint;
+};
 
-export type RateArgs = { sku: ReadonlyUint8Array; price: number | bigint };
+export type RateArgs = {
+  sku: ReadonlyUint8Array;
+  price: number | bigint;
+  unitsServed: number | bigint;
+  tokensServed: number | bigint;
+};
 
 export function getRateEncoder(): FixedSizeEncoder<RateArgs> {
   return getStructEncoder([
     ["sku", fixEncoderSize(getBytesEncoder(), 8)],
     ["price", getU64Encoder()],
+    ["unitsServed", getU64Encoder()],
+    ["tokensServed", getU64Encoder()],
   ]);
 }
 
@@ -37,6 +49,8 @@ export function getRateDecoder(): FixedSizeDecoder<Rate> {
   return getStructDecoder([
     ["sku", fixDecoderSize(getBytesDecoder(), 8)],
     ["price", getU64Decoder()],
+    ["unitsServed", getU64Decoder()],
+    ["tokensServed", getU64Decoder()],
   ]);
 }
 

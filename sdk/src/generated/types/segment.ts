@@ -16,8 +16,12 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -29,18 +33,26 @@ export type Segment = {
   operator: Address;
   sku: ReadonlyUint8Array;
   price: bigint;
+  budget: bigint;
   settledUnits: bigint;
-  lastSeq: bigint;
   charged: bigint;
+  lastSeq: number;
+  rateIndex: number;
+  rating: number;
+  padding: ReadonlyUint8Array;
 };
 
 export type SegmentArgs = {
   operator: Address;
   sku: ReadonlyUint8Array;
   price: number | bigint;
+  budget: number | bigint;
   settledUnits: number | bigint;
-  lastSeq: number | bigint;
   charged: number | bigint;
+  lastSeq: number;
+  rateIndex: number;
+  rating: number;
+  padding: ReadonlyUint8Array;
 };
 
 export function getSegmentEncoder(): FixedSizeEncoder<SegmentArgs> {
@@ -48,9 +60,13 @@ export function getSegmentEncoder(): FixedSizeEncoder<SegmentArgs> {
     ["operator", getAddressEncoder()],
     ["sku", fixEncoderSize(getBytesEncoder(), 8)],
     ["price", getU64Encoder()],
+    ["budget", getU64Encoder()],
     ["settledUnits", getU64Encoder()],
-    ["lastSeq", getU64Encoder()],
     ["charged", getU64Encoder()],
+    ["lastSeq", getU32Encoder()],
+    ["rateIndex", getU8Encoder()],
+    ["rating", getU8Encoder()],
+    ["padding", fixEncoderSize(getBytesEncoder(), 2)],
   ]);
 }
 
@@ -59,9 +75,13 @@ export function getSegmentDecoder(): FixedSizeDecoder<Segment> {
     ["operator", getAddressDecoder()],
     ["sku", fixDecoderSize(getBytesDecoder(), 8)],
     ["price", getU64Decoder()],
+    ["budget", getU64Decoder()],
     ["settledUnits", getU64Decoder()],
-    ["lastSeq", getU64Decoder()],
     ["charged", getU64Decoder()],
+    ["lastSeq", getU32Decoder()],
+    ["rateIndex", getU8Decoder()],
+    ["rating", getU8Decoder()],
+    ["padding", fixDecoderSize(getBytesDecoder(), 2)],
   ]);
 }
 

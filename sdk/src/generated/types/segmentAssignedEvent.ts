@@ -37,6 +37,7 @@ export type SegmentAssignedEvent = {
   operator: Address;
   sku: ReadonlyUint8Array;
   price: bigint;
+  budget: bigint;
 };
 
 export type SegmentAssignedEventArgs = {
@@ -45,6 +46,7 @@ export type SegmentAssignedEventArgs = {
   operator: Address;
   sku: ReadonlyUint8Array;
   price: number | bigint;
+  budget: number | bigint;
 };
 
 export function getSegmentAssignedEventEncoder(): FixedSizeEncoder<SegmentAssignedEventArgs> {
@@ -55,6 +57,7 @@ export function getSegmentAssignedEventEncoder(): FixedSizeEncoder<SegmentAssign
       ["operator", getAddressEncoder()],
       ["sku", fixEncoderSize(getBytesEncoder(), 8)],
       ["price", getU64Encoder()],
+      ["budget", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -74,6 +77,7 @@ export function getSegmentAssignedEventDecoder(): FixedSizeDecoder<SegmentAssign
       ["operator", getAddressDecoder()],
       ["sku", fixDecoderSize(getBytesDecoder(), 8)],
       ["price", getU64Decoder()],
+      ["budget", getU64Decoder()],
     ]),
     [
       getConstantDecoder(

@@ -8,8 +8,6 @@
 
 import {
   combineCodec,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getStructDecoder,
   getStructEncoder,
   getU32Decoder,
@@ -26,32 +24,31 @@ import {
 export type SettledReceipt = {
   segmentIndex: number;
   cumulativeUnits: bigint;
-  units: bigint;
   sequence: number;
   cost: bigint;
   fee: bigint;
-  capped: boolean;
+  /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
+  capped: number;
 };
 
 export type SettledReceiptArgs = {
   segmentIndex: number;
   cumulativeUnits: number | bigint;
-  units: number | bigint;
   sequence: number;
   cost: number | bigint;
   fee: number | bigint;
-  capped: boolean;
+  /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
+  capped: number;
 };
 
 export function getSettledReceiptEncoder(): FixedSizeEncoder<SettledReceiptArgs> {
   return getStructEncoder([
     ["segmentIndex", getU8Encoder()],
     ["cumulativeUnits", getU64Encoder()],
-    ["units", getU64Encoder()],
     ["sequence", getU32Encoder()],
     ["cost", getU64Encoder()],
     ["fee", getU64Encoder()],
-    ["capped", getBooleanEncoder()],
+    ["capped", getU8Encoder()],
   ]);
 }
 
@@ -59,11 +56,10 @@ export function getSettledReceiptDecoder(): FixedSizeDecoder<SettledReceipt> {
   return getStructDecoder([
     ["segmentIndex", getU8Decoder()],
     ["cumulativeUnits", getU64Decoder()],
-    ["units", getU64Decoder()],
     ["sequence", getU32Decoder()],
     ["cost", getU64Decoder()],
     ["fee", getU64Decoder()],
-    ["capped", getBooleanDecoder()],
+    ["capped", getU8Decoder()],
   ]);
 }
 

@@ -37,19 +37,17 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/program-client-core";
-import { findConfigPda } from "../pdas";
 import { ARKNET_ESCROW_PROGRAM_ADDRESS } from "../programs";
 
-export const SET_EXPIRY_GRACE_DISCRIMINATOR: ReadonlyUint8Array =
-  new Uint8Array([47, 148, 57, 79, 229, 23, 107, 217]);
+export const SET_TIMING_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
+  14, 216, 98, 185, 54, 189, 253, 135,
+]);
 
-export function getSetExpiryGraceDiscriminatorBytes(): ReadonlyUint8Array {
-  return fixEncoderSize(getBytesEncoder(), 8).encode(
-    SET_EXPIRY_GRACE_DISCRIMINATOR,
-  );
+export function getSetTimingDiscriminatorBytes(): ReadonlyUint8Array {
+  return fixEncoderSize(getBytesEncoder(), 8).encode(SET_TIMING_DISCRIMINATOR);
 }
 
-export type SetExpiryGraceInstruction<
+export type SetTimingInstruction<
   TProgram extends string = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
   TAccountAdmin extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
@@ -69,121 +67,76 @@ export type SetExpiryGraceInstruction<
     ]
   >;
 
-export type SetExpiryGraceInstructionData = {
+export type SetTimingInstructionData = {
   discriminator: ReadonlyUint8Array;
   expiryGraceSecs: bigint;
+  settlementWindowSecs: bigint;
+  minDurationSecs: bigint;
+  reviewWindowSecs: bigint;
 };
 
-export type SetExpiryGraceInstructionDataArgs = {
+export type SetTimingInstructionDataArgs = {
   expiryGraceSecs: number | bigint;
+  settlementWindowSecs: number | bigint;
+  minDurationSecs: number | bigint;
+  reviewWindowSecs: number | bigint;
 };
 
-export function getSetExpiryGraceInstructionDataEncoder(): FixedSizeEncoder<SetExpiryGraceInstructionDataArgs> {
+export function getSetTimingInstructionDataEncoder(): FixedSizeEncoder<SetTimingInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["expiryGraceSecs", getU64Encoder()],
+      ["settlementWindowSecs", getU64Encoder()],
+      ["minDurationSecs", getU64Encoder()],
+      ["reviewWindowSecs", getU64Encoder()],
     ]),
-    (value) => ({ ...value, discriminator: SET_EXPIRY_GRACE_DISCRIMINATOR }),
+    (value) => ({ ...value, discriminator: SET_TIMING_DISCRIMINATOR }),
   );
 }
 
-export function getSetExpiryGraceInstructionDataDecoder(): FixedSizeDecoder<SetExpiryGraceInstructionData> {
+export function getSetTimingInstructionDataDecoder(): FixedSizeDecoder<SetTimingInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["expiryGraceSecs", getU64Decoder()],
+    ["settlementWindowSecs", getU64Decoder()],
+    ["minDurationSecs", getU64Decoder()],
+    ["reviewWindowSecs", getU64Decoder()],
   ]);
 }
 
-export function getSetExpiryGraceInstructionDataCodec(): FixedSizeCodec<
-  SetExpiryGraceInstructionDataArgs,
-  SetExpiryGraceInstructionData
+export function getSetTimingInstructionDataCodec(): FixedSizeCodec<
+  SetTimingInstructionDataArgs,
+  SetTimingInstructionData
 > {
   return combineCodec(
-    getSetExpiryGraceInstructionDataEncoder(),
-    getSetExpiryGraceInstructionDataDecoder(),
+    getSetTimingInstructionDataEncoder(),
+    getSetTimingInstructionDataDecoder(),
   );
 }
 
-export type SetExpiryGraceAsyncInput<
+export type SetTimingInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
   /** The admin (config.admin) */
   admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
-  config?: Address<TAccountConfig>;
-  expiryGraceSecs: SetExpiryGraceInstructionDataArgs["expiryGraceSecs"];
-};
-
-export async function getSetExpiryGraceInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
->(
-  input: SetExpiryGraceAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetExpiryGraceInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getSetExpiryGraceInstructionDataEncoder().encode(
-      args as SetExpiryGraceInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetExpiryGraceInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig
-  >);
-}
-
-export type SetExpiryGraceInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin (config.admin) */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The deployment's Config, PDA ["config"] */
+  /** The deployment's Config */
   config: Address<TAccountConfig>;
-  expiryGraceSecs: SetExpiryGraceInstructionDataArgs["expiryGraceSecs"];
+  expiryGraceSecs: SetTimingInstructionDataArgs["expiryGraceSecs"];
+  settlementWindowSecs: SetTimingInstructionDataArgs["settlementWindowSecs"];
+  minDurationSecs: SetTimingInstructionDataArgs["minDurationSecs"];
+  reviewWindowSecs: SetTimingInstructionDataArgs["reviewWindowSecs"];
 };
 
-export function getSetExpiryGraceInstruction<
+export function getSetTimingInstruction<
   TAccountAdmin extends string,
   TAccountConfig extends string,
   TProgramAddress extends Address = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
 >(
-  input: SetExpiryGraceInput<TAccountAdmin, TAccountConfig>,
+  input: SetTimingInput<TAccountAdmin, TAccountConfig>,
   config?: { programAddress?: TProgramAddress },
-): SetExpiryGraceInstruction<TProgramAddress, TAccountAdmin, TAccountConfig> {
+): SetTimingInstruction<TProgramAddress, TAccountAdmin, TAccountConfig> {
   // Program address.
   const programAddress =
     config?.programAddress ?? ARKNET_ESCROW_PROGRAM_ADDRESS;
@@ -207,18 +160,14 @@ export function getSetExpiryGraceInstruction<
       getAccountMeta("admin", accounts.admin),
       getAccountMeta("config", accounts.config),
     ],
-    data: getSetExpiryGraceInstructionDataEncoder().encode(
-      args as SetExpiryGraceInstructionDataArgs,
+    data: getSetTimingInstructionDataEncoder().encode(
+      args as SetTimingInstructionDataArgs,
     ),
     programAddress,
-  } as SetExpiryGraceInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig
-  >);
+  } as SetTimingInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
-export type ParsedSetExpiryGraceInstruction<
+export type ParsedSetTimingInstruction<
   TProgram extends string = typeof ARKNET_ESCROW_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
@@ -226,20 +175,20 @@ export type ParsedSetExpiryGraceInstruction<
   accounts: {
     /** The admin (config.admin) */
     admin: TAccountMetas[0];
-    /** The deployment's Config, PDA ["config"] */
+    /** The deployment's Config */
     config: TAccountMetas[1];
   };
-  data: SetExpiryGraceInstructionData;
+  data: SetTimingInstructionData;
 };
 
-export function parseSetExpiryGraceInstruction<
+export function parseSetTimingInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedSetExpiryGraceInstruction<TProgram, TAccountMetas> {
+): ParsedSetTimingInstruction<TProgram, TAccountMetas> {
   if (instruction.accounts.length < 2) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -258,6 +207,6 @@ export function parseSetExpiryGraceInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: { admin: getNextAccount(), config: getNextAccount() },
-    data: getSetExpiryGraceInstructionDataDecoder().decode(instruction.data),
+    data: getSetTimingInstructionDataDecoder().decode(instruction.data),
   };
 }

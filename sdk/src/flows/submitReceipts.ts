@@ -1,0 +1,53 @@
+// submit_receipts: settles signed receipts of one execution. Receipts are packed in order into
+// as few transactions as fit (1232 bytes, 8 precompile signatures), each an Ed25519 precompile
+// instruction followed by submit_receipts with the receipts' operators, sent one after another
+// (cumulative receipts of a segment must land in sequence).
+import { AccountRole, type Address, type Instruction, type Signature, type TransactionSigner } from "@solana/kit";
+import { getSubmitReceiptsInstruction } from "../generated/instructions";
+import type { Deployment } from "../deployment.ts";
+import { clientError } from "../errors.ts";
+import { fetchExecution } from "../read/accounts.ts";
+import { packReceipts } from "../receipts/pack.ts";
+import { getEd25519VerifyInstruction } from "../receipts/precompile.ts";
+import type { SignedReceipt } from "../receipts/sign.ts";
+import type { SolanaClient } from "../tx/client.ts";
+import { transactionSize } from "../tx/send.ts";
+import { sendFlow, type FlowOptions } from "./send.ts";
+
+export interface SubmitReceiptsResult {
+  signatures: Signature[];
+  /** Receipts carried by each transaction. */
+  batchSizes: number[];
+}
+
+/** The two instructions that settle `receipts` (operator accounts by segment, in first-use order). */
+export function submitReceiptsInstructions(deployment: Pick<Deployment, "programAddress">, execution: Address, receipts: SignedReceipt[], operatorOfSegment: (segment: number) => Address): Instruction[] {
+  const operators = [...new Set(receipts.map((r) => operatorOfSegment(r.fields.segment)))];
+  const submit = getSubmitReceiptsInstruction({ execution, operator: operators[0] }, { programAddress: deployment.programAddress });
+  return [
+    getEd25519VerifyInstruction(receipts),
+    { ...submit, accounts: [...submit.accounts, ...operators.slice(1).map((address) => ({ address, role: AccountRole.WRITABLE }))] },
+  ];
+}
+
+export async function submitReceipts(
+  client: SolanaClient,
+  deployment: Deployment,
+  input: { feePayer: TransactionSigner; execution: Address; receipts: SignedReceipt[] },
+  opts: FlowOptions = {},
+): Promise<SubmitReceiptsResult> {
+  if (input.receipts.length === 0) throw clientError("InvalidInput", "no receipts to submit");
+  for (const r of input.receipts) {
+    if (r.fields.execution !== input.execution) throw clientError("InvalidReceipt", `a receipt is for execution ${r.fields.execution}, not ${input.execution}`);
+  }
+  const execution = await fetchExecution(client.rpc, input.execution, deployment.programAddress);
+  const operatorOf = (segment: number) => {
+    if (segment >= execution.segmentCount) throw clientError("InvalidReceipt", `segment ${segment} is not assigned in ${input.execution}`);
+    return execution.segments[segment].operator;
+  };
+  const build = (batch: SignedReceipt[]) => submitReceiptsInstructions(deployment, input.execution, batch, operatorOf);
+  const batches = packReceipts(input.receipts, (batch) => transactionSize(input.feePayer, build(batch), opts.priorityFee));
+  const signatures: Signature[] = [];
+  for (const batch of batches) signatures.push(await sendFlow(client, deployment, input.feePayer, build(batch), opts));
+  return { signatures, batchSizes: batches.map((b) => b.length) };
+}
