@@ -12,6 +12,7 @@ import { getEd25519VerifyInstruction } from "../receipts/precompile.ts";
 import type { SignedReceipt } from "../receipts/sign.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { transactionSize } from "../tx/send.ts";
+import { MAX_TRANSACTION_BYTES } from "../program.ts";
 import { sendFlow, type FlowOptions } from "./send.ts";
 
 export interface SubmitReceiptsResult {
@@ -46,8 +47,16 @@ export async function submitReceipts(
     return execution.segments[segment].operator;
   };
   const build = (batch: SignedReceipt[]) => submitReceiptsInstructions(deployment, input.execution, batch, operatorOf);
-  const batches = packReceipts(input.receipts, (batch) => transactionSize(input.feePayer, build(batch), opts.priorityFee));
+  // Without a priority fee the compute-unit limit instruction only trims the reserved units: a
+  // batch may leave it out when that makes room for one more receipt (40 bytes; 6 receipts of
+  // two operators instead of 5). With a priority fee the limit sets the fee, so it stays.
+  const optional = !opts.priorityFee;
+  const size = (batch: SignedReceipt[], withLimit: boolean) => transactionSize(input.feePayer, build(batch), { priorityFee: opts.priorityFee, computeUnitLimit: withLimit });
+  const batches = packReceipts(input.receipts, (batch) => size(batch, !optional));
   const signatures: Signature[] = [];
-  for (const batch of batches) signatures.push(await sendFlow(client, deployment, input.feePayer, build(batch), opts));
+  for (const batch of batches) {
+    const computeUnitLimit = !optional || size(batch, true) <= MAX_TRANSACTION_BYTES;
+    signatures.push(await sendFlow(client, deployment, input.feePayer, build(batch), { ...opts, computeUnitLimit }));
+  }
   return { signatures, batchSizes: batches.map((b) => b.length) };
 }
