@@ -8,7 +8,7 @@ import {
   reserve, reserveFromWallet, rotateKey, setOperatorStatus, setPaused, setRates, submitReceipts, topUp, withdraw, withdrawFees,
 } from "../src/flows/index.ts";
 import { ArknetError, isArknetError } from "../src/errors.ts";
-import { fetchExecution, fetchMaybeBalance, fetchMaybeOperator, tokenBalance } from "../src/read/accounts.ts";
+import { readExecution, readBalance, readOperator, tokenBalance } from "../src/read/accounts.ts";
 import { signReceipt, type SignedReceipt } from "../src/receipts/index.ts";
 import { operatorAddress } from "../src/pdas.ts";
 import { requireCluster } from "./support/cluster.ts";
@@ -34,7 +34,7 @@ describe("flows over RPC", function () {
       await setOperatorStatus(t.client, t.deployment, { admin: t.admin, operator, status: OperatorStatus.Active });
       ops.push({ authority, key, operator });
     }
-    const op = await fetchMaybeOperator(t.client.rpc, t.deployment, ops[0].authority.address);
+    const op = await readOperator(t.client.rpc, t.deployment, ops[0].authority.address);
     expect(op!.signingKey).to.equal(ops[0].key.address);
     expect(op!.status).to.equal(1);
     expect(op!.rateCount).to.equal(2);
@@ -43,7 +43,7 @@ describe("flows over RPC", function () {
   it("deposits and withdraws; reserve fails closed before sending when the balance is short", async () => {
     await deposit(t.client, t.deployment, { depositor: buyer.wallet, amount: 5_000_000n });
     await withdraw(t.client, t.deployment, { buyer: buyer.wallet, amount: 1_000_000n });
-    const bal = await fetchMaybeBalance(t.client.rpc, t.deployment, buyer.wallet.address);
+    const bal = await readBalance(t.client.rpc, t.deployment, buyer.wallet.address);
     expect(bal!.available).to.equal(4_000_000n);
     const lamportsBefore = (await t.client.rpc.getBalance(buyer.wallet.address).send()).value;
     const err = await reserve(t.client, t.deployment, { buyer: buyer.wallet, maxBurn: 4_000_001n, durationSecs: 60n }).catch((e) => e);
@@ -63,7 +63,7 @@ describe("flows over RPC", function () {
     const s0 = await assignSegment(t.client, t.deployment, { router: t.router, execution, operator: ops[0].operator, sku: "H100", maxPrice: 2_000n });
     const s1 = await assignSegment(t.client, t.deployment, { router: t.router, execution, operator: ops[1].operator, sku: "RTX5090", maxPrice: 600n, budget: 200_000n });
     expect([s0.segmentIndex, s1.segmentIndex]).to.deep.equal([0, 1]);
-    const ex = await fetchExecution(t.client.rpc, execution, t.deployment.programAddress);
+    const ex = await readExecution(t.client.rpc, execution, t.deployment.programAddress);
     expect(ex.maxBurn).to.equal(3_500_000n);
     expect(ex.segments[0].price).to.equal(2_000n);
     expect(ex.segments[1].budget).to.equal(200_000n);
@@ -87,7 +87,7 @@ describe("flows over RPC", function () {
     console.log(`      receipts per transaction: ${result.batchSizes.join(", ")}`);
     expect(result.batchSizes.reduce((a, b) => a + b, 0)).to.equal(12);
     expect(Math.max(...result.batchSizes)).to.be.at.least(5);
-    const ex = await fetchExecution(t.client.rpc, execution, t.deployment.programAddress);
+    const ex = await readExecution(t.client.rpc, execution, t.deployment.programAddress);
     expect(ex.segments[0].settledUnits).to.equal(600n);
     expect(ex.segments[1].settledUnits).to.equal(300n);
     expect(ex.consumed).to.equal(600n * 2_000n + 300n * 500n);
@@ -104,9 +104,9 @@ describe("flows over RPC", function () {
   });
 
   it("finalizes as completed, rates, closes, claims and sweeps fees", async () => {
-    const before = await fetchMaybeBalance(t.client.rpc, t.deployment, buyer.wallet.address);
+    const before = await readBalance(t.client.rpc, t.deployment, buyer.wallet.address);
     await finalize(t.client, t.deployment, { authority: t.router, execution, reason: EndReason.Completed });
-    const after = await fetchMaybeBalance(t.client.rpc, t.deployment, buyer.wallet.address);
+    const after = await readBalance(t.client.rpc, t.deployment, buyer.wallet.address);
     const consumed = 600n * 2_000n + 300n * 500n;
     expect(after!.available - before!.available).to.equal(3_500_000n - consumed);
     await rate(t.client, t.deployment, { buyer: buyer.wallet, execution, operator: ops[0].operator, stars: 5 });
@@ -114,13 +114,13 @@ describe("flows over RPC", function () {
     expect(isArknetError(badStars, "InvalidRating")).to.equal(true);
     await close(t.client, t.deployment, { authority: buyer.wallet, execution });
     expect((await t.client.rpc.getAccountInfo(execution).send()).value).to.equal(null);
-    const op0 = await fetchMaybeOperator(t.client.rpc, t.deployment, ops[0].authority.address);
+    const op0 = await readOperator(t.client.rpc, t.deployment, ops[0].authority.address);
     expect(op0!.ratingSum).to.equal(5n);
     await claim(t.client, t.deployment, { authority: ops[0].authority, amount: op0!.claimable });
     const ata0 = (await import("../src/flows/tokens.ts")).associatedTokenAccount;
     expect(await tokenBalance(t.client.rpc, await ata0(ops[0].authority.address, t.deployment.mint, t.deployment.tokenProgram)) === op0!.claimable).to.equal(true);
     const sweep = [ops[0].operator, ops[1].operator];
-    const fees = op0!.feesOwed + (await fetchMaybeOperator(t.client.rpc, t.deployment, ops[1].authority.address))!.feesOwed;
+    const fees = op0!.feesOwed + (await readOperator(t.client.rpc, t.deployment, ops[1].authority.address))!.feesOwed;
     expect(fees > 0n, `fees ${fees}`).to.equal(true);
     await withdrawFees(t.client, t.deployment, { admin: t.admin, amount: fees, sweep });
     expect(await tokenBalance(t.client.rpc, t.deployment.treasury)).to.equal(fees);
@@ -130,9 +130,9 @@ describe("flows over RPC", function () {
     const tokensBefore = await tokenBalance(t.client.rpc, buyer.tokenAccount);
     const r = await reserveFromWallet(t.client, t.deployment, { buyer: buyer.wallet, maxBurn: 700_000n, durationSecs: 60n });
     expect(await tokenBalance(t.client.rpc, buyer.tokenAccount)).to.equal(tokensBefore - 700_000n);
-    const before = await fetchMaybeBalance(t.client.rpc, t.deployment, buyer.wallet.address);
+    const before = await readBalance(t.client.rpc, t.deployment, buyer.wallet.address);
     await cancel(t.client, t.deployment, { buyer: buyer.wallet, execution: r.execution });
-    const after = await fetchMaybeBalance(t.client.rpc, t.deployment, buyer.wallet.address);
+    const after = await readBalance(t.client.rpc, t.deployment, buyer.wallet.address);
     expect(after!.available - before!.available).to.equal(700_000n);
     await setPaused(t.client, t.deployment, { admin: t.admin, paused: true });
     const err = await reserve(t.client, t.deployment, { buyer: buyer.wallet, maxBurn: 1n, durationSecs: 60n }).catch((e) => e);
@@ -142,7 +142,7 @@ describe("flows over RPC", function () {
 
   it("sets rates and reads back the compute-unit limit from simulation × 1.1", async () => {
     const { signature } = await setRates(t.client, t.deployment, { authority: ops[1].authority, rates: [{ sku: "L4", price: 100n }] });
-    const op1 = await fetchMaybeOperator(t.client.rpc, t.deployment, ops[1].authority.address);
+    const op1 = await readOperator(t.client.rpc, t.deployment, ops[1].authority.address);
     expect(op1!.rates.slice(0, op1!.rateCount).some((r) => r.price === 100n)).to.equal(true);
     const tx = await t.client.rpc.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0, encoding: "json" }).send();
     const msg = tx!.transaction.message;

@@ -1,7 +1,7 @@
 // Reading over RPC: executions of a buyer, receipts from history, the bill and its independent
 // verification, operator reputation, events.
 import { expect } from "chai";
-import { getBill, getReceipts, listExecutions, verifyBill, fetchMaybeOperator, reputationScore } from "../src/read/index.ts";
+import { getBill, getReceipts, listExecutions, verifyBill, readOperator, reputationScore } from "../src/read/index.ts";
 import { verifyReceipt } from "../src/receipts/index.ts";
 import { requireCluster } from "./support/cluster.ts";
 import { testDeployment, type TestDeployment } from "./support/escrow.ts";
@@ -52,7 +52,7 @@ describe("reading executions, receipts and bills", function () {
   });
 
   it("computes the public reputation score from the operator's statistics", async () => {
-    const op = await fetchMaybeOperator(t.client.rpc, t.deployment, done.operators[0].authority.address);
+    const op = await readOperator(t.client.rpc, t.deployment, done.operators[0].authority.address);
     expect([op!.segmentsAssigned, op!.segmentsSettled, op!.executionsCompleted]).to.deep.equal([1n, 1n, 1n]);
     const s = reputationScore(op!);
     // reliability 10000×2/3 = 6666, ratings 5000 (none), jobs 10000×1/11 = 909

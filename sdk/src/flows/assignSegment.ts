@@ -3,12 +3,12 @@
 import type { Address, TransactionSigner } from "@solana/kit";
 import { getAssignSegmentInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
-import { fetchExecution } from "../read/accounts.ts";
+import { readExecution } from "../read/accounts.ts";
 import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 
-export interface AssignSegmentInput {
+export interface AssignSegmentFlowInput {
   router: TransactionSigner;
   execution: Address;
   /** The operator account (PDA), not its wallet. */
@@ -25,10 +25,10 @@ export interface AssignSegmentInput {
 export async function assignSegment(
   client: SolanaClient,
   deployment: Deployment,
-  input: AssignSegmentInput,
+  input: AssignSegmentFlowInput,
   opts: FlowOptions = {},
 ): Promise<FlowResult & { segmentIndex: number }> {
-  const segmentIndex = input.segmentIndex ?? (await fetchExecution(client.rpc, input.execution, deployment.programAddress)).segmentCount;
+  const segmentIndex = input.segmentIndex ?? (await readExecution(client.rpc, input.execution, deployment.programAddress)).segmentCount;
   const ix = getAssignSegmentInstruction(
     {
       router: input.router,

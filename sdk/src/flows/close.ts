@@ -2,7 +2,7 @@
 import type { Address, TransactionSigner } from "@solana/kit";
 import { getCloseInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
-import { fetchExecution } from "../read/accounts.ts";
+import { readExecution } from "../read/accounts.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 
@@ -12,7 +12,7 @@ export async function close(
   input: { authority: TransactionSigner; execution: Address },
   opts: FlowOptions = {},
 ): Promise<FlowResult> {
-  const execution = await fetchExecution(client.rpc, input.execution, deployment.programAddress);
+  const execution = await readExecution(client.rpc, input.execution, deployment.programAddress);
   const ix = getCloseInstruction({ authority: input.authority, execution: input.execution, rentPayer: execution.rentPayer }, { programAddress: deployment.programAddress });
   return { signature: await sendFlow(client, deployment, input.authority, [ix], opts) };
 }

@@ -9,7 +9,7 @@ import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 import { associatedTokenAccount } from "./tokens.ts";
 
-export interface DepositInput {
+export interface DepositFlowInput {
   depositor: TransactionSigner;
   amount: bigint;
   /** Whose balance is credited; the depositor's by default. */
@@ -18,7 +18,7 @@ export interface DepositInput {
   source?: Address;
 }
 
-export async function deposit(client: SolanaClient, deployment: Deployment, input: DepositInput, opts: FlowOptions = {}): Promise<FlowResult> {
+export async function deposit(client: SolanaClient, deployment: Deployment, input: DepositFlowInput, opts: FlowOptions = {}): Promise<FlowResult> {
   if (input.amount <= 0n) throw clientError("ZeroAmount", "amount must be greater than zero");
   const buyer = input.buyer ?? input.depositor.address;
   const ix = getDepositInstruction(

@@ -4,7 +4,7 @@ import { AccountRole, type Address, type TransactionSigner } from "@solana/kit";
 import { getFinalizeInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
 import { clientError } from "../errors.ts";
-import { fetchExecution } from "../read/accounts.ts";
+import { readExecution } from "../read/accounts.ts";
 import { balanceAddress } from "../pdas.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
@@ -21,7 +21,7 @@ export async function finalize(
   opts: FlowOptions = {},
 ): Promise<FlowResult> {
   if (!(input.reason >= 1 && input.reason <= 4)) throw clientError("InvalidEndReason", `end reason ${input.reason} is not 1 completed, 2 preempted, 3 failed or 4 expired`);
-  const execution = await fetchExecution(client.rpc, input.execution, deployment.programAddress);
+  const execution = await readExecution(client.rpc, input.execution, deployment.programAddress);
   const ix = getFinalizeInstruction(
     {
       authority: input.authority,

@@ -11,7 +11,7 @@ import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 import { createAssociatedTokenAccountIdempotent } from "./tokens.ts";
 
-export interface InitializeInput {
+export interface InitializeFlowInput {
   /** The program's upgrade authority; becomes the admin. */
   admin: TransactionSigner;
   programAddress?: Address;
@@ -34,7 +34,7 @@ export interface InitializeResult extends FlowResult {
   salt: Uint8Array;
 }
 
-export async function initialize(client: SolanaClient, input: InitializeInput, opts: FlowOptions = {}): Promise<InitializeResult> {
+export async function initialize(client: SolanaClient, input: InitializeFlowInput, opts: FlowOptions = {}): Promise<InitializeResult> {
   const programAddress = input.programAddress ?? PROGRAM_ID;
   const salt = input.salt ?? crypto.getRandomValues(new Uint8Array(32));
   if (salt.length !== 32) throw clientError("InvalidInput", `salt must be 32 bytes, not ${salt.length}`);

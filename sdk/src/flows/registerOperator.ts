@@ -8,23 +8,23 @@ import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 
-export interface RateInput {
+export interface RateCardEntry {
   sku: string;
   /** Price per work unit in token base units; 0 withdraws the SKU. */
   price: bigint;
 }
 
-export interface RegisterOperatorInput {
+export interface RegisterOperatorFlowInput {
   authority: TransactionSigner;
   /** The receipt signing key (must sign the registration). */
   signingKey: TransactionSigner;
-  rates?: RateInput[];
+  rates?: RateCardEntry[];
 }
 
 export async function registerOperator(
   client: SolanaClient,
   deployment: Deployment,
-  input: RegisterOperatorInput,
+  input: RegisterOperatorFlowInput,
   opts: FlowOptions = {},
 ): Promise<FlowResult & { operator: Address }> {
   const operator = await operatorAddress(deployment.config, input.authority.address, deployment.programAddress);

@@ -4,7 +4,7 @@ import type { Address, TransactionSigner } from "@solana/kit";
 import { getReserveInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
 import { ArknetError, clientError, programErrorCode } from "../errors.ts";
-import { fetchMaybeBalance } from "../read/accounts.ts";
+import { readBalance } from "../read/accounts.ts";
 import { balanceAddress, executionAddress } from "../pdas.ts";
 import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
@@ -16,7 +16,7 @@ export interface PriceCapInput {
   maxPrice: bigint;
 }
 
-export interface ReserveInput {
+export interface ReserveFlowInput {
   buyer: TransactionSigner;
   /** Pays the execution's rent (refunded on close); the buyer by default. */
   payer?: TransactionSigner;
@@ -33,10 +33,10 @@ export interface ReserveResult extends FlowResult {
 }
 
 /** Checks the arguments and resolves the execution id and address (shared with reserveFromWallet). */
-export async function prepareReservation(client: SolanaClient, deployment: Deployment, input: ReserveInput, needAvailable: boolean) {
+export async function prepareReservation(client: SolanaClient, deployment: Deployment, input: ReserveFlowInput, needAvailable: boolean) {
   if (input.maxBurn <= 0n) throw clientError("ZeroAmount", "max burn must be greater than zero");
   if (input.durationSecs <= 0n) throw clientError("InvalidInput", "duration must be positive");
-  const balance = await fetchMaybeBalance(client.rpc, deployment, input.buyer.address);
+  const balance = await readBalance(client.rpc, deployment, input.buyer.address);
   const available = balance?.available ?? 0n;
   if (needAvailable && available < input.maxBurn) {
     throw new ArknetError(
@@ -67,7 +67,7 @@ export async function prepareReservation(client: SolanaClient, deployment: Deplo
   };
 }
 
-export async function reserve(client: SolanaClient, deployment: Deployment, input: ReserveInput, opts: FlowOptions = {}): Promise<ReserveResult> {
+export async function reserve(client: SolanaClient, deployment: Deployment, input: ReserveFlowInput, opts: FlowOptions = {}): Promise<ReserveResult> {
   const r = await prepareReservation(client, deployment, input, true);
   const ix = getReserveInstruction({ ...r.accounts, ...r.args }, { programAddress: deployment.programAddress });
   const signature = await sendFlow(client, deployment, r.accounts.payer, [ix], opts);

@@ -4,14 +4,14 @@ import type { Address } from "@solana/kit";
 import { getReserveFromWalletInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
 import type { SolanaClient } from "../tx/client.ts";
-import { prepareReservation, type ReserveInput, type ReserveResult } from "./reserve.ts";
+import { prepareReservation, type ReserveFlowInput, type ReserveResult } from "./reserve.ts";
 import { sendFlow, type FlowOptions } from "./send.ts";
 import { associatedTokenAccount } from "./tokens.ts";
 
 export async function reserveFromWallet(
   client: SolanaClient,
   deployment: Deployment,
-  input: ReserveInput & { source?: Address },
+  input: ReserveFlowInput & { source?: Address },
   opts: FlowOptions = {},
 ): Promise<ReserveResult> {
   const r = await prepareReservation(client, deployment, input, false);

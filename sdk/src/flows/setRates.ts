@@ -6,13 +6,13 @@ import { clientError } from "../errors.ts";
 import { operatorAddress } from "../pdas.ts";
 import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
-import type { RateInput } from "./registerOperator.ts";
+import type { RateCardEntry } from "./registerOperator.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 
 export async function setRates(
   client: SolanaClient,
   deployment: Deployment,
-  input: { authority: TransactionSigner; rates: RateInput[] },
+  input: { authority: TransactionSigner; rates: RateCardEntry[] },
   opts: FlowOptions = {},
 ): Promise<FlowResult> {
   if (input.rates.length === 0) throw clientError("InvalidInput", "no rates given");

@@ -6,7 +6,7 @@ import { AccountRole, type Address, type Instruction, type Signature, type Trans
 import { getSubmitReceiptsInstruction } from "../generated/instructions";
 import type { Deployment } from "../deployment.ts";
 import { clientError } from "../errors.ts";
-import { fetchExecution } from "../read/accounts.ts";
+import { readExecution } from "../read/accounts.ts";
 import { packReceipts } from "../receipts/pack.ts";
 import { getEd25519VerifyInstruction } from "../receipts/precompile.ts";
 import type { SignedReceipt } from "../receipts/sign.ts";
@@ -41,7 +41,7 @@ export async function submitReceipts(
   for (const r of input.receipts) {
     if (r.fields.execution !== input.execution) throw clientError("InvalidReceipt", `a receipt is for execution ${r.fields.execution}, not ${input.execution}`);
   }
-  const execution = await fetchExecution(client.rpc, input.execution, deployment.programAddress);
+  const execution = await readExecution(client.rpc, input.execution, deployment.programAddress);
   const operatorOf = (segment: number) => {
     if (segment >= execution.segmentCount) throw clientError("InvalidReceipt", `segment ${segment} is not assigned in ${input.execution}`);
     return execution.segments[segment].operator;

@@ -32,18 +32,18 @@ async function fetchSure<T>(rpc: Rpc<GetAccountInfoApi>, at: Address, decode: De
   return data;
 }
 
-export const fetchMaybeExecution = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchMaybe<Execution>(rpc, at, decodeExecution, programAddress);
-export const fetchExecution = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchSure<Execution>(rpc, at, decodeExecution, "execution", programAddress);
-export const fetchMaybeOperatorAt = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchMaybe<Operator>(rpc, at, decodeOperator, programAddress);
-export const fetchOperatorAt = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchSure<Operator>(rpc, at, decodeOperator, "operator", programAddress);
+export const readMaybeExecution = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchMaybe<Execution>(rpc, at, decodeExecution, programAddress);
+export const readExecution = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchSure<Execution>(rpc, at, decodeExecution, "execution", programAddress);
+export const readMaybeOperatorAt = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchMaybe<Operator>(rpc, at, decodeOperator, programAddress);
+export const readOperatorAt = (rpc: Rpc<GetAccountInfoApi>, at: Address, programAddress?: Address) => fetchSure<Operator>(rpc, at, decodeOperator, "operator", programAddress);
 
 /** The Balance of `buyer` in the deployment, or null before their first deposit. */
-export async function fetchMaybeBalance(rpc: Rpc<GetAccountInfoApi>, d: Deployment, buyer: Address): Promise<Balance | null> {
+export async function readBalance(rpc: Rpc<GetAccountInfoApi>, d: Deployment, buyer: Address): Promise<Balance | null> {
   return fetchMaybe<Balance>(rpc, await balanceAddress(d.config, buyer, d.programAddress), decodeBalance, d.programAddress);
 }
 
 /** The Operator registered by `authority` in the deployment, or null. */
-export async function fetchMaybeOperator(rpc: Rpc<GetAccountInfoApi>, d: Deployment, authority: Address): Promise<Operator | null> {
+export async function readOperator(rpc: Rpc<GetAccountInfoApi>, d: Deployment, authority: Address): Promise<Operator | null> {
   return fetchMaybe<Operator>(rpc, await operatorAddress(d.config, authority, d.programAddress), decodeOperator, d.programAddress);
 }
 

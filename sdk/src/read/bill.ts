@@ -13,7 +13,7 @@ import type {
 import { clientError } from "../errors.ts";
 import { decodeSku } from "../receipts/sku.ts";
 import { verifyReceipt } from "../receipts/sign.ts";
-import { fetchMaybeExecution } from "./accounts.ts";
+import { readMaybeExecution } from "./accounts.ts";
 import { transactionHistory, type HistoricTransaction } from "./history.ts";
 import { receiptsInHistory } from "./receipts.ts";
 
@@ -62,7 +62,7 @@ function finalizedIn(history: HistoricTransaction[]): ExecutionFinalizedEvent | 
 
 /** The program's bill of `execution` (from its finalize event, or its account while open). */
 export async function getBill(rpc: Rpcs, execution: Address, programAddress: Address): Promise<Bill> {
-  const account = await fetchMaybeExecution(rpc, execution, programAddress);
+  const account = await readMaybeExecution(rpc, execution, programAddress);
   if (account && account.status === 1) {
     return {
       execution,
