@@ -2,9 +2,12 @@
 // clients, the wallet (read only when a command signs), the program id, output mode.
 import type { Address, KeyPairSigner } from "@solana/kit";
 import { clientError } from "../errors.ts";
+import { fetchDeployment, type Deployment } from "../deployment.ts";
+import { listDeployments } from "../read/deployments.ts";
 import { PROGRAM_ID } from "../program.ts";
 import { createClient, type SolanaClient } from "../tx/client.ts";
 import type { SendOptions } from "../tx/send.ts";
+import type { Io } from "./io.ts";
 import { findAnchorToml, keypairPath, parseAddress, programIdFor, readKeypairFile, resolveCluster, anchorClusterName, type AnchorToml } from "./settings.ts";
 
 export interface GlobalOptions {
@@ -18,6 +21,7 @@ export interface GlobalOptions {
 }
 
 export interface Context {
+  io: Io;
   cluster: string;
   url: string;
   client: SolanaClient;
@@ -32,7 +36,7 @@ export interface Context {
   deploymentFlag: Address | null;
 }
 
-export function createContext(opts: GlobalOptions): Context {
+export function createContext(opts: GlobalOptions, io: Io): Context {
   const anchor = findAnchorToml();
   const { cluster, url } = resolveCluster(opts.url, anchor);
   if (opts.output !== undefined && opts.output !== "json" && opts.output !== "json-compact" && opts.output !== "display") {
@@ -49,6 +53,7 @@ export function createContext(opts: GlobalOptions): Context {
   const fromToml = anchor?.deployments?.[anchorClusterName(cluster)];
   const deployment = opts.deployment ?? process.env.ARKNET_DEPLOYMENT ?? fromToml;
   return {
+    io,
     cluster,
     url,
     client: createClient(url, opts.ws),
@@ -60,4 +65,13 @@ export function createContext(opts: GlobalOptions): Context {
     signer: () => (signer ??= readKeypairFile(path)),
     deploymentFlag: deployment ? parseAddress(deployment, "--deployment") : null,
   };
+}
+
+/** The deployment the command works on: --deployment / ARKNET_DEPLOYMENT / Anchor.toml, else the program's only one. */
+export async function resolveDeployment(ctx: Context): Promise<Deployment> {
+  if (ctx.deploymentFlag) return fetchDeployment(ctx.client.rpc, ctx.deploymentFlag);
+  const all = await listDeployments(ctx.client.rpc, ctx.programId);
+  if (all.length === 0) throw clientError("AccountNotFound", `program ${ctx.programId} has no deployment on ${ctx.cluster} (arknet init, or --program-id)`);
+  if (all.length > 1) throw clientError("InvalidInput", `program ${ctx.programId} has ${all.length} deployments: choose one with --deployment (${all.map((d) => d.address).join(", ")})`);
+  return fetchDeployment(ctx.client.rpc, all[0].address);
 }

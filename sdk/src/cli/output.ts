@@ -1,12 +1,13 @@
+import type { Io } from "./io.ts";
 // Printing results: `--output json` prints one JSON document (bigints as strings), the
 // default prints the human lines.
 export function toJson(value: unknown, compact = false): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Array.from(v) : v), compact ? undefined : 2);
 }
 
-export function emit(ctx: { json: boolean }, data: unknown, human: string | string[]): void {
-  if (ctx.json) console.log(toJson(data));
-  else console.log(Array.isArray(human) ? human.join("\n") : human);
+export function emit(ctx: { json: boolean; io: Io }, data: unknown, human: string | string[]): void {
+  if (ctx.json) ctx.io.out(toJson(data));
+  else ctx.io.out(Array.isArray(human) ? human.join("\n") : human);
 }
 
 /** A text table with right-aligned numeric columns. */

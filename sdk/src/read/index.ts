@@ -4,3 +4,4 @@ export * from "./receipts.ts";
 export * from "./bill.ts";
 export * from "./executions.ts";
 export * from "./reputation.ts";
+export * from "./deployments.ts";
