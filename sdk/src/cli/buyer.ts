@@ -88,6 +88,10 @@ export function registerBuyer(program: Command, context: ContextOf): void {
       if (o.fromWallet) {
         const have = await tokenBalance(ctx.client.rpc, await associatedTokenAccount(buyer.address, d.mint, d.tokenProgram));
         if (have < maxBurn) throw insufficient(`the wallet's token balance`, have, maxBurn, d.decimals);
+      } else {
+        // The flow fails closed too; this says it in token units.
+        const available = (await readBalance(ctx.client.rpc, d, buyer.address))?.available ?? 0n;
+        if (available < maxBurn) throw insufficient("available balance", available, maxBurn, d.decimals);
       }
       const r = o.fromWallet ? await reserveFromWallet(ctx.client, d, input, ctx.send) : await reserve(ctx.client, d, input, ctx.send);
       done(ctx, r.signature, `Execution ${r.execution} (id ${r.executionId}) reserved ${tokens(maxBurn, d.decimals)}`, { execution: r.execution, executionId: r.executionId });

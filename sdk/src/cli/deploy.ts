@@ -3,7 +3,7 @@
 // it upgrades what changed and otherwise does nothing. migrations/deploy.ts runs this command.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { createKeyPairSignerFromBytes, generateKeyPair, type KeyPairSigner } from "@solana/kit";
+import { createKeyPairSignerFromBytes, createKeyPairSignerFromPrivateKeyBytes, getAddressEncoder, type KeyPairSigner } from "@solana/kit";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { deployAll } from "../deploy/run.ts";
@@ -18,17 +18,16 @@ import { readKeypairFile } from "./settings.ts";
 /** The program keypair at `path`, created (Solana CLI format) when absent. */
 async function programKeypair(path: string): Promise<{ signer: KeyPairSigner; created: boolean }> {
   if (existsSync(path)) return { signer: await readKeypairFile(path), created: false };
-  const pair = await generateKeyPair();
-  const seed = new Uint8Array((await crypto.subtle.exportKey("pkcs8", pair.privateKey)).slice(-32));
-  const pub = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-  const bytes = new Uint8Array([...seed, ...pub]);
+  const seed = crypto.getRandomValues(new Uint8Array(32));
+  const signer = await createKeyPairSignerFromPrivateKeyBytes(seed);
+  const bytes = new Uint8Array([...seed, ...getAddressEncoder().encode(signer.address)]);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(Array.from(bytes)), { mode: 0o600 });
   return { signer: await createKeyPairSignerFromBytes(bytes), created: true };
 }
 
-function progressReporter(io: Io, json: boolean) {
-  if (json) return () => {};
+/** Progress on stderr (so --output json stays clean): a bar on a terminal, else quarter steps. */
+function progressReporter(io: Io) {
   if (io.tty) {
     const bar = new cliProgress.SingleBar({ format: "{phase} [{bar}] {value}/{total}", stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
     let started = false;
@@ -97,7 +96,7 @@ export function registerDeploy(program: Command, context: ContextOf): void {
         authority,
         idlJson,
         deployment: mint ? { mint, router: router ?? authority.address, feeBps, salt } : undefined,
-        onProgress: progressReporter(ctx.io, ctx.json),
+        onProgress: progressReporter(ctx.io),
         send: ctx.send,
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

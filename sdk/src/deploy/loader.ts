@@ -98,6 +98,8 @@ export async function deployProgram(client: SolanaClient, input: DeployProgramIn
         maxDataLen: BigInt(input.maxDataLen ?? elf.length * 2),
       }),
     ], { ...input.send, programAddress: UPGRADEABLE_LOADER });
+    // A program deployed in slot N runs from slot N + 1: return when it can be used.
+    await nextSlot(client);
     input.onProgress?.({ phase: "done", done: 1, total: 1 });
     return { action: "deployed", programData, writes, chunkSize };
   }
@@ -125,6 +127,7 @@ export async function deployProgram(client: SolanaClient, input: DeployProgramIn
     spillAccount: authority.address,
     authority,
   })], { ...input.send, programAddress: UPGRADEABLE_LOADER });
+  await nextSlot(client);
   input.onProgress?.({ phase: "done", done: 1, total: 1 });
   return { action: "upgraded", programData, writes, chunkSize };
 }
