@@ -53,6 +53,10 @@ pub fn process_instruction(
         admin::SET_ROUTER => admin::process_set_router(&ix),
         admin::SET_EXPIRY_GRACE => admin::process_set_expiry_grace(&ix),
         admin::SET_TREASURY => admin::process_set_treasury(&ix),
-        _ => Err(EscrowError::UnknownInstruction.into()),
+        _ => {
+            #[cfg(target_arch = "bpf")]
+            crate::security_txt::keep();
+            Err(EscrowError::UnknownInstruction.into())
+        }
     }
 }
