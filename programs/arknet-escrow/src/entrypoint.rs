@@ -38,6 +38,9 @@ pub fn process_instruction(
         deposit::DISCRIMINATOR => deposit::process(&ix),
         reserve_from_wallet::DISCRIMINATOR => reserve_from_wallet::process(&ix),
         top_up::DISCRIMINATOR => top_up::process(&ix),
+        close::DISCRIMINATOR => close::process(&ix),
+        rate::DISCRIMINATOR => rate::process(&ix),
+        cancel::DISCRIMINATOR => cancel::process(&ix),
         claim::DISCRIMINATOR => claim::process(&ix),
         withdraw::DISCRIMINATOR => withdraw::process(&ix),
         withdraw_fees::DISCRIMINATOR => withdraw_fees::process(&ix),
@@ -51,7 +54,7 @@ pub fn process_instruction(
         admin::SET_FEE => admin::process_set_fee(&ix),
         admin::SET_PAUSED => admin::process_set_paused(&ix),
         admin::SET_ROUTER => admin::process_set_router(&ix),
-        admin::SET_EXPIRY_GRACE => admin::process_set_expiry_grace(&ix),
+        admin::SET_TIMING => admin::process_set_timing(&ix),
         admin::SET_TREASURY => admin::process_set_treasury(&ix),
         _ => {
             #[cfg(target_arch = "bpf")]

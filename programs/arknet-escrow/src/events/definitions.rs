@@ -5,7 +5,7 @@ use pinocchio::Address;
 use super::EventWriter;
 use crate::{
     receipt::MAX_RECEIPTS,
-    state::{Config, Execution, Sku},
+    state::{Config, Execution, Operator, Segment},
 };
 
 pub const DEPOSITED: [u8; 8] = [111, 141, 26, 45, 161, 35, 100, 57];
@@ -20,9 +20,11 @@ pub const FEES_WITHDRAWN: [u8; 8] = [234, 15, 0, 119, 148, 241, 40, 21];
 pub const OPERATOR_REGISTERED: [u8; 8] = [173, 220, 230, 105, 117, 97, 22, 133];
 pub const OPERATOR_UPDATED: [u8; 8] = [28, 104, 226, 145, 253, 229, 17, 245];
 pub const CONFIG_UPDATED: [u8; 8] = [40, 241, 230, 122, 11, 19, 198, 194];
+pub const EXECUTION_CLOSED: [u8; 8] = [150, 23, 224, 12, 35, 228, 246, 39];
+pub const OPERATOR_RATED: [u8; 8] = [31, 25, 47, 115, 30, 205, 86, 6];
 
 /// Every event's (name, discriminator), checked against sha256 and the IDL in tests.
-pub const ALL_EVENTS: [(&str, [u8; 8]); 12] = [
+pub const ALL_EVENTS: [(&str, [u8; 8]); 14] = [
     ("Deposited", DEPOSITED),
     ("Withdrawn", WITHDRAWN),
     ("ExecutionReserved", EXECUTION_RESERVED),
@@ -35,6 +37,8 @@ pub const ALL_EVENTS: [(&str, [u8; 8]); 12] = [
     ("OperatorRegistered", OPERATOR_REGISTERED),
     ("OperatorUpdated", OPERATOR_UPDATED),
     ("ConfigUpdated", CONFIG_UPDATED),
+    ("ExecutionClosed", EXECUTION_CLOSED),
+    ("OperatorRated", OPERATOR_RATED),
 ];
 
 #[inline(never)]
@@ -49,14 +53,12 @@ pub fn withdrawn(buyer: &Address, destination: &Address, amount: u64, available:
 
 #[inline(never)]
 pub fn execution_reserved(execution: &Address, e: &Execution, from_wallet: bool) {
-    EventWriter::<{ 8 + 32 + 32 + 8 + 8 + 8 + 32 + 2 + 1 }>::new(EXECUTION_RESERVED)
+    EventWriter::<{ 8 + 32 + 32 + 8 + 8 + 8 + 1 }>::new(EXECUTION_RESERVED)
         .address(execution)
         .address(&e.buyer)
         .u64(e.execution_id)
         .u64(e.max_burn)
         .i64(e.expires_at)
-        .address(&e.router)
-        .u16(e.fee_bps)
         .u8(from_wallet as u8)
         .emit();
 }
@@ -67,13 +69,14 @@ pub fn execution_topped_up(execution: &Address, amount: u64, max_burn: u64) {
 }
 
 #[inline(never)]
-pub fn segment_assigned(execution: &Address, index: u8, operator: &Address, sku: &Sku, price: u64) {
-    EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 }>::new(SEGMENT_ASSIGNED)
+pub fn segment_assigned(execution: &Address, index: u8, s: &Segment) {
+    EventWriter::<{ 8 + 32 + 1 + 32 + 8 + 8 + 8 }>::new(SEGMENT_ASSIGNED)
         .address(execution)
         .u8(index)
-        .address(operator)
-        .bytes(sku)
-        .u64(price)
+        .address(&s.operator)
+        .bytes(&s.sku)
+        .u64(s.price)
+        .u64(s.budget)
         .emit();
 }
 
@@ -81,14 +84,18 @@ pub fn segment_assigned(execution: &Address, index: u8, operator: &Address, sku:
 pub struct Settlement {
     pub segment: u8,
     pub cumulative_units: u64,
-    pub units: u64,
     pub sequence: u32,
     pub cost: u64,
     pub fee: u64,
-    pub capped: bool,
+    /// `CAPPED_*`: what stopped the charge short of units x price.
+    pub capped: u8,
 }
 
-const SETTLEMENT_LEN: usize = 1 + 8 + 8 + 4 + 8 + 8 + 1;
+pub const NOT_CAPPED: u8 = 0;
+pub const CAPPED_BY_MAX_BURN: u8 = 1;
+pub const CAPPED_BY_BUDGET: u8 = 2;
+
+const SETTLEMENT_LEN: usize = 1 + 8 + 4 + 8 + 8 + 1;
 const RECEIPTS_SETTLED_LEN: usize = 8 + 32 + 8 + 4 + MAX_RECEIPTS * SETTLEMENT_LEN;
 
 /// One event per `submit_receipts` with every receipt it settled: a `sol_log_data` call
@@ -113,11 +120,10 @@ impl ReceiptsSettled {
         self.w
             .u8(s.segment)
             .u64(s.cumulative_units)
-            .u64(s.units)
             .u32(s.sequence)
             .u64(s.cost)
             .u64(s.fee)
-            .u8(s.capped as u8);
+            .u8(s.capped);
     }
 
     /// Emits with the execution's consumed total after the last receipt.
@@ -130,16 +136,17 @@ impl ReceiptsSettled {
 
 const SEGMENT_BILL_LEN: usize = 32 + 8 + 8 + 8 + 8;
 const FINALIZED_LEN: usize =
-    8 + 32 + 32 + 8 + 8 + 8 + 8 + 8 + 32 + 4 + Execution::MAX_SEGMENTS * SEGMENT_BILL_LEN;
+    8 + 32 + 32 + 8 + 1 + 8 + 8 + 8 + 8 + 32 + 4 + Execution::MAX_SEGMENTS * SEGMENT_BILL_LEN;
 
-/// The bill: what the execution reserved, what each segment charged, the fee and the
-/// refund that went back to the buyer's balance.
+/// The bill: why the execution ended, what it reserved, what each segment charged, the
+/// fee and the refund that went back to the buyer's balance.
 #[inline(never)]
 pub fn execution_finalized(execution: &Address, e: &Execution, refund: u64, finalized_by: &Address) {
     let mut w = EventWriter::<FINALIZED_LEN>::new(EXECUTION_FINALIZED);
     w.address(execution)
         .address(&e.buyer)
         .u64(e.execution_id)
+        .u8(e.end_reason)
         .u64(e.max_burn)
         .u64(e.consumed)
         .u64(e.fees_accrued)
@@ -163,8 +170,13 @@ pub fn fees_withdrawn(treasury: &Address, amount: u64, fees_unwithdrawn: u64) {
 }
 
 #[inline(never)]
-pub fn operator_registered(operator: &Address, authority: &Address, signing_key: &Address) {
-    EventWriter::<104>::new(OPERATOR_REGISTERED).address(operator).address(authority).address(signing_key).emit();
+pub fn operator_registered(operator: &Address, config: &Address, authority: &Address, signing_key: &Address) {
+    EventWriter::<136>::new(OPERATOR_REGISTERED)
+        .address(operator)
+        .address(config)
+        .address(authority)
+        .address(signing_key)
+        .emit();
 }
 
 #[inline(never)]
@@ -173,8 +185,9 @@ pub fn operator_updated(operator: &Address, status: u8, signing_key: &Address, r
 }
 
 #[inline(never)]
-pub fn config_updated(c: &Config) {
-    EventWriter::<{ 8 + 32 * 4 + 2 + 1 + 8 }>::new(CONFIG_UPDATED)
+pub fn config_updated(config: &Address, c: &Config) {
+    EventWriter::<{ 8 + 32 * 5 + 2 + 1 + 8 * 4 }>::new(CONFIG_UPDATED)
+        .address(config)
         .address(&c.admin)
         .address(&c.pending_admin)
         .address(&c.router)
@@ -182,5 +195,26 @@ pub fn config_updated(c: &Config) {
         .u16(c.fee_bps)
         .u8(c.paused)
         .u64(c.expiry_grace_secs)
+        .u64(c.settlement_window_secs)
+        .u64(c.min_duration_secs)
+        .u64(c.review_window_secs)
+        .emit();
+}
+
+/// A settled execution's account was closed and its rent returned.
+#[inline(never)]
+pub fn execution_closed(execution: &Address, rent_payer: &Address, lamports: u64) {
+    EventWriter::<80>::new(EXECUTION_CLOSED).address(execution).address(rent_payer).u64(lamports).emit();
+}
+
+/// A buyer rated an operator it paid in an execution.
+#[inline(never)]
+pub fn operator_rated(execution: &Address, operator: &Address, stars: u8, op: &Operator) {
+    EventWriter::<{ 8 + 32 + 32 + 1 + 8 + 8 }>::new(OPERATOR_RATED)
+        .address(execution)
+        .address(operator)
+        .u8(stars)
+        .u64(op.rating_count)
+        .u64(op.rating_sum)
         .emit();
 }

@@ -1,13 +1,15 @@
 //! `reserve(execution_id: u64, max_burn: u64, duration_secs: u64, bump: u8,
 //! price_caps: Vec<PriceCap>)`: moves the max burn from the buyer's available balance
-//! into a new execution. Fails closed: without enough balance nothing is created.
+//! into a new execution. Fails closed: without enough balance nothing is created. The
+//! duration must be at least the deployment's minimum (operators need time to work) and
+//! at most 30 days.
 //!
 //! Accounts:
-//! 0. `[signer, writable]` payer: pays the execution's rent and gets it back on finalize
+//! 0. `[signer, writable]` payer: pays the execution's rent and gets it back on close
 //! 1. `[signer]` buyer
 //! 2. `[]` config
 //! 3. `[writable]` balance: the buyer's
-//! 4. `[writable]` execution: PDA `["execution", buyer, execution_id (u64 le)]` with `bump`
+//! 4. `[writable]` execution: PDA `["execution", config, buyer, execution_id (u64 le)]` with `bump`
 //! 5. `[]` system_program
 
 use pinocchio::{
@@ -25,7 +27,7 @@ use crate::{
     state::{init_account, is_valid_sku, load, load_mut, Balance, Config, Execution, PriceCap, ProgramAccount},
     utils::{
         add, cpi::{create_program_account, NewAccount},
-        hash::is_derived_address, require_nonzero, require_not_paused, require_signer,
+        require_nonzero, require_not_paused, require_signer,
         require_system_program, require_writable, sub, DataReader,
     },
 };
@@ -74,6 +76,7 @@ impl ReserveArgs {
 /// The accounts both reserve instructions share.
 pub struct ReserveAccounts<'a> {
     pub program_id: &'a Address,
+    pub config: &'a AccountView,
     pub payer: &'a AccountView,
     pub buyer: &'a AccountView,
     pub execution: &'a AccountView,
@@ -89,7 +92,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let args = ReserveArgs::parse(data)?;
     let c = load::<Config>(config, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    let ctx = ReserveAccounts { program_id, payer, buyer, execution, system_program };
+    let ctx = ReserveAccounts { program_id, config, payer, buyer, execution, system_program };
     open_execution(&ctx, c, bal, &args)?;
     let e = load::<Execution>(execution, program_id)?;
     events::execution_reserved(execution.address(), e, false);
@@ -107,6 +110,12 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     if &bal.buyer != a.buyer.address() {
         return Err(EscrowError::WrongBuyer.into());
     }
+    if &bal.config != a.config.address() {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    if args.duration_secs < c.min_duration_secs {
+        return Err(EscrowError::DurationTooShort.into());
+    }
     if args.execution_id <= bal.last_execution_id {
         return Err(EscrowError::ExecutionIdNotIncreasing.into());
     }
@@ -114,19 +123,18 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     bal.reserved = add(bal.reserved, args.max_burn)?;
     bal.last_execution_id = args.execution_id;
 
-    // The address is checked with one sha256 (not the 1,500-CU create_program_address):
-    // the system program refuses to create it unless it is also off-curve. A
-    // non-canonical bump cannot open a second execution: ids only ever increase.
-    let id_bytes = args.execution_id.to_le_bytes();
-    let bump_seed = [args.bump];
-    let seeds: [&[u8]; 3] = [Execution::SEED, a.buyer.address().as_ref(), &id_bytes];
-    if !is_derived_address(a.execution.address(), &seeds, &bump_seed, program_id) {
-        return Err(EscrowError::InvalidPda.into());
-    }
+    // The address needs no check of its own: the system program creates (or allocates
+    // and assigns) the account only with this program's signature for it, and the
+    // runtime derives that signature's address from these seeds, so any other address
+    // fails the CPI. A non-canonical bump cannot open a second execution: ids only ever
+    // increase.
     if a.execution.owned_by(program_id) {
         return Err(EscrowError::AlreadyInitialized.into());
     }
-    let execution_seeds = seeds!(Execution::SEED, a.buyer.address().as_ref(), &id_bytes, &bump_seed);
+    let id_bytes = args.execution_id.to_le_bytes();
+    let bump_seed = [args.bump];
+    let execution_seeds =
+        seeds!(Execution::SEED, a.config.address().as_ref(), a.buyer.address().as_ref(), &id_bytes, &bump_seed);
     create_program_account(
         &NewAccount { payer: a.payer, account: a.execution, space: Execution::LEN, owner: program_id },
         &[Signer::from(&execution_seeds)],
@@ -134,6 +142,7 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
 
     let now = Clock::get()?.unix_timestamp;
     let e = init_account::<Execution>(a.execution, program_id)?;
+    e.config = *a.config.address();
     e.buyer = *a.buyer.address();
     e.router = c.router;
     e.rent_payer = *a.payer.address();
@@ -143,6 +152,8 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     // duration <= 30 days: the cast is exact.
     e.expires_at = now.checked_add(args.duration_secs as i64).ok_or(EscrowError::ArithmeticOverflow)?;
     e.grace_secs = c.expiry_grace_secs;
+    e.settlement_window_secs = c.settlement_window_secs;
+    e.review_window_secs = c.review_window_secs;
     e.fee_bps = c.fee_bps;
     e.status = Execution::STATUS_OPEN;
     e.bump = args.bump;

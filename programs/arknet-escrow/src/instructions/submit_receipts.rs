@@ -2,7 +2,10 @@
 //! instruction placed immediately before this one. Anyone may submit: the operator's
 //! signature is the authority. Each receipt carries cumulative units; only the increase
 //! over the segment's settled units is charged, at the pinned price, capped at what is
-//! left of the max burn.
+//! left of the max burn and of the segment's budget. The fee is charged on the
+//! segment's total: `fee_of(charged after) - fee_of(charged before)`, so however the
+//! work is split into receipts, the fees add up to the fee of the total. A settled
+//! execution takes no receipts.
 //!
 //! Accounts:
 //! 0. `[writable]` execution
@@ -18,10 +21,10 @@ use pinocchio::{
 
 use crate::{
     errors::EscrowError,
-    events::{ReceiptsSettled, Settlement},
+    events::{ReceiptsSettled, Settlement, CAPPED_BY_BUDGET, CAPPED_BY_MAX_BURN, NOT_CAPPED},
     instructions::Ix,
     math::{capped_cost, fee_of},
-    receipt::{binding, receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID, MAX_RECEIPTS},
+    receipt::{receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID, MAX_RECEIPTS},
     state::{load_mut, Execution, Operator},
     utils::{add, sub, DataReader},
 };
@@ -57,12 +60,13 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let count = signature_count(ed25519_data)?;
 
     let e = load_mut::<Execution>(execution, program_id)?;
-    let mut bind = [0u8; 32];
-    binding(program_id, execution.address(), &mut bind);
+    if !e.is_open() {
+        return Err(EscrowError::ExecutionSettled.into());
+    }
     let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [EMPTY; MAX_RECEIPTS] };
     let mut event = ReceiptsSettled::new(execution.address(), count);
     for i in 0..count {
-        let receipt = receipt_at(ed25519_data, i, &bind)?;
+        let receipt = receipt_at(ed25519_data, i, execution.address())?;
         let settlement = settle(&mut ops, e, &receipt)?;
         event.push(&settlement);
     }
@@ -133,29 +137,51 @@ fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt) -> Result<Set
         return Err(EscrowError::ReceiptSkuMismatch.into());
     }
     let op = ops.checked(&seg.operator, r)?;
-    if r.cumulative_units <= seg.settled_units || r.sequence as u64 <= seg.last_seq {
+    if r.cumulative_units <= seg.settled_units || r.sequence <= seg.last_seq {
         return Err(EscrowError::ReceiptNotNewer.into());
     }
 
     let units = sub(r.cumulative_units, seg.settled_units, EscrowError::ReceiptNotNewer)?;
-    let (cost, capped) = capped_cost(units, seg.price, remaining);
-    let fee = fee_of(cost, fee_bps);
+    // The most this receipt may charge: what is left of the max burn and, when the
+    // router gave the segment a budget, of that budget.
+    let budget_left = seg.budget.saturating_sub(seg.charged);
+    let (limit, cap_reason) = if seg.budget != 0 && budget_left < remaining {
+        (budget_left, CAPPED_BY_BUDGET)
+    } else {
+        (remaining, CAPPED_BY_MAX_BURN)
+    };
+    let (cost, capped) = capped_cost(units, seg.price, limit);
+    let before = seg.charged;
+    let after = add(before, cost)?;
+    // fee_of is monotonic, so the difference is never negative.
+    let fee = sub(fee_of(after, fee_bps), fee_of(before, fee_bps), EscrowError::ArithmeticOverflow)?;
     let earned = sub(cost, fee, EscrowError::ArithmeticOverflow)?;
+    if seg.last_seq == 0 {
+        op.segments_settled = op.segments_settled.saturating_add(1);
+    }
     seg.settled_units = r.cumulative_units;
-    seg.last_seq = r.sequence as u64;
-    seg.charged = add(seg.charged, cost)?;
+    seg.last_seq = r.sequence;
+    seg.charged = after;
     op.claimable = add(op.claimable, earned)?;
-    op.total_earned = add(op.total_earned, earned)?;
+    op.fees_owed = add(op.fees_owed, fee)?;
+    op.total_earned = op.total_earned.saturating_add(earned);
+    // The rate line the price came from, unless the operator has since given the line
+    // to another SKU.
+    if let Some(line) = op.rates.get_mut(seg.rate_index as usize) {
+        if line.sku == seg.sku {
+            line.units_served = line.units_served.saturating_add(units);
+            line.tokens_served = line.tokens_served.saturating_add(cost);
+        }
+    }
     // cost <= remaining, so consumed stays <= max_burn.
     e.consumed = add(e.consumed, cost)?;
     e.fees_accrued = add(e.fees_accrued, fee)?;
     Ok(Settlement {
         segment: r.segment,
         cumulative_units: r.cumulative_units,
-        units,
         sequence: r.sequence,
         cost,
         fee,
-        capped,
+        capped: if capped { cap_reason } else { NOT_CAPPED },
     })
 }

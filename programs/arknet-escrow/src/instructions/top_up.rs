@@ -1,5 +1,5 @@
 //! `top_up(amount: u64)`: the buyer raises an open execution's max burn from available
-//! balance.
+//! balance (refused once the execution is settled).
 //!
 //! Accounts:
 //! 0. `[signer]` buyer
@@ -36,6 +36,12 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let e = load_mut::<Execution>(execution, program_id)?;
     if &bal.buyer != buyer.address() || &e.buyer != buyer.address() {
         return Err(EscrowError::WrongBuyer.into());
+    }
+    if &bal.config != config.address() || &e.config != config.address() {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    if !e.is_open() {
+        return Err(EscrowError::ExecutionSettled.into());
     }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
     bal.reserved = add(bal.reserved, amount)?;

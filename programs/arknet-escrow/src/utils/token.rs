@@ -206,7 +206,7 @@ pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount:
         return Err(EscrowError::DestinationIsVault.into());
     }
     let bump_seed = [c.bump];
-    let config_seeds = seeds!(Config::SEED, &bump_seed);
+    let config_seeds = seeds!(Config::SEED, &c.salt, &bump_seed);
     transfer_checked(
         &Transfer {
             from: v.vault,
