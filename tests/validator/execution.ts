@@ -3,7 +3,7 @@
 // claim. Each escrow step is one transaction; the escrow's CU of each is returned, so
 // the same keys run on the validator and on LiteSVM give comparable numbers.
 // Instructions come from tests/helpers (IDL-encoded) until the SDK replaces them.
-import { generateKeyPairSigner, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { AccountRole, generateKeyPairSigner, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getCreateAccountInstruction } from "@solana-program/system";
 import {
   TOKEN_PROGRAM_ADDRESS,
@@ -11,11 +11,12 @@ import {
   getInitializeMint2Instruction,
   getMintToInstruction,
 } from "@solana-program/token";
-import { addressOf, INSTRUCTIONS_SYSVAR, reserveArgs, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { decodeAccount, ix, PROGRAM_ID, pubkey, sku } from "../helpers/idl.ts";
+import { DEFAULT_TIMING, END, INSTRUCTIONS_SYSVAR, newSalt, reserveArgs, SYSTEM_PROGRAM, timingArgs, U64_MAX } from "../helpers/escrow.ts";
+import { decodeAccount, ix, PROGRAM_ID, sku } from "../helpers/idl.ts";
 import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
 import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
 import { programComputeUnits, programDataAddress, type TxResult } from "../helpers/svm.ts";
+import { signedBy } from "../helpers/tx.ts";
 import type { Chain, Sent } from "./chains.ts";
 
 const MINT_LEN = 82;
@@ -33,6 +34,7 @@ export interface Keys {
   buyerTokens: KeyPairSigner;
   payout: KeyPairSigner;
   signingKey: SigningKey;
+  salt: Uint8Array;
 }
 
 export async function newKeys(admin: KeyPairSigner): Promise<Keys> {
@@ -47,7 +49,8 @@ export async function newKeys(admin: KeyPairSigner): Promise<Keys> {
     treasury: await k(),
     buyerTokens: await k(),
     payout: await k(),
-    signingKey: newSigningKey(),
+    signingKey: await newSigningKey(),
+    salt: newSalt(),
   };
 }
 
@@ -69,7 +72,7 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
   };
 
   // Token setup: mint, the vault (owned by the config PDA), treasury, buyer and payout accounts.
-  const config = await configPda();
+  const config = await configPda(keys.salt);
   expectOk("create mint", await chain.send(admin, [
     await createAccount(chain, admin, keys.mint, MINT_LEN),
     getInitializeMint2Instruction({ mint: keys.mint.address, decimals: 6, mintAuthority: admin.address }),
@@ -91,7 +94,7 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
   ]));
 
   await step("initialize", admin, [
-    ix("initialize", { fee_bps: 250, expiry_grace_secs: 3600n }, {
+    ix("initialize", { salt: keys.salt, fee_bps: 250, ...timingArgs(DEFAULT_TIMING) }, {
       admin: admin.address,
       config,
       mint: keys.mint.address,
@@ -104,13 +107,18 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
     }),
   ]);
 
-  const op = await operatorPda(operator.address);
+  const op = await operatorPda(config, operator.address);
   await step("register_operator", operator, [
-    ix("register_operator", { signing_key: pubkey(addressOf(keys.signingKey.publicKey)) }, {
-      authority: operator.address,
-      operator: op,
-      system_program: SYSTEM_PROGRAM,
-    }),
+    signedBy(
+      ix("register_operator", {}, {
+        authority: operator.address,
+        config,
+        operator: op,
+        signing_key: keys.signingKey.signer.address,
+        system_program: SYSTEM_PROGRAM,
+      }),
+      keys.signingKey.signer,
+    ),
   ]);
   await step("set_operator_rate", operator, [
     ix("set_operator_rate", { sku: sku("H100"), price: 40n }, { authority: operator.address, operator: op }),
@@ -119,7 +127,7 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
     ix("set_operator_status", { status: 1 }, { admin: admin.address, config, operator: op }),
   ]);
 
-  const balance = await balancePda(buyer.address);
+  const balance = await balancePda(config, buyer.address);
   await step("deposit", buyer, [
     ix("deposit", { amount: 100_000_000n }, {
       depositor: buyer.address,
@@ -133,7 +141,7 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
       system_program: SYSTEM_PROGRAM,
     }),
   ]);
-  const { address: execution, bump } = await executionPda(buyer.address, 1n);
+  const { address: execution, bump } = await executionPda(config, buyer.address, 1n);
   await step("reserve", buyer, [
     ix("reserve", reserveArgs(1n, 10_000_000n, bump, {}), {
       payer: buyer.address,
@@ -145,10 +153,13 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
     }),
   ]);
   await step("assign_segment", router, [
-    ix("assign_segment", { segment_index: 0, sku: sku("H100") }, { router: router.address, execution, operator: op }),
+    ix("assign_segment", { segment_index: 0, sku: sku("H100"), max_price: U64_MAX, budget: 0n }, {
+      router: router.address,
+      execution,
+      operator: op,
+    }),
   ]);
   const receipt = signReceipt(keys.signingKey, {
-    programId: PROGRAM_ID,
     execution,
     segment: 0,
     sku: sku("H100"),
@@ -160,7 +171,9 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
     ix("submit_receipts", {}, { execution, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: op }),
   ]);
   await step("finalize", router, [
-    ix("finalize", {}, { authority: router.address, config, execution, balance, rent_payer: buyer.address }),
+    ix("finalize", { reason: END.completed }, { authority: router.address, execution, balance }, [
+      { address: op, role: AccountRole.WRITABLE },
+    ]),
   ]);
   const claimable = BigInt(decodeAccount("Operator", await chain.accountData(op)).claimable);
   await step("claim", operator, [

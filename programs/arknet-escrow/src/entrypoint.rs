@@ -34,7 +34,9 @@ mod bpf {
     pub unsafe extern "C" fn entrypoint(input: *mut u8) -> u64 {
         const UNINIT: MaybeUninit<AccountView> = MaybeUninit::uninit();
         let mut accounts = [UNINIT; MAX_ACCOUNTS];
+        let slots = accounts.as_mut_ptr();
         let total = *(input as *const u64) as usize;
+        let count = total.min(MAX_ACCOUNTS);
         let mut cursor = input.add(size_of::<u64>());
         let mut index = 0;
         while index < total {
@@ -44,16 +46,19 @@ mod bpf {
                 let account = cursor as *mut RuntimeAccount;
                 let next = cursor as usize + STATIC_ACCOUNT_DATA + (*account).data_len as usize;
                 cursor = ((next + 7) & !7) as *mut u8;
-                if let Some(slot) = accounts.get_mut(index) {
-                    slot.write(AccountView::new_unchecked(account));
+                if index < count {
+                    (*slots.add(index)).write(AccountView::new_unchecked(account));
                 }
             } else {
                 cursor = cursor.add(size_of::<u64>());
-                if index < MAX_ACCOUNTS {
-                    // The runtime only names an earlier account as the duplicate
-                    // (marker < index), and that one was written above.
-                    let view = accounts[marker as usize].assume_init_read();
-                    accounts[index].write(view);
+                if index < count {
+                    // The runtime only names an earlier account (written above) as the
+                    // duplicate; anything else is refused rather than read.
+                    if marker as usize >= index {
+                        return u64::from(pinocchio::error::ProgramError::InvalidAccountData);
+                    }
+                    let view = (*slots.add(marker as usize)).assume_init_read();
+                    (*slots.add(index)).write(view);
                 }
             }
             index += 1;
@@ -61,7 +66,6 @@ mod bpf {
         let data_len = *(cursor as *const u64) as usize;
         let data = core::slice::from_raw_parts(cursor.add(size_of::<u64>()), data_len);
         let program_id = &*(cursor.add(size_of::<u64>() + data_len) as *const Address);
-        let count = total.min(MAX_ACCOUNTS);
         // SAFETY: the first `count` entries were written above.
         let accounts = core::slice::from_raw_parts_mut(accounts.as_mut_ptr() as *mut AccountView, count);
         match super::process_instruction(program_id, accounts, data) {
