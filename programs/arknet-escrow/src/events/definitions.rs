@@ -138,7 +138,7 @@ impl ReceiptsSettled {
     /// Emits with the execution's consumed total after the last receipt.
     #[inline(always)]
     #[allow(clippy::arithmetic_side_effects, reason = "count <= MAX_RECEIPTS: the length is at most the body's size")]
-    pub fn emit(mut self, consumed: u64) {
+    pub fn emit(&mut self, consumed: u64) {
         let p = self.body.as_mut_ptr();
         // SAFETY: header fields written here and in `new`, entries [..count] by `push`:
         // the logged prefix is fully initialised and has no padding bytes.

@@ -66,14 +66,35 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if !e.is_open() {
         return Err(EscrowError::ExecutionSettled.into());
     }
-    let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [const { MaybeUninit::uninit() }; MAX_RECEIPTS] };
+    // The event and the operator cache stay where they are built: both are large, and
+    // moving them would copy every byte.
     let mut event = ReceiptsSettled::new(execution.address(), e.fee_bps);
+    let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [const { MaybeUninit::uninit() }; MAX_RECEIPTS] };
+    let mut batch = Batch { data: ed25519_data, execution: execution.address(), ops: &mut ops, event: &mut event };
     for i in 0..count {
-        let receipt = receipt_at(ed25519_data, i, execution.address())?;
-        event.push(settle(&mut ops, e, &receipt)?);
+        batch.settle_one(e, i)?;
     }
     event.emit(e.consumed);
     Ok(())
+}
+
+/// What every receipt of the instruction shares. One receipt is settled per call, out of
+/// line: the loop then keeps few values live, and the BPF backend spills far less.
+struct Batch<'a, 'b> {
+    data: &'a [u8],
+    execution: &'a Address,
+    ops: &'b mut OperatorCache<'a>,
+    event: &'b mut ReceiptsSettled,
+}
+
+impl Batch<'_, '_> {
+    #[inline(never)]
+    fn settle_one(&mut self, e: &mut Execution, i: usize) -> ProgramResult {
+        let receipt = receipt_at(self.data, i, self.execution)?;
+        let settled = settle(self.ops, e, &receipt)?;
+        self.event.push(settled);
+        Ok(())
+    }
 }
 
 /// An operator account already checked in this instruction, and the precompile offset
