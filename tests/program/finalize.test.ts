@@ -61,6 +61,7 @@ describe("finalize", () => {
       fee: 1_000n,
       refund: 60_000n,
       finalized_by: d.router.address,
+      _padding: [0, 0, 0],
       segments: [{ operator: op.address, sku: sku("H100"), price: 40n, units: 1_000n, charged: 40_000n }],
     });
     expect(d.account("Balance", buyer.balance)).to.include({ available: 160_000n, reserved: 0n });

@@ -40,8 +40,10 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 40_000n,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0 },
+        { segment_index: 0, cumulative_units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0, _padding: [0, 0] },
       ],
     });
     const e = d.account("Execution", execution);
@@ -60,8 +62,10 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 60_000n,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0 },
+        { segment_index: 0, cumulative_units: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0, _padding: [0, 0] },
       ],
     });
     expect(d.account("Execution", execution).segments[0]).to.include({ settled_units: 1_500n, last_seq: 2, charged: 60_000n });
@@ -111,8 +115,10 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: MAX_BURN,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1 },
+        { segment_index: 0, cumulative_units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1, _padding: [0, 0] },
       ],
     });
     expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, fees_accrued: fee });
@@ -120,7 +126,7 @@ describe("submit_receipts", () => {
 
     const later = await expectOk(submit([h100(3_100n, 2)]), "receipt past the cap");
     expect(eventOf(later, "ReceiptsSettled").receipts).to.deep.equal([
-      { segment_index: 0, cumulative_units: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1 },
+      { segment_index: 0, cumulative_units: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1, _padding: [0, 0] },
     ]);
     const e = d.account("Execution", execution);
     expect(e).to.include({ consumed: MAX_BURN, fees_accrued: fee });

@@ -107,10 +107,13 @@ pub fn receipt_at<'a>(
         .get(msg_offset..msg_offset + RECEIPT_LEN)
         .and_then(|s| s.try_into().ok())
         .ok_or(EscrowError::InvalidEd25519Instruction)?;
-    if msg[0..4] != RECEIPT_TAG || msg[4] != RECEIPT_VERSION {
+    // Tag and version as one word compare, the execution as four.
+    let head = u64::from_le_bytes(msg[0..8].try_into().map_err(|_| EscrowError::MalformedReceipt)?) & 0xff_ffff_ffff;
+    if head != u64::from_le_bytes([RECEIPT_TAG[0], RECEIPT_TAG[1], RECEIPT_TAG[2], RECEIPT_TAG[3], RECEIPT_VERSION, 0, 0, 0]) {
         return Err(EscrowError::MalformedReceipt.into());
     }
-    if &msg[5..37] != execution.as_ref() {
+    let named: &[u8; 32] = msg[5..37].try_into().map_err(|_| EscrowError::MalformedReceipt)?;
+    if !crate::state::eq32(named, execution.as_array()) {
         return Err(EscrowError::ReceiptWrongExecution.into());
     }
     Ok(Receipt {

@@ -14,6 +14,7 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
@@ -39,7 +40,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
 
     require_signer(router)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &e.router != router.address() {
+    if !address_eq(&e.router, router.address()) {
         return Err(EscrowError::WrongRouter.into());
     }
     if !e.is_open() {
@@ -52,7 +53,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(EscrowError::InvalidSegmentIndex.into());
     }
     let op = load_mut::<Operator>(operator, program_id)?;
-    if op.config != e.config {
+    if !address_eq(&op.config, &e.config) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if !op.is_active() {

@@ -15,6 +15,7 @@
 
 use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -79,10 +80,10 @@ fn ensure_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult 
     let config = config.address();
     if balance.owned_by(program_id) {
         let bal = load_mut::<Balance>(balance, program_id)?;
-        if &bal.buyer != buyer {
+        if !address_eq(&bal.buyer, buyer) {
             return Err(EscrowError::WrongBuyer.into());
         }
-        if &bal.config != config {
+        if !address_eq(&bal.config, config) {
             return Err(EscrowError::WrongDeployment.into());
         }
         return Ok(());

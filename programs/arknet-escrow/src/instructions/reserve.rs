@@ -20,6 +20,7 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -107,10 +108,10 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     require_signer(a.buyer)?;
     require_writable(a.execution)?;
     require_system_program(a.system_program)?;
-    if &bal.buyer != a.buyer.address() {
+    if !address_eq(&bal.buyer, a.buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if &bal.config != a.config.address() {
+    if !address_eq(&bal.config, a.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if args.duration_secs < c.min_duration_secs {

@@ -1,0 +1,12 @@
+import { Deployment, expectOk } from "./helpers/escrow.ts";
+const d = await Deployment.create();
+const buyer = await d.newBuyer(10_000_000n);
+const op = await d.newOperator({ H100: 40n, A100: 20n });
+await d.deposit(buyer, 1_000_000n);
+const { execution } = await d.reserve(buyer, 1n, 1_000_000n);
+await d.assign(execution, 0, op, "H100");
+await d.assign(execution, 1, op, "A100");
+const show = (r: any) => console.log(r.logs.filter((l: string) => l.includes("consumption") || l.includes("consumed")).map((l: string) => l.replace(/Program .* consumption: /, "")).join("\n"));
+show(await expectOk(d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: 10n, seq: 1 }]))));
+console.log("---");
+show(await expectOk(d.send(d.router, d.submitIxs(execution, [0, 1, 0, 1, 0, 1].map((s, i) => ({ op, segment: s, sku: s ? "A100" : "H100", units: 100n * BigInt(i + 1), seq: 2 + i }))))));
