@@ -33,13 +33,6 @@ case "$llvm_major" in
     echo "  whose bpf-linker supports LLVM $llvm_major and extend scripts/install-toolchain.sh." >&2
     exit 1 ;;
 esac
-[ -x "/usr/lib/llvm-$llvm_major/bin/llvm-config" ] || need_apt+=("llvm-$llvm_major-dev")
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "install-toolchain: apt-get install ${need_apt[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-
 prefix="${ARKNET_TOOLS:-$HOME/.cache/arknet}/sbpf-linker-$linker_version"
 linker="$prefix/bin/sbpf-linker"
 print_dir() { [ "${1:-}" = --print-linker-dir ] && echo "$prefix/bin"; return 0; }
@@ -50,6 +43,17 @@ if [ -x "$linker" ] && grep -qx "sbpf-linker $linker_version" <<<"$(linker_info)
    && grep -q "^LLVM $llvm_major\." <<<"$(linker_info)"; then
   print_dir "${1:-}"
   exit 0
+fi
+
+# Building sbpf-linker: llvm-config and libLLVM, a C toolchain, zlib and zstd to link them.
+[ -x "/usr/lib/llvm-$llvm_major/bin/llvm-config" ] || need_apt+=("llvm-$llvm_major-dev")
+for pkg in build-essential pkg-config zlib1g-dev libzstd-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-toolchain: apt-get install ${need_apt[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
 echo "install-toolchain: building sbpf-linker $linker_version against LLVM $llvm_major into $prefix (a few minutes)" >&2
@@ -65,5 +69,5 @@ if ! grep -q "^LLVM $llvm_major\." <<<"$(linker_info)"; then
   ldd "$linker" >&2
   exit 1
 fi
-echo "install-toolchain: ok ($("$linker" --version | head -1), LLVM $llvm_major)" >&2
+echo "install-toolchain: ok ($(head -1 <<<"$(linker_info)"), LLVM $llvm_major)" >&2
 print_dir "${1:-}"
