@@ -50,12 +50,6 @@ pub struct Receipt<'a> {
     pub sequence: u32,
 }
 
-#[inline(always)]
-#[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
-fn u16_at(data: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([data[at], data[at + 1]])
-}
-
 /// Number of signatures the precompile instruction verified (at least one).
 #[inline(always)]
 #[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
@@ -86,19 +80,22 @@ pub fn receipt_at<'a>(
     index: usize,
     execution: &Address,
 ) -> Result<Receipt<'a>, ProgramError> {
-    let rec = HEADER_LEN + index * OFFSETS_LEN;
-    let sig_ix = u16_at(ed25519_data, rec + 2);
-    let key_offset = u16_at(ed25519_data, rec + 4) as usize;
-    let key_ix = u16_at(ed25519_data, rec + 6);
-    let msg_offset = u16_at(ed25519_data, rec + 8) as usize;
-    let msg_len = u16_at(ed25519_data, rec + 10) as usize;
-    let msg_ix = u16_at(ed25519_data, rec + 12);
-    if sig_ix != THIS_INSTRUCTION || key_ix != THIS_INSTRUCTION || msg_ix != THIS_INSTRUCTION {
+    let at = HEADER_LEN + index * OFFSETS_LEN;
+    // One bounds check for the whole record; its fields are then constant offsets.
+    let rec: &[u8; OFFSETS_LEN] = ed25519_data
+        .get(at..at + OFFSETS_LEN)
+        .and_then(|r| r.try_into().ok())
+        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+    let field = |i: usize| u16::from_le_bytes([rec[i], rec[i + 1]]);
+    // The three instruction indices (bytes 2, 6, 12) must all be "this instruction".
+    if field(2) & field(6) & field(12) != THIS_INSTRUCTION {
         return Err(EscrowError::InvalidEd25519Instruction.into());
     }
-    if msg_len != RECEIPT_LEN {
+    if field(10) as usize != RECEIPT_LEN {
         return Err(EscrowError::MalformedReceipt.into());
     }
+    let key_offset = field(4) as usize;
+    let msg_offset = field(8) as usize;
     let signer: &[u8; 32] = ed25519_data
         .get(key_offset..key_offset + 32)
         .and_then(|s| s.try_into().ok())
@@ -107,10 +104,18 @@ pub fn receipt_at<'a>(
         .get(msg_offset..msg_offset + RECEIPT_LEN)
         .and_then(|s| s.try_into().ok())
         .ok_or(EscrowError::InvalidEd25519Instruction)?;
-    if msg[0..4] != RECEIPT_TAG || msg[4] != RECEIPT_VERSION {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&msg[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    // Tag and version as one word compare, the execution as four.
+    const HEAD: u64 = u64::from_le_bytes([RECEIPT_TAG[0], RECEIPT_TAG[1], RECEIPT_TAG[2], RECEIPT_TAG[3], RECEIPT_VERSION, 0, 0, 0]);
+    if word(0) & 0xff_ffff_ffff != HEAD {
         return Err(EscrowError::MalformedReceipt.into());
     }
-    if &msg[5..37] != execution.as_ref() {
+    let named: &[u8; 32] = msg[5..37].try_into().map_err(|_| EscrowError::MalformedReceipt)?;
+    if !crate::state::eq32(named, execution.as_array()) {
         return Err(EscrowError::ReceiptWrongExecution.into());
     }
     Ok(Receipt {
@@ -118,8 +123,8 @@ pub fn receipt_at<'a>(
         signer_offset: key_offset,
         segment: msg[37],
         sku: msg[38..46].try_into().map_err(|_| EscrowError::MalformedReceipt)?,
-        cumulative_units: u64::from_le_bytes(msg[46..54].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
-        sequence: u32::from_le_bytes(msg[54..58].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
+        cumulative_units: word(46),
+        sequence: u32::from_le_bytes([msg[54], msg[55], msg[56], msg[57]]),
     })
 }
 

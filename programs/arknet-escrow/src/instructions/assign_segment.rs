@@ -14,32 +14,37 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
     instructions::Ix,
-    state::{load_mut, Execution, Operator, Segment},
-    utils::{require_signer, DataReader},
+    state::{load_mut, Execution, Operator},
+    utils::require_signer,
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [183, 212, 141, 226, 86, 56, 138, 2];
 
 #[inline(never)]
+#[allow(clippy::arithmetic_side_effects, reason = "constant offsets into the 25 argument bytes")]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [router, execution, operator, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
-    let mut args = DataReader::new(data);
-    let index = args.u8()?;
-    let sku = *args.bytes::<8>()?;
-    let max_price = args.u64()?;
-    let budget = args.u64()?;
-    args.finish()?;
+    // u8, [u8; 8], u64, u64: exactly 25 bytes, read at constant offsets.
+    let args: &[u8; 25] = data.try_into().map_err(|_| EscrowError::InvalidInstructionData)?;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&args[at..at + 8]);
+        w
+    };
+    let (index, sku) = (args[0], word(1));
+    let (max_price, budget) = (u64::from_le_bytes(word(9)), u64::from_le_bytes(word(17)));
 
     require_signer(router)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &e.router != router.address() {
+    if !address_eq(&e.router, router.address()) {
         return Err(EscrowError::WrongRouter.into());
     }
     if !e.is_open() {
@@ -52,7 +57,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(EscrowError::InvalidSegmentIndex.into());
     }
     let op = load_mut::<Operator>(operator, program_id)?;
-    if op.config != e.config {
+    if !address_eq(&op.config, &e.config) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if !op.is_active() {
@@ -68,20 +73,15 @@ pub fn process(ix: &Ix) -> ProgramResult {
         }
     }
     op.segments_assigned = op.segments_assigned.saturating_add(1);
+    // Field by field: the slot of a new segment is still zeroed (segments are only
+    // ever appended), so the counters need no write.
     let segment = &mut e.segments[index as usize];
-    *segment = Segment {
-        operator: *operator.address(),
-        sku,
-        price,
-        budget,
-        settled_units: 0,
-        charged: 0,
-        last_seq: 0,
-        // rate_for searches at most MAX_RATES (8) lines.
-        rate_index: rate_index as u8,
-        rating: 0,
-        _padding: [0; 2],
-    };
+    segment.operator = *operator.address();
+    segment.sku = sku;
+    segment.price = price;
+    segment.budget = budget;
+    // rate_for searches at most MAX_RATES (8) lines.
+    segment.rate_index = rate_index as u8;
     e.segment_count = e.segment_count.saturating_add(1);
     events::segment_assigned(execution.address(), index, segment);
     Ok(())

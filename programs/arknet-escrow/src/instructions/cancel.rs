@@ -14,6 +14,7 @@ use pinocchio::{
     ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     instructions::Ix,
@@ -35,7 +36,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_signer(buyer)?;
     let e = load_mut::<Execution>(execution, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if &e.buyer != buyer.address() {
+    if !address_eq(&e.buyer, buyer.address()) {
         return Err(EscrowError::CancelNotAllowed.into());
     }
     if e.is_open() && e.segment_count != 0 {

@@ -12,6 +12,7 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -41,7 +42,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_nonzero(amount)?;
     let c = load::<Config>(config, program_id)?;
     let op = operator_of_authority(program_id, authority, operator)?;
-    if &op.config != config.address() {
+    if !address_eq(&op.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     op.claimable = sub(op.claimable, amount, EscrowError::InsufficientClaimable)?;

@@ -13,6 +13,7 @@ use pinocchio::{
     AccountView, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
@@ -36,10 +37,10 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if e.is_open() {
         return Err(EscrowError::ExecutionNotSettled.into());
     }
-    if rent_payer.address() != &e.rent_payer {
+    if !address_eq(rent_payer.address(), &e.rent_payer) {
         return Err(EscrowError::InvalidRentPayer.into());
     }
-    if authority.address() != &e.buyer {
+    if !address_eq(authority.address(), &e.buyer) {
         let now = Clock::get()?.unix_timestamp;
         let window = e.review_window_secs.min(i64::MAX as u64) as i64;
         if now < e.settled_at.saturating_add(window) {

@@ -15,6 +15,7 @@
 
 use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -64,29 +65,29 @@ pub struct BalanceAccounts<'a> {
     pub system_program: &'a AccountView,
 }
 
-/// The buyer's balance, created (rent paid by `payer`) if it does not exist yet.
+/// The buyer's balance of this deployment, created (rent paid by `payer`) if it does not
+/// exist yet.
 #[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
-    ensure_balance(accounts, buyer)?;
-    load_mut::<Balance>(accounts.balance, accounts.program_id)
+    if !address_eq(&accounts.balance.owner(), accounts.program_id) {
+        create_balance(accounts, buyer)?;
+    }
+    let bal = load_mut::<Balance>(accounts.balance, accounts.program_id)?;
+    if !address_eq(&bal.buyer, buyer) {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    if !address_eq(&bal.config, accounts.config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    Ok(bal)
 }
 
-/// Creates the buyer's balance if it does not exist, or checks that it is the buyer's.
-/// Out of line (it returns nothing): deposit and reserve_from_wallet share one copy.
+/// Creates the buyer's balance. Out of line (it returns nothing): deposit and
+/// reserve_from_wallet share one copy.
 #[inline(never)]
-fn ensure_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
+fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
     let BalanceAccounts { program_id, config, payer, balance, system_program } = *accounts;
     let config = config.address();
-    if balance.owned_by(program_id) {
-        let bal = load_mut::<Balance>(balance, program_id)?;
-        if &bal.buyer != buyer {
-            return Err(EscrowError::WrongBuyer.into());
-        }
-        if &bal.config != config {
-            return Err(EscrowError::WrongDeployment.into());
-        }
-        return Ok(());
-    }
     require_writable(balance)?;
     require_system_program(system_program)?;
     let (expected, bump) =

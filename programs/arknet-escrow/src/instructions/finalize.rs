@@ -22,6 +22,7 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
@@ -55,7 +56,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
 /// Who may finalize when, and with which reason.
 #[inline(always)]
 fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> ProgramResult {
-    if signer == &e.router {
+    if address_eq(signer, &e.router) {
         return match reason {
             Execution::END_COMPLETED | Execution::END_PREEMPTED | Execution::END_FAILED => Ok(()),
             Execution::END_EXPIRED if now >= e.expires_at => Ok(()),
@@ -65,7 +66,7 @@ fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Prog
     if reason != Execution::END_EXPIRED {
         return Err(EscrowError::InvalidEndReason.into());
     }
-    let wait = if signer == &e.buyer { e.settlement_window_secs } else { e.grace_secs };
+    let wait = if address_eq(signer, &e.buyer) { e.settlement_window_secs } else { e.grace_secs };
     let from = e.expires_at.saturating_add(wait.min(i64::MAX as u64) as i64);
     if now < from {
         return Err(EscrowError::FinalizeNotAllowed.into());
@@ -78,10 +79,10 @@ fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Prog
 fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView]) -> ProgramResult {
     let segments = &e.segments[..e.segment_count as usize];
     for (i, seg) in segments.iter().enumerate() {
-        if seg.charged == 0 || segments[..i].iter().any(|s| s.charged != 0 && s.operator == seg.operator) {
+        if seg.charged == 0 || segments[..i].iter().any(|s| s.charged != 0 && address_eq(&s.operator, &seg.operator)) {
             continue;
         }
-        let view = operators.iter().find(|v| v.address() == &seg.operator).ok_or(EscrowError::OperatorAccountMissing)?;
+        let view = operators.iter().find(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
         let op = load_mut::<Operator>(view, program_id)?;
         op.executions_completed = op.executions_completed.saturating_add(1);
     }
@@ -103,10 +104,10 @@ pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> ProgramResul
     if !e.is_open() {
         return Err(EscrowError::ExecutionSettled.into());
     }
-    if bal.buyer != e.buyer {
+    if !address_eq(&bal.buyer, &e.buyer) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if bal.config != e.config {
+    if !address_eq(&bal.config, &e.config) {
         return Err(EscrowError::WrongDeployment.into());
     }
     let refund = e.remaining();

@@ -14,6 +14,7 @@ use pinocchio::{
     ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
@@ -41,7 +42,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     }
     require_signer(buyer)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &e.buyer != buyer.address() {
+    if !address_eq(&e.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
     if e.is_open() {
@@ -54,7 +55,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     }
     let segments = &mut e.segments[..e.segment_count as usize];
     let mut paid = false;
-    for seg in segments.iter().filter(|s| &s.operator == operator.address()) {
+    for seg in segments.iter().filter(|s| address_eq(&s.operator, operator.address())) {
         if seg.rating != 0 {
             return Err(EscrowError::AlreadyRated.into());
         }
@@ -63,7 +64,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if !paid {
         return Err(EscrowError::OperatorNotPaid.into());
     }
-    for seg in segments.iter_mut().filter(|s| &s.operator == operator.address()) {
+    for seg in segments.iter_mut().filter(|s| address_eq(&s.operator, operator.address())) {
         seg.rating = stars;
     }
     let op = load_mut::<Operator>(operator, program_id)?;

@@ -20,6 +20,7 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -28,7 +29,7 @@ use crate::{
     utils::{
         add, cpi::{create_program_account, NewAccount},
         require_nonzero, require_not_paused, require_signer,
-        require_system_program, require_writable, sub, DataReader,
+        require_system_program, require_writable, sub,
     },
 };
 
@@ -46,25 +47,37 @@ pub struct ReserveArgs {
 
 impl ReserveArgs {
     #[inline(always)]
+    #[allow(clippy::arithmetic_side_effects, reason = "constant offsets; count <= MAX_PRICE_CAPS")]
     pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = DataReader::new(data);
-        let execution_id = args.u64()?;
-        let max_burn = args.u64()?;
-        let duration_secs = args.u64()?;
-        let bump = args.u8()?;
-        let count = args.u32()? as usize;
+        // Fixed part (u64, u64, u64, u8, u32 vector length), then 16 bytes per cap: read
+        // with one length check each rather than a check per field.
+        const FIXED: usize = 8 + 8 + 8 + 1 + 4;
+        let bad = || ProgramError::from(EscrowError::InvalidInstructionData);
+        let (fixed, caps) = data.split_first_chunk::<FIXED>().ok_or_else(bad)?;
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&fixed[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let (execution_id, max_burn, duration_secs, bump) = (word(0), word(8), word(16), fixed[24]);
+        let count = u32::from_le_bytes([fixed[25], fixed[26], fixed[27], fixed[28]]) as usize;
         if count > Execution::MAX_PRICE_CAPS {
             return Err(EscrowError::TooManyPriceCaps.into());
         }
+        if caps.len() != count * 16 {
+            return Err(bad());
+        }
         let mut price_caps = [PriceCap { sku: [0; 8], max_price: 0 }; Execution::MAX_PRICE_CAPS];
-        for cap in price_caps.iter_mut().take(count) {
-            cap.sku = *args.bytes::<8>()?;
-            cap.max_price = args.u64()?;
-            if !is_valid_sku(&cap.sku) {
+        for (cap, raw) in price_caps.iter_mut().zip(caps.chunks_exact(16)) {
+            let mut sku = [0u8; 8];
+            sku.copy_from_slice(&raw[..8]);
+            if !is_valid_sku(&sku) {
                 return Err(EscrowError::InvalidSku.into());
             }
+            let mut price = [0u8; 8];
+            price.copy_from_slice(&raw[8..]);
+            *cap = PriceCap { sku, max_price: u64::from_le_bytes(price) };
         }
-        args.finish()?;
         require_nonzero(max_burn)?;
         if duration_secs == 0 || duration_secs > Execution::MAX_DURATION_SECS {
             return Err(EscrowError::InvalidExpiry.into());
@@ -107,10 +120,10 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     require_signer(a.buyer)?;
     require_writable(a.execution)?;
     require_system_program(a.system_program)?;
-    if &bal.buyer != a.buyer.address() {
+    if !address_eq(&bal.buyer, a.buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if &bal.config != a.config.address() {
+    if !address_eq(&bal.config, a.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if args.duration_secs < c.min_duration_secs {

@@ -9,11 +9,12 @@
 
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
-    state::{is_valid_sku, load_mut, Operator, Rate},
+    state::{is_valid_sku, load_mut, sku_eq, Operator, Rate},
     utils::{require_signer, DataReader},
 };
 
@@ -28,7 +29,7 @@ pub fn operator_of_authority<'a>(
 ) -> Result<&'a mut Operator, ProgramError> {
     require_signer(authority)?;
     let op = load_mut::<Operator>(operator, program_id)?;
-    if &op.authority != authority.address() {
+    if !address_eq(&op.authority, authority.address()) {
         return Err(EscrowError::WrongAuthority.into());
     }
     Ok(op)
@@ -50,7 +51,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(EscrowError::InvalidSku.into());
     }
     let count = op.rate_count as usize;
-    if let Some(line) = op.rates[..count].iter_mut().find(|r| r.sku == sku) {
+    if let Some(line) = op.rates[..count].iter_mut().find(|r| sku_eq(&r.sku, &sku)) {
         if price == 0 && line.price == 0 {
             return Err(EscrowError::InvalidRate.into());
         }

@@ -9,6 +9,7 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -34,10 +35,10 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_signer(buyer)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &bal.buyer != buyer.address() || &e.buyer != buyer.address() {
+    if !address_eq(&bal.buyer, buyer.address()) || !address_eq(&e.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if &bal.config != config.address() || &e.config != config.address() {
+    if !address_eq(&bal.config, config.address()) || !address_eq(&e.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if !e.is_open() {

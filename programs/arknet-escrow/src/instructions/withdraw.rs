@@ -12,6 +12,7 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -40,10 +41,10 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_nonzero(amount)?;
     let c = load::<Config>(config, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if &bal.buyer != buyer.address() {
+    if !address_eq(&bal.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if &bal.config != config.address() {
+    if !address_eq(&bal.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;

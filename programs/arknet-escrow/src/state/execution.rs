@@ -114,7 +114,7 @@ impl Execution {
     pub fn price_cap_for(&self, sku: &Sku) -> Option<u64> {
         self.price_caps[..self.price_cap_count as usize]
             .iter()
-            .find(|c| &c.sku == sku)
+            .find(|c| super::sku_eq(&c.sku, sku))
             .map(|c| c.max_price)
     }
 }

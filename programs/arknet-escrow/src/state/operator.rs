@@ -72,7 +72,7 @@ impl Operator {
     pub fn rate_for(&self, sku: &Sku) -> Option<(usize, u64)> {
         self.rates[..self.rate_count as usize]
             .iter()
-            .position(|r| &r.sku == sku && r.price != 0)
+            .position(|r| super::sku_eq(&r.sku, sku) && r.price != 0)
             .map(|i| (i, self.rates[i].price))
     }
 }
