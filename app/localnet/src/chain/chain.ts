@@ -433,7 +433,7 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
       svm.setSigverify(true);
     }
     const failed = result instanceof FailedTransactionMetadata;
-    const meta = executionMeta(failed ? result : (result as InstanceType<typeof SimulatedTransactionInfo>).meta(), false);
+    const meta = executionMeta((result as any).meta(), false);
     if (failed) meta.err = txErrorFromSvm((result as any).err());
     const accounts = new Map<string, Account | null>();
     if (!failed)
