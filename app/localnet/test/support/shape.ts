@@ -11,7 +11,7 @@ export function shape(v: unknown, key = ""): unknown {
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(o).sort()) {
-      if (key === "error" && (k === "code" || k === "message")) out[k] = k === "message" ? String(o[k]).replace(/\d+/g, "N") : o[k];
+      if (key === "error" && (k === "code" || k === "message")) out[k] = k === "message" ? String(o[k]).replace(/\d+/g, "N") : Number(o[k]);
       else out[k] = shape(o[k], k);
     }
     return out;

@@ -8,7 +8,6 @@ import {
   invalidParams,
   RpcError,
   SEND_TRANSACTION_PREFLIGHT_FAILURE,
-  TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
   UNSUPPORTED_TRANSACTION_VERSION,
 } from "../errors.ts";
 import { withContext, type Handler } from "../context.ts";
@@ -110,8 +109,6 @@ export const transactionMethods: Record<string, Handler> = {
       const hash = toBase58(tx.recentBlockhash);
       if (chain.transaction(sig)) throw preflightFailure(chain, null, namedTxError("AlreadyProcessed"));
       const sim = chain.simulate(tx, { sigVerify: true });
-      if (sim.err && sim.err.json === "SignatureFailure")
-        throw new RpcError(TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, "Transaction signature verification failure");
       if (!chain.blockhashValid(hash)) throw preflightFailure(chain, null, namedTxError("BlockhashNotFound"));
       if (sim.err) throw preflightFailure(chain, sim, sim.err);
     }
