@@ -10,7 +10,13 @@ import { recordings, type Exchange } from "./support/recorder.ts";
 import { shape } from "./support/shape.ts";
 
 /** `${test} :: ${method}` keys whose difference is documented (README, "Known deviations"). */
-export const KNOWN_DEVIATIONS: Record<string, string> = {};
+export const KNOWN_DEVIATIONS: [RegExp, string][] = [
+  [
+    / :: getSignatureStatuses$/,
+    "timing: the localnet shows a status as soon as sendTransaction returns (agave: once the TPU has it, so null at first); it confirms one slot after processing",
+  ],
+];
+const known = (call: string) => KNOWN_DEVIATIONS.find(([re]) => re.test(call))?.[1];
 
 const OUT = fileURLToPath(new URL("../../../bench/results/localnet-diff.json", import.meta.url));
 
@@ -36,8 +42,10 @@ describe("diff: localnet against solana-test-validator, call by call", () => {
       const y = b.get(key);
       const sx = x ? shape(x.response) : "(not called)";
       const sy = y ? shape(y.response) : "(not called)";
+      // A call only one side made depends on timing (a client polling until confirmed).
+      if (!x || !y) continue;
       const same = JSON.stringify(sx) === JSON.stringify(sy);
-      rows.push(same ? { call: key, same } : { call: key, same, known: KNOWN_DEVIATIONS[key], localnet: sx, agave: sy });
+      rows.push(same ? { call: key, same } : { call: key, same, known: known(key), localnet: sx, agave: sy });
     }
     mkdirSync(fileURLToPath(new URL("../../../bench/results/", import.meta.url)), { recursive: true });
     writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), calls: rows.length, differing: rows.filter((r) => !r.same).length, rows }, null, 2));

@@ -83,6 +83,7 @@ export type SubmitOutcome =
 
 export interface SimulateResult extends ExecutionMeta {
   fee: bigint;
+  loadedAddresses: { writable: string[]; readonly: string[] };
   loadedAccountsDataSize: number;
   accounts: Map<string, Account | null>;
   preBalances: bigint[];
@@ -344,7 +345,7 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
           }),
         }))
         .filter((g) => g.instructions.length > 0),
-      returnData: rdData.length > 0 || rdProgram.some((b: number) => b !== 0) ? { programId: toBase58(rdProgram), data: rdData } : null,
+      returnData: rdData.length > 0 ? { programId: toBase58(rdProgram), data: rdData } : null,
     };
   }
 
@@ -422,7 +423,7 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
 
   /** Runs `bytes` against the current state without changing it. */
   function simulate(tx: WireTransaction, opts: { sigVerify: boolean; bytes?: Uint8Array }): SimulateResult {
-    const { all: keys } = resolveKeys(tx);
+    const { all: keys, loaded } = resolveKeys(tx);
     const pre = readKeys(keys);
     const fd = fees(tx, keys);
     svm.setSigverify(opts.sigVerify);
@@ -449,6 +450,7 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
     return {
       ...meta,
       fee: fd.fee,
+      loadedAddresses: loaded,
       loadedAccountsDataSize,
       accounts,
       preBalances: balances(keys, pre),

@@ -56,22 +56,38 @@ function sanitize(chain: Chain, tx: WireTransaction): void {
   const keys = chain.resolveKeys(tx).all;
   const err = sanitizeError(tx, keys.length);
   if (err) throw invalidParams(`invalid transaction: ${namedTxError(err).message}`);
-  if (chain.precompileSignatures(tx) > MAX_PRECOMPILE_SIGNATURES)
-    throw invalidParams(`invalid transaction: ${namedTxError("SanitizeFailure").message}`);
 }
 
-function simulationValue(chain: Chain, r: SimulateResult | null, err: TxError | null, extra: Record<string, unknown> = {}) {
+/**
+ * The leader's limit of 8 precompile signatures per transaction. Checked once the transaction
+ * has otherwise passed (agave reports a malformed precompile instruction first); not observed
+ * on agave 4.2.2 yet (a 9-signature transaction did not fit 1232 bytes in our probes).
+ */
+function precompileLimit(chain: Chain, tx: WireTransaction): void {
+  const n = chain.precompileSignatures(tx);
+  if (n > MAX_PRECOMPILE_SIGNATURES)
+    throw invalidParams(`invalid transaction: ${n} precompile signatures, more than the ${MAX_PRECOMPILE_SIGNATURES} a leader accepts`);
+}
+
+/**
+ * A simulation result as agave shapes it: balances and loaded addresses only for a simulation
+ * that executed (the preflight failure's data carries neither), fee null when it never loaded.
+ */
+function simulationValue(r: SimulateResult | null, err: TxError | null, preflight: boolean, extra: Record<string, unknown> = {}) {
+  const executed = r !== null && !(r.err && LOAD_ERRORS.has(String(r.err.json)));
+  const detail = executed && !preflight;
   return {
     accounts: null,
     err: err ? err.json : r?.err ? r.err.json : null,
-    fee: r ? r.fee : null,
+    fee: executed ? r!.fee : null,
     innerInstructions: null,
     loadedAccountsDataSize: r ? r.loadedAccountsDataSize : 0,
+    loadedAddresses: preflight ? null : { readonly: r ? r.loadedAddresses.readonly : [], writable: r ? r.loadedAddresses.writable : [] },
     logs: r ? r.logs : [],
-    postBalances: r ? r.postBalances : null,
-    postTokenBalances: r ? r.postTokenBalances : null,
-    preBalances: r ? r.preBalances : null,
-    preTokenBalances: r ? r.preTokenBalances : null,
+    postBalances: detail ? r!.postBalances : null,
+    postTokenBalances: detail ? r!.postTokenBalances : null,
+    preBalances: detail ? r!.preBalances : null,
+    preTokenBalances: detail ? r!.preTokenBalances : null,
     replacementBlockhash: null,
     returnData: r?.returnData ? { data: [toBase64(r.returnData.data), "base64"], programId: r.returnData.programId } : null,
     unitsConsumed: r ? r.computeUnits : 0,
@@ -79,8 +95,11 @@ function simulationValue(chain: Chain, r: SimulateResult | null, err: TxError | 
   };
 }
 
-function preflightFailure(chain: Chain, r: SimulateResult | null, err: TxError): RpcError {
-  return new RpcError(SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${err.message}`, simulationValue(chain, r, err));
+/** Errors raised before execution: no fee, no balances. */
+const LOAD_ERRORS = new Set(["SignatureFailure", "BlockhashNotFound", "AlreadyProcessed", "AccountNotFound", "InsufficientFundsForFee", "SanitizeFailure"]);
+
+function preflightFailure(r: SimulateResult | null, err: TxError): RpcError {
+  return new RpcError(SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${err.message}`, simulationValue(r, err, true));
 }
 
 function innerJson(r: SimulateResult) {
@@ -107,11 +126,12 @@ export const transactionMethods: Record<string, Handler> = {
     const sig = toBase58(tx.signatures[0]);
     if (!skipPreflight) {
       const hash = toBase58(tx.recentBlockhash);
-      if (chain.transaction(sig)) throw preflightFailure(chain, null, namedTxError("AlreadyProcessed"));
+      if (chain.transaction(sig)) throw preflightFailure(null, namedTxError("AlreadyProcessed"));
       const sim = chain.simulate(tx, { sigVerify: true });
-      if (!chain.blockhashValid(hash)) throw preflightFailure(chain, null, namedTxError("BlockhashNotFound"));
-      if (sim.err) throw preflightFailure(chain, sim, sim.err);
+      if (!chain.blockhashValid(hash)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
+      if (sim.err) throw preflightFailure(sim, sim.err);
     }
+    precompileLimit(chain, tx);
     chain.submit(tx);
     return sig;
   },
@@ -132,10 +152,10 @@ export const transactionMethods: Record<string, Handler> = {
       bytes = Uint8Array.from(tx.bytes);
       bytes.set(fromBase58(latest.blockhash), tx.blockhashOffset);
     } else if (!chain.blockhashValid(toBase58(tx.recentBlockhash))) {
-      return withContext(slot, simulationValue(chain, null, namedTxError("BlockhashNotFound")));
+      return withContext(slot, simulationValue(null, namedTxError("BlockhashNotFound"), false));
     }
     if (!replace && chain.transaction(toBase58(tx.signatures[0])) && sigVerify)
-      return withContext(slot, simulationValue(chain, null, namedTxError("AlreadyProcessed")));
+      return withContext(slot, simulationValue(null, namedTxError("AlreadyProcessed"), false));
     const sim = chain.simulate(tx, { sigVerify, bytes });
     let accounts: unknown = null;
     if (cfg.accounts !== undefined && cfg.accounts !== null) {
@@ -152,7 +172,7 @@ export const transactionMethods: Record<string, Handler> = {
     const inner = bool(cfg.innerInstructions, false);
     return withContext(
       slot,
-      simulationValue(chain, sim, null, {
+      simulationValue(sim, null, false, {
         accounts,
         innerInstructions: inner ? innerJson(sim) : null,
         replacementBlockhash: replacement,
