@@ -119,6 +119,8 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
   const tokenByMint = new Map<string, Set<string>>();
   let current = state.slot;
   let transactionCount = state.transactionCount;
+  /** Time spent executing and recording submitted transactions (for benchmarks). */
+  const stats = { submitted: 0, submitMs: 0 };
 
   for (const r of state.records) indexRecord(r);
   for (const program of [TOKEN_PROGRAM, TOKEN_2022_PROGRAM])
@@ -364,6 +366,16 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
    * change nothing; the others land, successful or not, and pay their fee.
    */
   function submit(tx: WireTransaction): SubmitOutcome {
+    const t0 = performance.now();
+    try {
+      return submitTimed(tx);
+    } finally {
+      stats.submitted += 1;
+      stats.submitMs += performance.now() - t0;
+    }
+  }
+
+  function submitTimed(tx: WireTransaction): SubmitOutcome {
     const signature = toBase58(tx.signatures[0]);
     if (records.has(signature)) return { kind: "dropped", error: namedTxError("AlreadyProcessed") };
     if (!blockhashValid(toBase58(tx.recentBlockhash))) return { kind: "dropped", error: namedTxError("BlockhashNotFound") };
@@ -549,6 +561,7 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
     slotRecord: (slot: number) => slots.get(slot),
     slotTime: (slot: number) => slotTimes.get(slot) ?? null,
     exportState,
+    stats,
     precompileSignatures: (tx: WireTransaction) => {
       const keys = tx.staticKeys.map(toBase58);
       return tx.instructions.reduce((n, ix) => n + (PRECOMPILES.has(keys[ix.programIdIndex]) ? ix.data[0] ?? 0 : 0), 0);
