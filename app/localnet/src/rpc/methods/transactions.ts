@@ -114,26 +114,37 @@ function minimumConfirmed(c: Commitment): Commitment {
   return c;
 }
 
+/** sendTransaction: decode, sanitize, preflight (unless skipped), then execute in the current slot. */
+function sendTransaction(p: unknown[], chain: Chain): string {
+  arity(p, 1, 2);
+  const cfg = config(p[1]);
+  const tx = decodeWire(p[0], cfg.encoding);
+  const skipPreflight = bool(cfg.skipPreflight, false);
+  if (cfg.maxRetries !== undefined && cfg.maxRetries !== null) u64(cfg.maxRetries, "usize");
+  contextSlot(chain, cfg, cfg.preflightCommitment === undefined ? "finalized" : commitment({ commitment: cfg.preflightCommitment }));
+  sanitize(chain, tx);
+  const sig = toBase58(tx.signatures[0]);
+  if (!skipPreflight) {
+    const hash = toBase58(tx.recentBlockhash);
+    if (chain.transaction(sig)) throw preflightFailure(null, namedTxError("AlreadyProcessed"));
+    const sim = chain.simulate(tx, { sigVerify: true });
+    if (!chain.blockhashValid(hash)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
+    if (sim.err) throw preflightFailure(sim, sim.err);
+  }
+  precompileLimit(chain, tx);
+  chain.submit(tx);
+  return sig;
+}
+
 export const transactionMethods: Record<string, Handler> = {
   sendTransaction: (p, { chain }) => {
-    arity(p, 1, 2);
-    const cfg = config(p[1]);
-    const tx = decodeWire(p[0], cfg.encoding);
-    const skipPreflight = bool(cfg.skipPreflight, false);
-    if (cfg.maxRetries !== undefined && cfg.maxRetries !== null) u64(cfg.maxRetries, "usize");
-    contextSlot(chain, cfg, cfg.preflightCommitment === undefined ? "finalized" : commitment({ commitment: cfg.preflightCommitment }));
-    sanitize(chain, tx);
-    const sig = toBase58(tx.signatures[0]);
-    if (!skipPreflight) {
-      const hash = toBase58(tx.recentBlockhash);
-      if (chain.transaction(sig)) throw preflightFailure(null, namedTxError("AlreadyProcessed"));
-      const sim = chain.simulate(tx, { sigVerify: true });
-      if (!chain.blockhashValid(hash)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
-      if (sim.err) throw preflightFailure(sim, sim.err);
+    const t0 = performance.now();
+    try {
+      return sendTransaction(p, chain);
+    } finally {
+      chain.stats.submitted += 1;
+      chain.stats.submitMs += performance.now() - t0;
     }
-    precompileLimit(chain, tx);
-    chain.submit(tx);
-    return sig;
   },
   simulateTransaction: (p, { chain }) => {
     arity(p, 1, 2);
