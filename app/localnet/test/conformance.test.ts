@@ -366,6 +366,11 @@ for (const target of targets()) {
       expect(nf.code).to.equal(-32002);
       const nf3 = await conn.sendRawTransaction(Buffer.from(stale.wire, "base64"), { preflightCommitment: "confirmed" }).catch((e) => e);
       expect(String(nf3.message)).to.include("Blockhash not found");
+      // Preflight at finalized runs on the finalized bank, which has not seen a recent blockhash.
+      const recent = (await rpc.getLatestBlockhash({ commitment: "processed" }).send()).value;
+      const tooNew = await signedTx(rpc, poor, [getTransferSolInstruction({ source: poor, destination: to.address, amount: 2n })], recent);
+      const fin = await conn.sendRawTransaction(Buffer.from(tooNew.wire, "base64"), { preflightCommitment: "finalized" }).catch((e) => e);
+      expect(String(fin.message)).to.include("Blockhash not found");
       const ok = await signedTx(rpc, poor, [getTransferSolInstruction({ source: poor, destination: to.address, amount: 1_000_000n })]);
       const tampered = Buffer.from(ok.wire, "base64");
       tampered[10] ^= 0xff;

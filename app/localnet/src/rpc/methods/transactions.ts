@@ -121,14 +121,18 @@ function sendTransaction(p: unknown[], chain: Chain): string {
   const tx = decodeWire(p[0], cfg.encoding);
   const skipPreflight = bool(cfg.skipPreflight, false);
   if (cfg.maxRetries !== undefined && cfg.maxRetries !== null) u64(cfg.maxRetries, "usize");
-  contextSlot(chain, cfg, cfg.preflightCommitment === undefined ? "finalized" : commitment({ commitment: cfg.preflightCommitment }));
+  const preflight = commitment({ commitment: cfg.preflightCommitment });
+  contextSlot(chain, cfg, preflight);
   sanitize(chain, tx);
   const sig = toBase58(tx.signatures[0]);
   if (!skipPreflight) {
     const hash = toBase58(tx.recentBlockhash);
     if (chain.transaction(sig)) throw preflightFailure(null, namedTxError("AlreadyProcessed"));
     const sim = chain.simulate(tx, { sigVerify: true });
-    if (!chain.blockhashValid(hash)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
+    // agave simulates on the preflight commitment's bank (finalized by default), which does
+    // not know blockhashes newer than itself; at processed and confirmed both see the newest.
+    const bankSlot = preflight === "finalized" ? chain.commitmentSlot("finalized") : chain.slot;
+    if (!chain.blockhashValid(hash, bankSlot)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
     if (sim.err) throw preflightFailure(sim, sim.err);
   }
   precompileLimit(chain, tx);
@@ -162,7 +166,7 @@ export const transactionMethods: Record<string, Handler> = {
       replacement = { blockhash: latest.blockhash, lastValidBlockHeight: latest.lastValidBlockHeight };
       bytes = Uint8Array.from(tx.bytes);
       bytes.set(fromBase58(latest.blockhash), tx.blockhashOffset);
-    } else if (!chain.blockhashValid(toBase58(tx.recentBlockhash))) {
+    } else if (!chain.blockhashValid(toBase58(tx.recentBlockhash), commitment(cfg) === "finalized" ? slot : chain.slot)) {
       return withContext(slot, simulationValue(null, namedTxError("BlockhashNotFound"), false));
     }
     if (!replace && chain.transaction(toBase58(tx.signatures[0])) && sigVerify)
