@@ -177,7 +177,8 @@ async function main() {
     for (let i = 0; i < n; i++) out.push(await build(sender, [getTransferInstruction({ source: from, destination: to, authority: sender, amount: amount++ })], value));
     return out;
   };
-  console.log(`signing ${N * 3 + 100} token transfers…`);
+  console.log(`signing ${N * 3 + 350} token transfers…`);
+  await throughput((await transfers(300)).map((t) => t.wire), { skipPreflight: true, concurrent: false }); // warm-up
   const seqSkip = await throughput((await transfers(N)).map((t) => t.wire), { skipPreflight: true, concurrent: false });
   const seqPre = await throughput((await transfers(N)).map((t) => t.wire), { skipPreflight: false, concurrent: false });
   const conc = await throughput((await transfers(N)).map((t) => t.wire), { skipPreflight: true, concurrent: true });

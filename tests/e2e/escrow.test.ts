@@ -81,7 +81,7 @@ describe("e2e over RPC: one escrow execution", function () {
     await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: "base64", preflightCommitment: "confirmed" }).send();
     const n = (await confirmed).value!;
     expect(n.value.err, `transaction ${signature} failed`).to.equal(null);
-    const got = await rpc.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).send();
+    const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
     return got!;
   }
 
@@ -145,12 +145,12 @@ describe("e2e over RPC: one escrow execution", function () {
     ]);
     // Fees: the router's signature plus the receipt's, 5,000 lamports each.
     expect(settled.meta!.fee).to.equal(10_000n);
-    expect(decodeEvents(settled.meta!.logMessages!).map((e) => e.name)).to.include("ReceiptsSettled");
+    expect(decodeEvents([...settled.meta!.logMessages!]).map((e) => e.name)).to.include("ReceiptsSettled");
 
     const fin = await send(router, [
       ix("finalize", {}, { authority: router.address, config, execution, balance, rent_payer: buyer.address }),
     ]);
-    const events = decodeEvents(fin.meta!.logMessages!);
+    const events = decodeEvents([...fin.meta!.logMessages!]);
     expect(events.length).to.be.greaterThan(0);
     const bill = events[events.length - 1];
     expect(JSON.stringify(bill.data, (_k, x) => (typeof x === "bigint" ? x.toString() : x))).to.include("7000");

@@ -136,7 +136,7 @@ for (const target of targets()) {
 
     it("getLatestBlockhash and isBlockhashValid", async () => {
       const { context, value } = await rpc.getLatestBlockhash({ commitment: "processed" }).send();
-      expect(value.lastValidBlockHeight - context.slot).to.be.within(150n, 151n);
+      expect(Number(value.lastValidBlockHeight - context.slot)).to.be.within(150, 151);
       expect((await rpc.isBlockhashValid(value.blockhash, { commitment: "processed" }).send()).value).to.equal(true);
       const unknown = "4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi" as any;
       expect((await rpc.isBlockhashValid(unknown, { commitment: "processed" }).send()).value).to.equal(false);
@@ -195,7 +195,7 @@ for (const target of targets()) {
       await sendAndConfirm(tx as any, { commitment: "confirmed" });
       const after = (await rpc.getBalance(payer.address, { commitment: "confirmed" }).send()).value;
       expect(before - after).to.equal(1_000_000n + 5_000n + 10_000n);
-      const got = await rpc.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).send();
+      const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
       expect(got!.meta!.fee).to.equal(15_000n);
       const fees = await rpc.getRecentPrioritizationFees([payer.address]).send();
       expect(fees.some((f) => f.prioritizationFee === 1_000_000n)).to.equal(true);
@@ -221,7 +221,7 @@ for (const target of targets()) {
         getMintToInstruction({ mint, token: ata, mintAuthority: faucet, amount: 2_500_000n }),
       ]);
       await sendAndConfirm(tx as any, { commitment: "confirmed" });
-      const got = await rpc.getTransaction(signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).send();
+      const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
       const post = got!.meta!.postTokenBalances!.find((b) => b.owner === owner.address)!;
       expect(post.uiTokenAmount).to.deep.include({ amount: "2500000", decimals: 6, uiAmountString: "2.5" });
       expect(got!.meta!.innerInstructions!.length).to.be.greaterThan(0);
@@ -259,7 +259,7 @@ for (const target of targets()) {
         getTransferInstruction({ source: ata, destination: ata2, authority: owner, amount: 500_000n }),
       ]);
       await sendAndConfirm(t.tx as any, { commitment: "confirmed" });
-      const tt = await rpc.getTransaction(t.signature, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).send();
+      const tt = await rpc.getTransaction(t.signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
       expect(tt!.meta!.preTokenBalances!.map((b) => b.uiTokenAmount.amount)).to.deep.equal(["2500000"]);
       expect(tt!.meta!.postTokenBalances!.map((b) => b.uiTokenAmount.amount).sort()).to.deep.equal(["2000000", "500000"]);
     });
@@ -305,7 +305,7 @@ for (const target of targets()) {
       expect(replaced.value.accounts![0]!.lamports).to.equal(5_000_000n);
       expect(replaced.value.logs!.length).to.equal(2);
       expect(replaced.value.unitsConsumed).to.equal(150n);
-      const bothFlags = await rpcError(rpc.simulateTransaction(wire, { encoding: "base64", sigVerify: true, replaceRecentBlockhash: true }).send());
+      const bothFlags = await rpcError(rpc.simulateTransaction(wire, { encoding: "base64", sigVerify: true, replaceRecentBlockhash: true } as any).send());
       expect(bothFlags.code).to.equal(-32602);
       // An unsigned (zero-signature) transaction simulates when sigVerify is off, fails when on.
       const good = await signedTx(rpc, payer, [ix]);
@@ -394,7 +394,7 @@ for (const target of targets()) {
       const slot = await rpc.getSlot({ commitment: "processed" }).send();
       const ctx = await rpcError(rpc.getBalance(payer.address, { minContextSlot: slot + 1_000_000n }).send());
       expect(ctx.code).to.equal(-32016);
-      const below = await rpcError(rpc.getTransaction("1111111111111111111111111111111111111111111111111111111111111111" as any, { commitment: "processed" as any }).send());
+      const below = await rpcError(rpc.getTransaction("1111111111111111111111111111111111111111111111111111111111111111" as any, { commitment: "processed", encoding: "json" } as any).send());
       expect(below.code).to.equal(-32602);
     });
 

@@ -36,7 +36,7 @@ describe("ledger: save, restart, load", function () {
     expect((owned.value[0].account.data as any).parsed.info.tokenAmount.amount).to.equal("1250000");
     const statuses = await rpc.getSignatureStatuses([airdrop, tokens], { searchTransactionHistory: true }).send();
     expect(statuses.value.map((s) => s?.err)).to.deep.equal([null, null]);
-    const tx = await rpc.getTransaction(tokens, { commitment: "confirmed", maxSupportedTransactionVersion: 0 }).send();
+    const tx = await rpc.getTransaction(tokens, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
     expect(tx!.meta!.postTokenBalances![0].uiTokenAmount.amount).to.equal("1250000");
     const history = await rpc.getSignaturesForAddress(who.address, { commitment: "confirmed" }).send();
     expect(history.map((h) => h.signature)).to.deep.equal([tokens, airdrop]);
