@@ -15,6 +15,8 @@ import {
   lamports,
   pipe,
   sendAndConfirmTransactionFactory,
+  signTransactionMessageWithSigners,
+  getSignatureFromTransaction,
   setTransactionMessageFeePayerSigner,
   setTransactionMessageLifetimeUsingBlockhash,
   type Address,
@@ -159,12 +161,27 @@ for (const target of targets()) {
       const sent = await rpc.sendTransaction(wire, { encoding: "base64" }).send();
       expect(sent).to.equal(signature);
       const seen: string[] = [];
+      let checkedFinalizedState = false;
       for (let i = 0; i < 200 && seen[seen.length - 1] !== "finalized"; i++) {
         const st = (await rpc.getSignatureStatuses([signature]).send()).value[0];
         if (st && seen[seen.length - 1] !== st.confirmationStatus) seen.push(st.confirmationStatus!);
         if (st) expect(st.err).to.equal(null);
+        if (st?.confirmationStatus === "confirmed" && !checkedFinalizedState) {
+          // Reads at finalized still see the state before the transfer.
+          const [fin, conf] = await Promise.all([
+            rpc.getBalance(to.address, { commitment: "finalized" }).send(),
+            rpc.getBalance(to.address, { commitment: "confirmed" }).send(),
+          ]);
+          if (fin.context.slot < st.slot) {
+            expect(fin.value).to.equal(0n);
+            expect(conf.value).to.equal(1_000_000_000n);
+            checkedFinalizedState = true;
+          }
+        }
         await sleep(200);
       }
+      expect(checkedFinalizedState).to.equal(true);
+      expect((await rpc.getBalance(to.address, { commitment: "finalized" }).send()).value).to.equal(1_000_000_000n);
       expect(seen[seen.length - 1]).to.equal("finalized");
       expect(seen).to.include("confirmed");
       const tx = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
@@ -182,6 +199,27 @@ for (const target of targets()) {
       const statuses = await rpc.getSignatureStatuses([signature], { searchTransactionHistory: true }).send();
       expect(statuses.value[0]!.confirmationStatus).to.equal("finalized");
       expect(statuses.value[0]!.confirmations).to.equal(null);
+    });
+
+    it("version 0 transactions: getTransaction needs maxSupportedTransactionVersion (-32015)", async () => {
+      const to = await generateKeyPairSigner();
+      const { value } = await rpc.getLatestBlockhash({ commitment: "confirmed" }).send();
+      const tx = await signTransactionMessageWithSigners(
+        pipe(
+          createTransactionMessage({ version: 0 }),
+          (m) => setTransactionMessageFeePayerSigner(payer, m),
+          (m) => setTransactionMessageLifetimeUsingBlockhash(value, m),
+          (m) => appendTransactionMessageInstructions([getTransferSolInstruction({ source: payer, destination: to.address, amount: 1_000_000n })], m),
+        ),
+      );
+      await sendAndConfirm(tx as any, { commitment: "confirmed" });
+      const signature = getSignatureFromTransaction(tx);
+      const refused = await rpcError(rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json" }).send());
+      expect(refused.code).to.equal(-32015);
+      const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
+      expect(got!.version).to.equal(0);
+      expect((got!.transaction.message as any).addressTableLookups).to.deep.equal([]);
+      expect(got!.meta!.loadedAddresses).to.deep.equal({ readonly: [], writable: [] });
     });
 
     it("fees: 5,000 lamports per signature plus the priority fee; getRecentPrioritizationFees sees it", async () => {
