@@ -27,6 +27,7 @@ import {
 import { getTransferSolInstruction } from "@solana-program/system";
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, getMintToInstruction, getTransferInstruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { DEV_KEYS } from "@arknet/localnet";
+import { startLocalnet } from "@arknet/localnet/launch";
 import { PROGRAM_ID, ix, pubkey, sku } from "../helpers/idl.ts";
 import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
 import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
@@ -93,12 +94,12 @@ async function sendOk(payer: KeyPairSigner, ixs: Instruction[]) {
 async function throughput(wires: string[], opts: { skipPreflight: boolean; concurrent: boolean }) {
   const before = await raw("getLocalnetStats", []);
   const t0 = performance.now();
-  if (!opts.concurrent) for (const w of wires) await raw("sendTransaction", [w, { encoding: "base64", skipPreflight: opts.skipPreflight }]);
+  if (!opts.concurrent) for (const w of wires) await raw("sendTransaction", [w, { encoding: "base64", skipPreflight: opts.skipPreflight, preflightCommitment: "confirmed" }]);
   else {
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < wires.length) await raw("sendTransaction", [wires[next++], { encoding: "base64", skipPreflight: opts.skipPreflight }]);
+        while (next < wires.length) await raw("sendTransaction", [wires[next++], { encoding: "base64", skipPreflight: opts.skipPreflight, preflightCommitment: "confirmed" }]);
       }),
     );
   }
@@ -150,11 +151,18 @@ async function confirmLatency(wires: { wire: string; signature: string }[]) {
 }
 
 async function main() {
+  // Start-up: in-process (genesis with the escrow, servers listening) and as a fresh process.
+  const s0 = performance.now();
+  const inProcess = await startLocalnet();
+  const startInProcessMs = +(performance.now() - s0).toFixed(1);
+  await inProcess.stop();
+  const p0 = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../../app/localnet/src/cli.ts", import.meta.url)), "--rpc-port", String(PORT)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   process.on("exit", () => child.kill("SIGKILL"));
   await new Promise<void>((resolve) => child.stdout!.on("data", (d) => d.toString().includes("JSON-RPC") && resolve()));
+  const startProcessMs = +(performance.now() - p0).toFixed(1);
   const faucet = await createKeyPairSignerFromBytes(DEV_KEYS.faucet().secretKey);
   const admin = await createKeyPairSignerFromBytes(DEV_KEYS.upgradeAuthority().secretKey);
   const mint = address(DEV_KEYS.usdcMint().address);
@@ -244,6 +252,7 @@ async function main() {
     date: new Date().toISOString(),
     machine: "2 shared cores; client and validator on the same machine, validator in its own process",
     slotMs: 400,
+    startup: { inProcessMs: startInProcessMs, freshProcessMs: startProcessMs, note: "fresh process includes node and tsx loading the TypeScript" },
     tokenTransfers: {
       sequentialSkipPreflight: seqSkip,
       sequentialWithPreflight: seqPre,

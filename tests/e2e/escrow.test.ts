@@ -46,7 +46,6 @@ describe("e2e over RPC: one escrow execution", function () {
   let v: RunningValidator;
   let rpc: ReturnType<typeof createSolanaRpc>;
   let subs: ReturnType<typeof createSolanaRpcSubscriptions>;
-  const abort = new AbortController();
 
   before(async function () {
     v = await startValidator();
@@ -59,7 +58,6 @@ describe("e2e over RPC: one escrow execution", function () {
     subs = createSolanaRpcSubscriptions(v.wsUrl);
   });
   after(async () => {
-    abort.abort();
     await v?.stop();
   });
 
@@ -75,11 +73,13 @@ describe("e2e over RPC: one escrow execution", function () {
       ),
     );
     const signature = getSignatureFromTransaction(tx);
-    const notifications = await subs.signatureNotifications(signature, { commitment: "confirmed" }).subscribe({ abortSignal: abort.signal });
+    const done = new AbortController();
+    const notifications = await subs.signatureNotifications(signature, { commitment: "confirmed" }).subscribe({ abortSignal: done.signal });
     const it = notifications[Symbol.asyncIterator]();
     const confirmed = it.next();
     await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: "base64", preflightCommitment: "confirmed" }).send();
     const n = (await confirmed).value!;
+    done.abort();
     expect(n.value.err, `transaction ${signature} failed`).to.equal(null);
     const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
     return got!;
