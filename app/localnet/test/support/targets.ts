@@ -3,6 +3,29 @@
 // (with ARKNET_WS_URL) points the suite at a validator someone else runs.
 import { findAgave, startAgave, startLocalnet, type RunningValidator } from "../../src/launch.ts";
 import { DEV_KEYS } from "../../src/chain/keys.ts";
+import { accessSync, constants } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+
+export function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((d) => {
+    try {
+      accessSync(join(d, cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const cachedAgave = () => {
+  try {
+    accessSync(join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "arknet", "solana-test-validator-4.2.2"), constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export interface Target {
   name: "localnet" | "solana-test-validator" | "external";
@@ -32,13 +55,15 @@ export function targets(): Target[] {
     ];
   }
   const agave = findAgave();
+  // The shared launcher unpacks a zstd-compressed binary on first use.
+  const zstdMissing = "path" in agave && agave.path.includes("shared") && !onPath("zstd") && !cachedAgave();
   const only = process.env.ARKNET_CONFORMANCE_TARGET;
   const list: Target[] = [
     { name: "localnet", start: () => startLocalnet() },
     {
       name: "solana-test-validator",
       start: () => startAgave(),
-      skipReason: "path" in agave ? undefined : agave.reason,
+      skipReason: !("path" in agave) ? agave.reason : zstdMissing ? `${agave.path} needs zstd to unpack (apt-get install zstd)` : undefined,
     },
   ];
   return only ? list.filter((t) => t.name === only) : list;
