@@ -102,6 +102,15 @@ for (const target of targets()) {
       );
       expect((await call(["!!!!", { encoding: "base64" }])).message).to.equal("invalid base64 encoding: InvalidByte(0, 33)");
       expect((await call(["AAAA", { encoding: "base64" }])).message).to.match(/^failed to deserialize solana_transaction::versioned::VersionedTransaction: /);
+      // A non-canonical compact-u16 (1 as 0x81 0x00): refused, and the node keeps answering.
+      const message = Buffer.concat([Buffer.from([1, 0, 1, 2]), Buffer.alloc(64, 1), Buffer.alloc(32, 2), Buffer.from([1, 1, 1, 0, 0])]);
+      const nonCanonical = Buffer.concat([Buffer.from([0x81, 0x00]), Buffer.alloc(64, 9), message]).toString("base64");
+      for (const skipPreflight of [false, true]) {
+        const e = await call([nonCanonical, { encoding: "base64", skipPreflight }]);
+        expect(e.code).to.equal(-32602);
+        expect(e.message).to.match(/^failed to deserialize solana_transaction::versioned::VersionedTransaction: /);
+      }
+      expect((await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getHealth" }))).json.result).to.equal("ok");
     });
   });
 }
