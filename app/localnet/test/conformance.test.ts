@@ -133,7 +133,9 @@ for (const target of targets()) {
       const a = await rpc.getSlot({ commitment: "processed" }).send();
       await sleep(1300);
       const b = await rpc.getSlot({ commitment: "processed" }).send();
-      expect(Number(b - a)).to.be.within(2, 5);
+      // Agave's clock slows down on a loaded machine; the localnet's is exact to a slot.
+      if (target.name === "localnet") expect(Number(b - a)).to.be.within(2, 5);
+      else expect(Number(b - a)).to.be.within(1, 6);
     });
 
     it("getLatestBlockhash and isBlockhashValid", async () => {
