@@ -5,12 +5,14 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { fromBase64, toBase64 } from "./chain/codec.ts";
 import type { ChainState, TxRecord } from "./chain/chain.ts";
 import type { Svm } from "./chain/svm.ts";
+import { JsonFloat } from "./chain/tokens.ts";
 
 const metaPath = (file: string) => `${file}.meta.json`;
 
 function encodeValue(v: unknown): unknown {
   if (typeof v === "bigint") return { $u64: v.toString() };
   if (v instanceof Uint8Array) return { $bytes: toBase64(v) };
+  if (v instanceof JsonFloat) return { $float: v.value };
   if (Array.isArray(v)) return v.map(encodeValue);
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeValue(x)]));
   return v;
@@ -21,6 +23,7 @@ function decodeValue(v: any): any {
   if (v && typeof v === "object") {
     if ("$u64" in v) return BigInt(v.$u64);
     if ("$bytes" in v) return fromBase64(v.$bytes);
+    if ("$float" in v) return new JsonFloat(v.$float);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodeValue(x)]));
   }
   return v;

@@ -67,13 +67,24 @@ export function readMint(d: Uint8Array): MintFields {
   };
 }
 
+/**
+ * A float the RPC writes as agave does (serde's f64: `2.0`, not `2`), so clients that parse
+ * integers as bigint see a number. `stringify` (rpc/encode.ts) writes the marker raw.
+ */
+export class JsonFloat {
+  constructor(readonly value: number) {}
+  toJSON() {
+    return `__raw__${Number.isInteger(this.value) ? `${this.value}.0` : String(this.value)}__`;
+  }
+}
+
 /** The RPC's uiTokenAmount: amount as a string, decimals, and the amount in whole tokens. */
 export function uiTokenAmount(amount: bigint, decimals: number) {
   const s = amount.toString().padStart(decimals + 1, "0");
   const whole = s.slice(0, s.length - decimals);
   const frac = s.slice(s.length - decimals).replace(/0+$/, "");
   const uiAmountString = frac ? `${whole}.${frac}` : whole;
-  return { amount: amount.toString(), decimals, uiAmount: Number(uiAmountString), uiAmountString };
+  return { amount: amount.toString(), decimals, uiAmount: new JsonFloat(Number(uiAmountString)), uiAmountString };
 }
 
 const STATES = ["uninitialized", "initialized", "frozen"];

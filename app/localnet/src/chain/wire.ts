@@ -44,15 +44,23 @@ function reader(bytes: Uint8Array) {
       need(1);
       return bytes[pos++];
     },
+    /**
+     * compact-u16, canonical only (as Solana's deserializer: LiteSVM aborts the process on a
+     * non-canonical one, so it must never reach it).
+     */
     shortvec(): number {
       let len = 0;
-      for (let shift = 0; shift < 21; shift += 7) {
+      for (let i = 0; i < 3; i++) {
         need(1);
         const b = bytes[pos++];
-        len |= (b & 0x7f) << shift;
-        if ((b & 0x80) === 0) return len;
+        if (i === 2 && b > 0x03) throw new WireError("short u16: overflow");
+        len |= (b & 0x7f) << (7 * i);
+        if ((b & 0x80) === 0) {
+          if (i > 0 && b === 0) throw new WireError("short u16: non-canonical encoding");
+          return len;
+        }
       }
-      throw new WireError("io error: invalid compact-u16");
+      throw new WireError("short u16: overflow");
     },
     take(n: number): Uint8Array {
       need(n);

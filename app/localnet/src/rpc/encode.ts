@@ -9,8 +9,10 @@ import { invalidParams as invalidParamsMsg } from "./errors.ts";
 
 /** JSON.stringify that writes bigints as plain JSON numbers (u64 values such as rentEpoch). */
 export function stringify(value: unknown): string {
-  const text = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `__u64__${v}__` : v));
-  return text.includes("__u64__") ? text.replace(/"__u64__(\d+)__"/g, "$1") : text;
+  let text = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `__u64__${v}__` : v));
+  if (text.includes("__u64__")) text = text.replace(/"__u64__(\d+)__"/g, "$1");
+  if (text.includes("__raw__")) text = text.replace(/"__raw__([-0-9.e+]+)__"/g, "$1");
+  return text;
 }
 
 export const ACCOUNT_ENCODINGS = ["binary", "base58", "base64", "jsonParsed", "base64+zstd"] as const;

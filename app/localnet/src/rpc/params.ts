@@ -7,7 +7,7 @@ export type Params = unknown[];
 
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (typeof v === "number") return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 64 ? `integer \`${v}\`` : `floating point \`${v}\``;
   if (typeof v === "boolean") return `boolean \`${v}\``;
   if (typeof v === "string") return `string "${v}"`;
   if (Array.isArray(v)) return "sequence";
@@ -99,7 +99,8 @@ export function enumOf<T extends string>(v: unknown, allowed: readonly T[], fall
 }
 
 export function u64(v: unknown, what = "u64"): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw typeError(v, what);
+  // Beyond 2^53 a JSON number is no longer exact here: refuse it rather than round it.
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw typeError(v, what);
   return v;
 }
 

@@ -4,9 +4,17 @@ import { SLOTS_PER_EPOCH } from "../../chain/constants.ts";
 import { parseMessage, WireError } from "../../chain/wire.ts";
 import { invalidParams, RpcError } from "../errors.ts";
 import { API_VERSION, withContext, type Handler } from "../context.ts";
+import type { Chain } from "../../chain/chain.ts";
 import { arity, config, contextSlot, commitment, pubkey, str, u64 } from "../params.ts";
 
 const FEATURE_SET = 565236538;
+
+/**
+ * The slot whose blockhash queue answers: the finalized bank knows only blockhashes up to
+ * itself; agave's confirmed bank is the newest one on a single node, so confirmed and processed
+ * both know every blockhash here.
+ */
+const bankSlot = (chain: Chain, cfg: Record<string, any>, slot: number) => (commitment(cfg) === "finalized" ? slot : chain.slot);
 
 export const clusterMethods: Record<string, Handler> = {
   getVersion: (p) => {
@@ -78,8 +86,9 @@ export const clusterMethods: Record<string, Handler> = {
       throw invalidParams("Invalid");
     }
     if (bytes.length !== 32) throw invalidParams("WrongSize");
-    const slot = contextSlot(chain, config(p[1]));
-    return withContext(slot, chain.blockhashValid(hash, slot));
+    const cfg = config(p[1]);
+    const slot = contextSlot(chain, cfg);
+    return withContext(slot, chain.blockhashValid(hash, bankSlot(chain, cfg, slot)));
   },
   getMinimumBalanceForRentExemption: (p, { chain }) => {
     arity(p, 0, 2);
@@ -98,7 +107,7 @@ export const clusterMethods: Record<string, Handler> = {
       if (e instanceof WireError) throw invalidParams(`failed to deserialize solana_message::versions::VersionedMessage: ${e.message}`);
       throw e;
     }
-    if (!chain.blockhashValid(toBase58(msg.recentBlockhash), slot)) return withContext(slot, null);
+    if (!chain.blockhashValid(toBase58(msg.recentBlockhash), bankSlot(chain, cfg, slot))) return withContext(slot, null);
     const keys = msg.staticKeys.map(toBase58);
     const fee = chain.fees({ ...msg, signatures: new Array(msg.header.numRequiredSignatures).fill(new Uint8Array(64)) }, keys).fee;
     return withContext(slot, fee);

@@ -36,6 +36,11 @@ export const faucetMethods: Record<string, Handler> = {
     const sig = submitSigned(node, signedLegacyTransaction(node.faucet, ixs, blockhash));
     return sig;
   },
+  /** Transactions submitted and the milliseconds spent executing and recording them. */
+  getLocalnetStats: (p, node) => {
+    arity(p, 0, 0);
+    return { submitted: node.chain.stats.submitted, submitMs: node.chain.stats.submitMs };
+  },
   /** The validator's well-known addresses: faucet, USDC-like mint, upgrade authority. */
   getLocalnetInfo: (p, node) => {
     arity(p, 0, 0);

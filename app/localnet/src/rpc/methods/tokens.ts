@@ -39,7 +39,8 @@ export const tokenMethods: Record<string, Handler> = {
     const cfg = config(p[1]);
     const slot = contextSlot(chain, cfg);
     const a = chain.getAccount(address, commitment(cfg));
-    if (!a || !isTokenAccount(a)) throw invalidParams("Invalid param: not a Token account");
+    if (!a) throw invalidParams("Invalid param: could not find account");
+    if (!isTokenAccount(a)) throw invalidParams("Invalid param: not a Token account");
     const t = readTokenAccount(a.data);
     const decimals = chain.decimalsOf(t.mint);
     if (decimals === null) throw invalidParams("Invalid param: mint could not be unpacked");

@@ -8,7 +8,6 @@ import {
   invalidParams,
   RpcError,
   SEND_TRANSACTION_PREFLIGHT_FAILURE,
-  TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
   UNSUPPORTED_TRANSACTION_VERSION,
 } from "../errors.ts";
 import { withContext, type Handler } from "../context.ts";
@@ -57,22 +56,38 @@ function sanitize(chain: Chain, tx: WireTransaction): void {
   const keys = chain.resolveKeys(tx).all;
   const err = sanitizeError(tx, keys.length);
   if (err) throw invalidParams(`invalid transaction: ${namedTxError(err).message}`);
-  if (chain.precompileSignatures(tx) > MAX_PRECOMPILE_SIGNATURES)
-    throw invalidParams(`invalid transaction: ${namedTxError("SanitizeFailure").message}`);
 }
 
-function simulationValue(chain: Chain, r: SimulateResult | null, err: TxError | null, extra: Record<string, unknown> = {}) {
+/**
+ * The leader's limit of 8 precompile signatures per transaction. Checked once the transaction
+ * has otherwise passed (agave reports a malformed precompile instruction first); not observed
+ * on agave 4.2.2 yet (a 9-signature transaction did not fit 1232 bytes in our probes).
+ */
+function precompileLimit(chain: Chain, tx: WireTransaction): void {
+  const n = chain.precompileSignatures(tx);
+  if (n > MAX_PRECOMPILE_SIGNATURES)
+    throw invalidParams(`invalid transaction: ${n} precompile signatures, more than the ${MAX_PRECOMPILE_SIGNATURES} a leader accepts`);
+}
+
+/**
+ * A simulation result as agave shapes it: balances and loaded addresses only for a simulation
+ * that executed (the preflight failure's data carries neither), fee null when it never loaded.
+ */
+function simulationValue(r: SimulateResult | null, err: TxError | null, preflight: boolean, extra: Record<string, unknown> = {}) {
+  const executed = r !== null && !(r.err && LOAD_ERRORS.has(String(r.err.json)));
+  const detail = executed && !preflight;
   return {
     accounts: null,
     err: err ? err.json : r?.err ? r.err.json : null,
-    fee: r ? r.fee : null,
+    fee: executed ? r!.fee : null,
     innerInstructions: null,
     loadedAccountsDataSize: r ? r.loadedAccountsDataSize : 0,
+    loadedAddresses: preflight ? null : { readonly: r ? r.loadedAddresses.readonly : [], writable: r ? r.loadedAddresses.writable : [] },
     logs: r ? r.logs : [],
-    postBalances: r ? r.postBalances : null,
-    postTokenBalances: r ? r.postTokenBalances : null,
-    preBalances: r ? r.preBalances : null,
-    preTokenBalances: r ? r.preTokenBalances : null,
+    postBalances: detail ? r!.postBalances : null,
+    postTokenBalances: detail ? r!.postTokenBalances : null,
+    preBalances: detail ? r!.preBalances : null,
+    preTokenBalances: detail ? r!.preTokenBalances : null,
     replacementBlockhash: null,
     returnData: r?.returnData ? { data: [toBase64(r.returnData.data), "base64"], programId: r.returnData.programId } : null,
     unitsConsumed: r ? r.computeUnits : 0,
@@ -80,8 +95,11 @@ function simulationValue(chain: Chain, r: SimulateResult | null, err: TxError | 
   };
 }
 
-function preflightFailure(chain: Chain, r: SimulateResult | null, err: TxError): RpcError {
-  return new RpcError(SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${err.message}`, simulationValue(chain, r, err));
+/** Errors raised before execution: no fee, no balances. */
+const LOAD_ERRORS = new Set(["SignatureFailure", "BlockhashNotFound", "AlreadyProcessed", "AccountNotFound", "InsufficientFundsForFee", "SanitizeFailure"]);
+
+function preflightFailure(r: SimulateResult | null, err: TxError): RpcError {
+  return new RpcError(SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${err.message}`, simulationValue(r, err, true));
 }
 
 function innerJson(r: SimulateResult) {
@@ -96,27 +114,41 @@ function minimumConfirmed(c: Commitment): Commitment {
   return c;
 }
 
+/** sendTransaction: decode, sanitize, preflight (unless skipped), then execute in the current slot. */
+function sendTransaction(p: unknown[], chain: Chain): string {
+  arity(p, 1, 2);
+  const cfg = config(p[1]);
+  const tx = decodeWire(p[0], cfg.encoding);
+  const skipPreflight = bool(cfg.skipPreflight, false);
+  if (cfg.maxRetries !== undefined && cfg.maxRetries !== null) u64(cfg.maxRetries, "usize");
+  const preflight = commitment({ commitment: cfg.preflightCommitment });
+  contextSlot(chain, cfg, preflight);
+  sanitize(chain, tx);
+  const sig = toBase58(tx.signatures[0]);
+  if (!skipPreflight) {
+    const hash = toBase58(tx.recentBlockhash);
+    if (chain.transaction(sig)) throw preflightFailure(null, namedTxError("AlreadyProcessed"));
+    const sim = chain.simulate(tx, { sigVerify: true });
+    // agave simulates on the preflight commitment's bank (finalized by default), which does
+    // not know blockhashes newer than itself; at processed and confirmed both see the newest.
+    const bankSlot = preflight === "finalized" ? chain.commitmentSlot("finalized") : chain.slot;
+    if (!chain.blockhashValid(hash, bankSlot)) throw preflightFailure(null, namedTxError("BlockhashNotFound"));
+    if (sim.err) throw preflightFailure(sim, sim.err);
+  }
+  precompileLimit(chain, tx);
+  chain.submit(tx);
+  return sig;
+}
+
 export const transactionMethods: Record<string, Handler> = {
   sendTransaction: (p, { chain }) => {
-    arity(p, 1, 2);
-    const cfg = config(p[1]);
-    const tx = decodeWire(p[0], cfg.encoding);
-    const skipPreflight = bool(cfg.skipPreflight, false);
-    if (cfg.maxRetries !== undefined && cfg.maxRetries !== null) u64(cfg.maxRetries, "usize");
-    contextSlot(chain, cfg, cfg.preflightCommitment === undefined ? "finalized" : commitment({ commitment: cfg.preflightCommitment }));
-    sanitize(chain, tx);
-    const sig = toBase58(tx.signatures[0]);
-    if (!skipPreflight) {
-      const hash = toBase58(tx.recentBlockhash);
-      if (chain.transaction(sig)) throw preflightFailure(chain, null, namedTxError("AlreadyProcessed"));
-      const sim = chain.simulate(tx, { sigVerify: true });
-      if (sim.err && sim.err.json === "SignatureFailure")
-        throw new RpcError(TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, "Transaction signature verification failure");
-      if (!chain.blockhashValid(hash)) throw preflightFailure(chain, null, namedTxError("BlockhashNotFound"));
-      if (sim.err) throw preflightFailure(chain, sim, sim.err);
+    const t0 = performance.now();
+    try {
+      return sendTransaction(p, chain);
+    } finally {
+      chain.stats.submitted += 1;
+      chain.stats.submitMs += performance.now() - t0;
     }
-    chain.submit(tx);
-    return sig;
   },
   simulateTransaction: (p, { chain }) => {
     arity(p, 1, 2);
@@ -134,11 +166,11 @@ export const transactionMethods: Record<string, Handler> = {
       replacement = { blockhash: latest.blockhash, lastValidBlockHeight: latest.lastValidBlockHeight };
       bytes = Uint8Array.from(tx.bytes);
       bytes.set(fromBase58(latest.blockhash), tx.blockhashOffset);
-    } else if (!chain.blockhashValid(toBase58(tx.recentBlockhash))) {
-      return withContext(slot, simulationValue(chain, null, namedTxError("BlockhashNotFound")));
+    } else if (!chain.blockhashValid(toBase58(tx.recentBlockhash), commitment(cfg) === "finalized" ? slot : chain.slot)) {
+      return withContext(slot, simulationValue(null, namedTxError("BlockhashNotFound"), false));
     }
     if (!replace && chain.transaction(toBase58(tx.signatures[0])) && sigVerify)
-      return withContext(slot, simulationValue(chain, null, namedTxError("AlreadyProcessed")));
+      return withContext(slot, simulationValue(null, namedTxError("AlreadyProcessed"), false));
     const sim = chain.simulate(tx, { sigVerify, bytes });
     let accounts: unknown = null;
     if (cfg.accounts !== undefined && cfg.accounts !== null) {
@@ -155,7 +187,7 @@ export const transactionMethods: Record<string, Handler> = {
     const inner = bool(cfg.innerInstructions, false);
     return withContext(
       slot,
-      simulationValue(chain, sim, null, {
+      simulationValue(sim, null, false, {
         accounts,
         innerInstructions: inner ? innerJson(sim) : null,
         replacementBlockhash: replacement,
