@@ -17,6 +17,9 @@ import { registerVault } from "./vault.ts";
 
 export type ContextOf = () => Context;
 
+/** The SDK's version (kept equal to package.json's by a test). */
+export const VERSION = "0.1.0";
+
 export function buildProgram(io: Io): Command {
   const program = new Command("arknet")
     .description("ArkNet Escrow: pay-per-execution GPU compute escrow on Solana")
@@ -27,6 +30,7 @@ export function buildProgram(io: Io): Command {
     .option("--program-id <ADDRESS>", "escrow program id (default: Anchor.toml [programs.<cluster>], else the IDL's)")
     .option("--deployment <CONFIG>", "the deployment's Config address (default: ARKNET_DEPLOYMENT, Anchor.toml [deployments], else the program's only one)")
     .option("--with-compute-unit-price <MICRO_LAMPORTS>", "priority fee per compute unit")
+    .version(VERSION, "-V, --version")
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });

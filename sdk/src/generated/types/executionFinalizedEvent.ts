@@ -8,11 +8,13 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
+  getBytesDecoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -28,6 +30,7 @@ import {
   type Codec,
   type Decoder,
   type Encoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
   getSegmentBillDecoder,
@@ -39,28 +42,30 @@ import {
 export type ExecutionFinalizedEvent = {
   execution: Address;
   buyer: Address;
+  finalizedBy: Address;
   executionId: bigint;
-  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
-  reason: number;
   maxBurn: bigint;
   consumed: bigint;
   fee: bigint;
   refund: bigint;
-  finalizedBy: Address;
+  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
+  reason: number;
+  padding: ReadonlyUint8Array;
   segments: Array<SegmentBill>;
 };
 
 export type ExecutionFinalizedEventArgs = {
   execution: Address;
   buyer: Address;
+  finalizedBy: Address;
   executionId: number | bigint;
-  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
-  reason: number;
   maxBurn: number | bigint;
   consumed: number | bigint;
   fee: number | bigint;
   refund: number | bigint;
-  finalizedBy: Address;
+  /** 1 completed, 2 preempted, 3 failed (the router's word), 4 expired, 5 cancelled */
+  reason: number;
+  padding: ReadonlyUint8Array;
   segments: Array<SegmentBillArgs>;
 };
 
@@ -69,13 +74,14 @@ export function getExecutionFinalizedEventEncoder(): Encoder<ExecutionFinalizedE
     getStructEncoder([
       ["execution", getAddressEncoder()],
       ["buyer", getAddressEncoder()],
+      ["finalizedBy", getAddressEncoder()],
       ["executionId", getU64Encoder()],
-      ["reason", getU8Encoder()],
       ["maxBurn", getU64Encoder()],
       ["consumed", getU64Encoder()],
       ["fee", getU64Encoder()],
       ["refund", getU64Encoder()],
-      ["finalizedBy", getAddressEncoder()],
+      ["reason", getU8Encoder()],
+      ["padding", fixEncoderSize(getBytesEncoder(), 3)],
       ["segments", getArrayEncoder(getSegmentBillEncoder())],
     ]),
     [
@@ -93,13 +99,14 @@ export function getExecutionFinalizedEventDecoder(): Decoder<ExecutionFinalizedE
     getStructDecoder([
       ["execution", getAddressDecoder()],
       ["buyer", getAddressDecoder()],
+      ["finalizedBy", getAddressDecoder()],
       ["executionId", getU64Decoder()],
-      ["reason", getU8Decoder()],
       ["maxBurn", getU64Decoder()],
       ["consumed", getU64Decoder()],
       ["fee", getU64Decoder()],
       ["refund", getU64Decoder()],
-      ["finalizedBy", getAddressDecoder()],
+      ["reason", getU8Decoder()],
+      ["padding", fixDecoderSize(getBytesDecoder(), 3)],
       ["segments", getArrayDecoder(getSegmentBillDecoder())],
     ]),
     [

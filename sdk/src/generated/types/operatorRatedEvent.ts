@@ -31,17 +31,17 @@ import {
 export type OperatorRatedEvent = {
   execution: Address;
   operator: Address;
-  stars: number;
   ratingCount: bigint;
   ratingSum: bigint;
+  stars: number;
 };
 
 export type OperatorRatedEventArgs = {
   execution: Address;
   operator: Address;
-  stars: number;
   ratingCount: number | bigint;
   ratingSum: number | bigint;
+  stars: number;
 };
 
 export function getOperatorRatedEventEncoder(): FixedSizeEncoder<OperatorRatedEventArgs> {
@@ -49,9 +49,9 @@ export function getOperatorRatedEventEncoder(): FixedSizeEncoder<OperatorRatedEv
     getStructEncoder([
       ["execution", getAddressEncoder()],
       ["operator", getAddressEncoder()],
-      ["stars", getU8Encoder()],
       ["ratingCount", getU64Encoder()],
       ["ratingSum", getU64Encoder()],
+      ["stars", getU8Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -68,9 +68,9 @@ export function getOperatorRatedEventDecoder(): FixedSizeDecoder<OperatorRatedEv
     getStructDecoder([
       ["execution", getAddressDecoder()],
       ["operator", getAddressDecoder()],
-      ["stars", getU8Decoder()],
       ["ratingCount", getU64Decoder()],
       ["ratingSum", getU64Decoder()],
+      ["stars", getU8Decoder()],
     ]),
     [
       getConstantDecoder(

@@ -8,11 +8,13 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
+  getBytesDecoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -20,12 +22,15 @@ import {
   getHiddenPrefixEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
   type Codec,
   type Decoder,
   type Encoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
   getSettledReceiptDecoder,
@@ -37,12 +42,16 @@ import {
 export type ReceiptsSettledEvent = {
   execution: Address;
   consumed: bigint;
+  feeBps: number;
+  padding: ReadonlyUint8Array;
   receipts: Array<SettledReceipt>;
 };
 
 export type ReceiptsSettledEventArgs = {
   execution: Address;
   consumed: number | bigint;
+  feeBps: number;
+  padding: ReadonlyUint8Array;
   receipts: Array<SettledReceiptArgs>;
 };
 
@@ -51,6 +60,8 @@ export function getReceiptsSettledEventEncoder(): Encoder<ReceiptsSettledEventAr
     getStructEncoder([
       ["execution", getAddressEncoder()],
       ["consumed", getU64Encoder()],
+      ["feeBps", getU16Encoder()],
+      ["padding", fixEncoderSize(getBytesEncoder(), 2)],
       ["receipts", getArrayEncoder(getSettledReceiptEncoder())],
     ]),
     [
@@ -68,6 +79,8 @@ export function getReceiptsSettledEventDecoder(): Decoder<ReceiptsSettledEvent> 
     getStructDecoder([
       ["execution", getAddressDecoder()],
       ["consumed", getU64Decoder()],
+      ["feeBps", getU16Decoder()],
+      ["padding", fixDecoderSize(getBytesDecoder(), 2)],
       ["receipts", getArrayDecoder(getSettledReceiptDecoder())],
     ]),
     [

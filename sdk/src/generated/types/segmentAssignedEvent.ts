@@ -33,31 +33,31 @@ import {
 
 export type SegmentAssignedEvent = {
   execution: Address;
-  segmentIndex: number;
   operator: Address;
   sku: ReadonlyUint8Array;
   price: bigint;
   budget: bigint;
+  segmentIndex: number;
 };
 
 export type SegmentAssignedEventArgs = {
   execution: Address;
-  segmentIndex: number;
   operator: Address;
   sku: ReadonlyUint8Array;
   price: number | bigint;
   budget: number | bigint;
+  segmentIndex: number;
 };
 
 export function getSegmentAssignedEventEncoder(): FixedSizeEncoder<SegmentAssignedEventArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["execution", getAddressEncoder()],
-      ["segmentIndex", getU8Encoder()],
       ["operator", getAddressEncoder()],
       ["sku", fixEncoderSize(getBytesEncoder(), 8)],
       ["price", getU64Encoder()],
       ["budget", getU64Encoder()],
+      ["segmentIndex", getU8Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -73,11 +73,11 @@ export function getSegmentAssignedEventDecoder(): FixedSizeDecoder<SegmentAssign
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["execution", getAddressDecoder()],
-      ["segmentIndex", getU8Decoder()],
       ["operator", getAddressDecoder()],
       ["sku", fixDecoderSize(getBytesDecoder(), 8)],
       ["price", getU64Decoder()],
       ["budget", getU64Decoder()],
+      ["segmentIndex", getU8Decoder()],
     ]),
     [
       getConstantDecoder(

@@ -8,6 +8,10 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
+  fixEncoderSize,
+  getBytesDecoder,
+  getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
   getU32Decoder,
@@ -19,47 +23,52 @@ import {
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 
 export type SettledReceipt = {
-  segmentIndex: number;
   cumulativeUnits: bigint;
-  sequence: number;
   cost: bigint;
   fee: bigint;
+  sequence: number;
+  segmentIndex: number;
   /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
   capped: number;
+  padding: ReadonlyUint8Array;
 };
 
 export type SettledReceiptArgs = {
-  segmentIndex: number;
   cumulativeUnits: number | bigint;
-  sequence: number;
   cost: number | bigint;
   fee: number | bigint;
+  sequence: number;
+  segmentIndex: number;
   /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
   capped: number;
+  padding: ReadonlyUint8Array;
 };
 
 export function getSettledReceiptEncoder(): FixedSizeEncoder<SettledReceiptArgs> {
   return getStructEncoder([
-    ["segmentIndex", getU8Encoder()],
     ["cumulativeUnits", getU64Encoder()],
-    ["sequence", getU32Encoder()],
     ["cost", getU64Encoder()],
     ["fee", getU64Encoder()],
+    ["sequence", getU32Encoder()],
+    ["segmentIndex", getU8Encoder()],
     ["capped", getU8Encoder()],
+    ["padding", fixEncoderSize(getBytesEncoder(), 2)],
   ]);
 }
 
 export function getSettledReceiptDecoder(): FixedSizeDecoder<SettledReceipt> {
   return getStructDecoder([
-    ["segmentIndex", getU8Decoder()],
     ["cumulativeUnits", getU64Decoder()],
-    ["sequence", getU32Decoder()],
     ["cost", getU64Decoder()],
     ["fee", getU64Decoder()],
+    ["sequence", getU32Decoder()],
+    ["segmentIndex", getU8Decoder()],
     ["capped", getU8Decoder()],
+    ["padding", fixDecoderSize(getBytesDecoder(), 2)],
   ]);
 }
 
