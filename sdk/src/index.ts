@@ -14,3 +14,5 @@ export * from "./receipts/index.ts";
 export * from "./read/index.ts";
 export { deployProgram, sameProgram, writeChunkSize, type DeployProgramInput, type DeployProgramResult, type DeployProgress } from "./deploy/loader.ts";
 export { decodeLoaderAccount, programDataAddress, type LoaderAccount } from "./deploy/loaderAccounts.ts";
+export { deployAll, defaultSalt, type DeployAllInput, type DeployAllResult, type DeploymentSettings } from "./deploy/run.ts";
+export { publishIdl, type IdlPublishResult } from "./deploy/idl.ts";

@@ -171,6 +171,33 @@ describe("arknet CLI", function () {
     expect(json(vault).surplus).to.equal("0");
   });
 
+  it("operator rates and key rotation; cancel; a second deployment (init) makes --deployment necessary", async () => {
+    const rates = await arknet(operator, "operator", "rates", "--rate", "A100=0.0009", "--rate", "H100=0");
+    expect(rates.code, rates.err).to.equal(0);
+    const st = json(await arknet(null, "--output", "json", "operator", "status", operator.signer.address));
+    expect(st.rates.find((r: { sku: string }) => r.sku === "A100").price).to.equal("900");
+    expect(st.rates.find((r: { sku: string }) => r.sku === "H100").price).to.equal("0");
+    const newKey = await wallet("new-key", 0n);
+    const rotated = await arknet(operator, "operator", "key", "--new-key", newKey.file);
+    expect(rotated.code, rotated.err).to.equal(0);
+    expect(json(await arknet(null, "--output", "json", "operator", "status", operator.signer.address)).signingKey).to.equal(newKey.signer.address);
+
+    const r = json(await arknet(buyer, "--output", "json", "reserve", "1", "--duration", "60"));
+    expect((await arknet(buyer, "cancel", r.execution)).code).to.equal(0);
+    const list = json(await arknet(buyer, "--output", "json", "execution", "list"));
+    expect(list.find((e: { address: string }) => e.address === r.execution).status).to.equal("settled (cancelled)");
+
+    const init = await arknet(admin, "--output", "json", "init", "--mint", mint, "--fee-bps", "100");
+    expect(init.code, init.err).to.equal(0);
+    const second = json(init).config;
+    const ambiguous = await arknet(buyer, "execution", "list");
+    expect(ambiguous.code).to.equal(1);
+    expect(ambiguous.err).to.match(/^error: InvalidInput: .* has 2 deployments: choose one with --deployment/);
+    const chosen = await arknet(buyer, "--deployment", second, "--output", "json", "execution", "list");
+    expect(chosen.code, chosen.err).to.equal(0);
+    expect(json(chosen)).to.deep.equal([]);
+  });
+
   it("the bin exits non-zero with one line on a bad moniker (a real process)", () => {
     const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
     const r = spawnSync(process.execPath, ["--import", "tsx", main, "--url", "nowhere", "execution", "list", "--buyer", admin.signer.address], { encoding: "utf8" });

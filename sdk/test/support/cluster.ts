@@ -1,8 +1,8 @@
-// One validator per test run, shared by every test file: Agave's real solana-test-validator
-// from ../shared/bin when it is there (ports 38000–38999), else the project's localnet
-// (in-process). ARKNET_VALIDATOR=localnet or =solana-test-validator forces one (the latter
-// skips, printing why, when the binary is absent). Either way the SDK deploys the escrow itself
-// (loader-v3 over RPC).
+// One validator per test run, shared by every test file: the project's localnet (in-process)
+// by default, or Agave's real solana-test-validator from ../shared/bin with
+// ARKNET_VALIDATOR=solana-test-validator (ports 38000–38999; every suite that needs it skips,
+// printing why, when the binary is absent). `npm test` runs both. Either way the SDK deploys the
+// escrow itself (loader-v3 over RPC).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { airdropFactory, generateKeyPairSigner, lamports, type KeyPairSigner } from "@solana/kit";
@@ -11,8 +11,7 @@ import { createClient, type SolanaClient } from "../../src/tx/client.ts";
 import { REPO_ROOT, startValidator, validatorBinary } from "./validator.ts";
 
 export const SO_PATH = process.env.ARKNET_SO ?? join(REPO_ROOT, "target/deploy/arknet_escrow.so");
-export const USE_AGAVE =
-  process.env.ARKNET_VALIDATOR === "solana-test-validator" || (process.env.ARKNET_VALIDATOR !== "localnet" && validatorBinary() !== null);
+export const USE_AGAVE = process.env.ARKNET_VALIDATOR === "solana-test-validator";
 
 export interface TestCluster {
   kind: "localnet" | "solana-test-validator";
