@@ -58,7 +58,7 @@ describe("arknet-localnet bin", function () {
       const program = await call(node.rpcUrl, "getAccountInfo", [id, { encoding: "jsonParsed", commitment: "processed" }]);
       expect(program.value.executable).to.equal(true);
       expect(program.value.data.parsed.type).to.equal("program");
-      const pd = await call(node.rpcUrl, "getAccountInfo", [program.value.data.parsed.info.programData, { encoding: "jsonParsed", commitment: "processed", dataSlice: { offset: 0, length: 0 } }]);
+      const pd = await call(node.rpcUrl, "getAccountInfo", [program.value.data.parsed.info.programData, { encoding: "jsonParsed", commitment: "processed" }]);
       expect(pd.value.data.parsed.type).to.equal("programData");
       expect(pd.value.data.parsed.info.authority).to.equal(DEV_KEYS.upgradeAuthority().address);
     }

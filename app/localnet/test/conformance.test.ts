@@ -135,7 +135,7 @@ for (const target of targets()) {
       expect(program.value!.executable).to.equal(true);
       const parsed = (program.value!.data as any).parsed;
       expect(parsed.type).to.equal("program");
-      const pd = await rpc.getAccountInfo(parsed.info.programData, { commitment: "confirmed", encoding: "jsonParsed", dataSlice: { offset: 0, length: 0 } }).send();
+      const pd = await rpc.getAccountInfo(parsed.info.programData, { commitment: "confirmed", encoding: "jsonParsed" }).send();
       expect((pd.value!.data as any).parsed.type).to.equal("programData");
       expect((pd.value!.data as any).parsed.info.authority).to.equal(v.upgradeAuthority.address);
     });
