@@ -129,6 +129,17 @@ for (const target of targets()) {
       expect(epoch.absoluteSlot >= processed).to.equal(true);
     });
 
+    it("the escrow is deployed upgradeable with the dev upgrade authority (jsonParsed loader accounts)", async function () {
+      if (v.programs.length === 0) this.skip();
+      const program = await rpc.getAccountInfo(address(v.programs[0].programId), { commitment: "confirmed", encoding: "jsonParsed" }).send();
+      expect(program.value!.executable).to.equal(true);
+      const parsed = (program.value!.data as any).parsed;
+      expect(parsed.type).to.equal("program");
+      const pd = await rpc.getAccountInfo(parsed.info.programData, { commitment: "confirmed", encoding: "jsonParsed" }).send();
+      expect((pd.value!.data as any).parsed.type).to.equal("programData");
+      expect((pd.value!.data as any).parsed.info.authority).to.equal(v.upgradeAuthority.address);
+    });
+
     it("slots advance on a clock (about 400 ms each)", async () => {
       const a = await rpc.getSlot({ commitment: "processed" }).send();
       await sleep(1300);
