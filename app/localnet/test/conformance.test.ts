@@ -129,6 +129,17 @@ for (const target of targets()) {
       expect(epoch.absoluteSlot >= processed).to.equal(true);
     });
 
+    it("the escrow is deployed upgradeable with the dev upgrade authority (jsonParsed loader accounts)", async function () {
+      if (v.programs.length === 0) this.skip();
+      const program = await rpc.getAccountInfo(address(v.programs[0].programId), { commitment: "confirmed", encoding: "jsonParsed" }).send();
+      expect(program.value!.executable).to.equal(true);
+      const parsed = (program.value!.data as any).parsed;
+      expect(parsed.type).to.equal("program");
+      const pd = await rpc.getAccountInfo(parsed.info.programData, { commitment: "confirmed", encoding: "jsonParsed" }).send();
+      expect((pd.value!.data as any).parsed.type).to.equal("programData");
+      expect((pd.value!.data as any).parsed.info.authority).to.equal(v.upgradeAuthority.address);
+    });
+
     it("slots advance on a clock (about 400 ms each)", async () => {
       const a = await rpc.getSlot({ commitment: "processed" }).send();
       await sleep(1300);
@@ -532,9 +543,16 @@ for (const target of targets()) {
       expect(slot).to.be.a("number");
       const parsedTokens = await conn.getParsedTokenAccountsByOwner(kp.publicKey, { mint: new PublicKey(v.usdcMint) }, "confirmed");
       expect(parsedTokens.value).to.be.an("array");
-      (conn as any)._rpcWebSocket.close();
+      closeWeb3(conn);
     });
   });
+}
+
+/** Closes web3.js's WebSocket for good (it would otherwise reconnect after the validator stops). */
+function closeWeb3(conn: ReturnType<typeof web3Connection>) {
+  const ws = (conn as any)._rpcWebSocket;
+  ws.reconnect = false;
+  ws.close();
 }
 
 async function waitFor(rpc: KitRpc, sig: Signature) {

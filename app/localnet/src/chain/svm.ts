@@ -74,16 +74,23 @@ export function isOnCurve(bytes: Uint8Array): boolean {
   return modPow(x2, (P - 1n) / 2n) === 1n;
 }
 
-export function newSvm(): Svm {
-  const svm = new internal.LiteSvm();
+function configure(svm: Svm): void {
   // The validator checks blockhash age itself (150 blocks), LiteSVM only knows its latest one.
   svm.setBlockhashCheck(false);
+  // The chain keeps the history and refuses duplicate signatures (chain.ts): LiteSVM's own copy
+  // would only cost memory and snapshot size.
+  svm.setTransactionHistory(0n);
+}
+
+export function newSvm(): Svm {
+  const svm = new internal.LiteSvm();
+  configure(svm);
   return svm;
 }
 
 export function loadSvm(path: string): Svm {
   const svm = internal.LiteSvm.loadFromFile(path);
-  svm.setBlockhashCheck(false);
+  configure(svm);
   return svm;
 }
 

@@ -3,6 +3,7 @@ import { toBase58, toBase64, zstdRawFrame } from "../chain/codec.ts";
 import type { Account } from "../chain/accounts.ts";
 import type { Chain, TxRecord, TokenBalance } from "../chain/chain.ts";
 import { parseTokenAccountJson } from "../chain/tokens.ts";
+import { parseLoaderAccountJson } from "../chain/loader.ts";
 import { parseTransaction } from "../chain/wire.ts";
 import { enumOf } from "./params.ts";
 import { invalidParams as invalidParamsMsg } from "./errors.ts";
@@ -52,7 +53,7 @@ function encodeData(data: Uint8Array, encoding: AccountEncoding, slice?: DataSli
 export function encodeAccount(chain: Chain, a: Account, encoding: AccountEncoding, slice?: DataSlice) {
   let data: unknown;
   if (encoding === "jsonParsed") {
-    data = parseTokenAccountJson(a, chain.decimalsOf) ?? encodeData(a.data, "base64", slice);
+    data = parseTokenAccountJson(a, chain.decimalsOf) ?? parseLoaderAccountJson(a) ?? encodeData(a.data, "base64", slice);
   } else data = encodeData(a.data, encoding, slice);
   return { data, executable: a.executable, lamports: a.lamports, owner: a.owner, rentEpoch: a.rentEpoch, space: a.data.length };
 }
