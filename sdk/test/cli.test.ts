@@ -198,6 +198,26 @@ describe("arknet CLI", function () {
     expect(json(chosen)).to.deep.equal([]);
   });
 
+  it("localnet: serves JSON-RPC until interrupted", async function () {
+    const { spawn } = await import("node:child_process");
+    const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+    const port = 38700 + (process.pid % 100) * 2;
+    const child = spawn(process.execPath, ["--import", "tsx", main, "localnet", "--rpc-port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let health = "";
+      for (let i = 0; i < 100 && health !== "ok"; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        health = await fetch(`http://127.0.0.1:${port}`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"getHealth"}' })
+          .then((r) => r.json()).then((j: any) => j.result).catch(() => "");
+      }
+      expect(health).to.equal("ok");
+    } finally {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGINT");
+      expect(await exited).to.equal(0);
+    }
+  });
+
   it("the bin exits non-zero with one line on a bad moniker (a real process)", () => {
     const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
     const r = spawnSync(process.execPath, ["--import", "tsx", main, "--url", "nowhere", "execution", "list", "--buyer", admin.signer.address], { encoding: "utf8" });

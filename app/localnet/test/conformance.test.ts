@@ -543,9 +543,16 @@ for (const target of targets()) {
       expect(slot).to.be.a("number");
       const parsedTokens = await conn.getParsedTokenAccountsByOwner(kp.publicKey, { mint: new PublicKey(v.usdcMint) }, "confirmed");
       expect(parsedTokens.value).to.be.an("array");
-      (conn as any)._rpcWebSocket.close();
+      closeWeb3(conn);
     });
   });
+}
+
+/** Closes web3.js's WebSocket for good (it would otherwise reconnect after the validator stops). */
+function closeWeb3(conn: ReturnType<typeof web3Connection>) {
+  const ws = (conn as any)._rpcWebSocket;
+  ws.reconnect = false;
+  ws.close();
 }
 
 async function waitFor(rpc: KitRpc, sig: Signature) {

@@ -34,6 +34,9 @@ export function fromTransactionError(err: unknown, ctx: FailureContext): ArknetE
       cause: err,
     });
   }
+  if (err === "AccountNotFound") {
+    return new ArknetError("FeePayerNotFound", "the fee payer has no account on this cluster (fund it with SOL first)", { source: "transaction", logs: ctx.logs, cause: err });
+  }
   return new ArknetError("TransactionFailed", `transaction failed: ${describe(err)}${lastLog(ctx.logs)}`, {
     source: "transaction",
     logs: ctx.logs,

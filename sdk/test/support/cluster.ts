@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { airdropFactory, generateKeyPairSigner, lamports, type KeyPairSigner } from "@solana/kit";
 import { startLocalnet } from "@arknet/localnet/launch";
 import { createClient, type SolanaClient } from "../../src/tx/client.ts";
-import { REPO_ROOT, startValidator, validatorBinary } from "./validator.ts";
+import { REPO_ROOT, sbpfVersion, startValidator, validatorBinary } from "./validator.ts";
 
 export const SO_PATH = process.env.ARKNET_SO ?? join(REPO_ROOT, "target/deploy/arknet_escrow.so");
 export const USE_AGAVE = process.env.ARKNET_VALIDATOR === "solana-test-validator";
@@ -32,11 +32,28 @@ export function clusterUnavailableReason(): string | null {
 export function cluster(): Promise<TestCluster> {
   started ??= (async () => {
     const v = USE_AGAVE
-      ? { kind: "solana-test-validator" as const, ...(await startValidator(validatorBinary()!, Number(process.env.ARKNET_TEST_RPC_PORT ?? 38000))) }
+      ? { kind: "solana-test-validator" as const, ...(await startAgaveInOurRange()) }
       : { ...(await startLocalnet({ escrow: false, slotMs: 100 })), kind: "localnet" as const };
     return { kind: v.kind, client: createClient(v.rpcUrl, v.wsUrl), rpcUrl: v.rpcUrl, wsUrl: v.wsUrl, stop: v.stop };
   })();
   return started;
+}
+
+/**
+ * Agave on the first block of 100 ports in 38000–38999 where it starts: other processes' ephemeral
+ * ports (the OS hands them out from 32768 up) can hold a port of a block.
+ */
+async function startAgaveInOurRange() {
+  const first = Number(process.env.ARKNET_TEST_RPC_PORT ?? 38000);
+  let last: unknown;
+  for (let base = first; base <= 38900; base += 100) {
+    try {
+      return await startValidator(validatorBinary()!, base, [], sbpfVersion(programElf()) === 0);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
 }
 
 export async function stopCluster(): Promise<void> {

@@ -1,8 +1,8 @@
 // The real Agave test validator (../shared/bin from the repo root) for tests over RPC:
 // ports 38000–38999 only, a fresh ledger in a temp dir, killed when the tests end.
-// SBPF v0 builds deploy through the loader only with SIMD-0500 deactivated.
+// SBPF v0 builds deploy through the loader only with SIMD-0500 deactivated; v3 builds need nothing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,8 +22,17 @@ export interface RunningValidator {
   stop(): Promise<void>;
 }
 
-/** Starts the validator on `rpcPort` (faucet +2, gossip +3, dynamic range +10…+60) and waits until it is healthy. */
-export async function startValidator(binary: string, rpcPort = 38000, extraArgs: string[] = []): Promise<RunningValidator> {
+/** SBPF version of an ELF (its e_flags): 0 for v0, 3 for v3. */
+export function sbpfVersion(elf: Uint8Array): number {
+  return new DataView(elf.buffer, elf.byteOffset, elf.byteLength).getUint32(48, true);
+}
+
+/**
+ * Starts the validator on `rpcPort` (faucet +2, gossip +3, dynamic range +10…+60) and waits
+ * until it is healthy. Every feature stays active (as on devnet and mainnet) unless
+ * `allowSbpfV0`: then SIMD-0500 is deactivated so v0 builds deploy through the loader.
+ */
+export async function startValidator(binary: string, rpcPort = 38000, extraArgs: string[] = [], allowSbpfV0 = false): Promise<RunningValidator> {
   const ledger = mkdtempSync(join(tmpdir(), "arknet-sdk-ledger-"));
   const args = [
     "--ledger", ledger, "--reset", "--quiet",
@@ -32,7 +41,7 @@ export async function startValidator(binary: string, rpcPort = 38000, extraArgs:
     "--faucet-port", String(rpcPort + 2),
     "--gossip-port", String(rpcPort + 3),
     "--dynamic-port-range", `${rpcPort + 10}-${rpcPort + 60}`,
-    "--deactivate-feature", SIMD_0500,
+    ...(allowSbpfV0 ? ["--deactivate-feature", SIMD_0500] : []),
     ...extraArgs,
   ];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], detached: false });
@@ -43,7 +52,11 @@ export async function startValidator(binary: string, rpcPort = 38000, extraArgs:
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`solana-test-validator exited (${child.exitCode}): ${stderr.slice(-2000)}`);
+    if (child.exitCode !== null) {
+      const log = existsSync(join(ledger, "validator.log")) ? readFileSync(join(ledger, "validator.log"), "utf8").split("\n").filter((l) => /ERROR|panicked|Error/.test(l)).slice(-3).join("\n") : "";
+      rmSync(ledger, { recursive: true, force: true });
+      throw new Error(`solana-test-validator exited (${child.exitCode}) on port ${rpcPort}: ${stderr.slice(-1000)}${log}`);
+    }
     const ok = await fetch(rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
