@@ -80,14 +80,23 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A block of 100 ports in 28000–28999 whose first four are free. */
-async function portBlock(): Promise<number> {
-  const blocks = [...Array(10).keys()].map((k) => 28000 + 100 * k).sort(() => Math.random() - 0.5);
+/** The port range Agave may use: opts, else ARKNET_AGAVE_PORTS ("MIN-MAX"), else 28000–28999. */
+function portRange(range?: [number, number]): [number, number] {
+  if (range) return range;
+  const env = process.env.ARKNET_AGAVE_PORTS?.match(/^(\d+)-(\d+)$/);
+  return env ? [Number(env[1]), Number(env[2])] : [28000, 28999];
+}
+
+/** A block of 100 ports in the range whose first four are free. */
+async function portBlock(range: [number, number]): Promise<number> {
+  const count = Math.floor((range[1] - range[0] + 1) / 100);
+  if (count < 1) throw new Error(`port range ${range[0]}-${range[1]} is smaller than 100 ports`);
+  const blocks = [...Array(count).keys()].map((k) => range[0] + 100 * k).sort(() => Math.random() - 0.5);
   for (const base of blocks) {
     const free = await Promise.all([0, 1, 2, 3].map((i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
-  throw new Error("no free port block in 28000–28999");
+  throw new Error(`no free port block in ${range[0]}-${range[1]}`);
 }
 
 function accountFile(dir: string, name: string, address: string, lamports: bigint, data: Uint8Array, owner: string): string {
@@ -123,6 +132,8 @@ export interface AgaveOptions {
   slotMs?: number;
   bin?: string;
   startTimeoutMs?: number;
+  /** Ports Agave may bind (RPC, PubSub, faucet, gossip, dynamic range): default 28000–28999, or ARKNET_AGAVE_PORTS. */
+  portRange?: [number, number];
 }
 
 /**
@@ -152,7 +163,7 @@ export async function startAgave(opts: AgaveOptions = {}): Promise<RunningValida
     accountFile(dir, "mint", mint.address, 1_461_600n, mintData, TOKEN_PROGRAM),
   ];
   writeKeypairFile(join(dir, "upgrade-authority.json"), upgradeAuthority);
-  const base = await portBlock();
+  const base = await portBlock(portRange(opts.portRange));
   const args = [
     "--ledger", ledger, "--reset", "--quiet",
     "--bind-address", "127.0.0.1",

@@ -12,6 +12,10 @@ import {
   getBase64Decoder,
   getCompiledTransactionMessageEncoder,
   isSolanaError,
+  AccountRole,
+  compressTransactionMessageUsingAddressLookupTables,
+  getAddressEncoder,
+  getProgramDerivedAddress,
   lamports,
   pipe,
   sendAndConfirmTransactionFactory,
@@ -233,6 +237,61 @@ for (const target of targets()) {
       expect(got!.version).to.equal(0);
       expect((got!.transaction.message as any).addressTableLookups).to.deep.equal([]);
       expect(got!.meta!.loadedAddresses).to.deep.equal({ readonly: [], writable: [] });
+    });
+
+    it("version 0 with an address lookup table: loadedAddresses, addressTableLookups, balances of loaded keys", async () => {
+      const ALT = address("AddressLookupTab1e1111111111111111111111111");
+      // The table's seed slot must be in SlotHashes: an ancestor of the working bank, not itself.
+      while ((await rpc.getSlot({ commitment: "confirmed" }).send()) < 3n) await sleep(100);
+      const recentSlot = (await rpc.getSlot({ commitment: "confirmed" }).send()) - 2n;
+      const slotBytes = new Uint8Array(8);
+      new DataView(slotBytes.buffer).setBigUint64(0, recentSlot, true);
+      const [table, bump] = await getProgramDerivedAddress({ programAddress: ALT, seeds: [getAddressEncoder().encode(payer.address), slotBytes] });
+      const create = new Uint8Array(13);
+      create.set(slotBytes, 4);
+      create[12] = bump;
+      const targets = [await generateKeyPairSigner(), await generateKeyPairSigner()].map((k) => k.address);
+      const extend = new Uint8Array(12 + 32 * targets.length);
+      new DataView(extend.buffer).setUint32(0, 2, true);
+      new DataView(extend.buffer).setBigUint64(4, BigInt(targets.length), true);
+      targets.forEach((t, i) => extend.set(getAddressEncoder().encode(t), 12 + 32 * i));
+      const tableAccounts = [
+        { address: table, role: AccountRole.WRITABLE },
+        { address: payer.address, role: AccountRole.READONLY_SIGNER },
+        { address: payer.address, role: AccountRole.WRITABLE_SIGNER },
+        { address: address("11111111111111111111111111111111"), role: AccountRole.READONLY },
+      ];
+      for (const data of [create, extend]) {
+        const made = await signedTx(rpc, payer, [{ programAddress: ALT, accounts: tableAccounts, data }]);
+        await sendAndConfirm(made.tx as any, { commitment: "confirmed" });
+      }
+      await sleep(1000); // a table's new addresses are usable from the next slot
+      const { value } = await rpc.getLatestBlockhash({ commitment: "confirmed" }).send();
+      const message = compressTransactionMessageUsingAddressLookupTables(
+        pipe(
+          createTransactionMessage({ version: 0 }),
+          (m) => setTransactionMessageFeePayerSigner(payer, m),
+          (m) => setTransactionMessageLifetimeUsingBlockhash(value, m),
+          (m) => appendTransactionMessageInstructions(targets.map((t) => getTransferSolInstruction({ source: payer, destination: t, amount: 2_000_000n })), m),
+        ),
+        { [table]: targets },
+      );
+      const tx = await signTransactionMessageWithSigners(message);
+      await sendAndConfirm(tx as any, { commitment: "confirmed" });
+      const got = await rpc.getTransaction(getSignatureFromTransaction(tx), { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
+      expect(got!.meta!.err).to.equal(null);
+      // Loaded keys follow the order of the lookup's indexes, which kit chooses.
+      const lookups = (got!.transaction.message as any).addressTableLookups;
+      expect(lookups.length).to.equal(1);
+      expect(lookups[0].accountKey).to.equal(table);
+      expect(lookups[0].readonlyIndexes).to.deep.equal([]);
+      expect([...lookups[0].writableIndexes].map(Number).sort()).to.deep.equal([0, 1]);
+      expect(got!.meta!.loadedAddresses!.writable).to.deep.equal(lookups[0].writableIndexes.map((i: unknown) => targets[Number(i)]));
+      const n = got!.transaction.message.accountKeys.length;
+      expect(got!.meta!.postBalances.length).to.equal(n + 2);
+      expect(got!.meta!.postBalances.slice(n)).to.deep.equal([2_000_000n, 2_000_000n]);
+      const sigs = await rpc.getSignaturesForAddress(targets[0], { commitment: "confirmed" }).send();
+      expect(sigs.map((x) => x.signature)).to.deep.equal([getSignatureFromTransaction(tx)]);
     });
 
     it("fees: 5,000 lamports per signature plus the priority fee; getRecentPrioritizationFees sees it", async () => {

@@ -180,11 +180,21 @@ export function createChain(svm: Svm, state: ChainState, now: () => number = () 
     return Math.max(0, current - FINALIZATION_LAG);
   }
 
+  // SlotHashes sysvar (newest first, at most 512): the ancestors of the working slot, which
+  // programs such as the address lookup table program check a "recent slot" against.
+  const slotHashes: { slot: bigint; hash: string }[] = svm
+    .getSlotHashes()
+    .map((h) => ({ slot: h.slot, hash: h.hash }))
+    .filter((h) => h.slot < BigInt(current));
+
   /** Ends the current slot (it becomes confirmed) and opens the next one. */
   function advanceSlot(): SlotRecord {
     const parent = current;
+    slotHashes.unshift({ slot: BigInt(parent), hash: slots.get(parent)?.blockhash ?? svm.latestBlockhash() });
+    if (slotHashes.length > 512) slotHashes.length = 512;
     current += 1;
     openSlot(current, parent, true);
+    svm.setSlotHashes(slotHashes);
     const finalized = commitmentSlot("finalized");
     history.prune(finalized);
     for (const [s, rec] of slots) {
