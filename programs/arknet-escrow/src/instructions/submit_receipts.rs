@@ -91,9 +91,7 @@ impl Batch<'_, '_> {
     #[inline(never)]
     fn settle_one(&mut self, e: &mut Execution, i: usize) -> ProgramResult {
         let receipt = receipt_at(self.data, i, self.execution)?;
-        let settled = settle(self.ops, e, &receipt)?;
-        self.event.push(settled);
-        Ok(())
+        settle(self.ops, e, &receipt, self.event)
     }
 }
 
@@ -123,7 +121,7 @@ impl OperatorCache<'_> {
         // SAFETY: entries [..used] were written below and point into distinct operator
         // accounts' data, which outlives the instruction; each operator is held mutably
         // only through its entry.
-        for entry in &self.entries[..self.used] {
+        for entry in self.entries.iter().take(self.used) {
             let entry = unsafe { entry.assume_init_ref() };
             if entry.signer_offset == r.signer_offset && address_eq(unsafe { &*entry.address }, address) {
                 return Ok(unsafe { &mut *entry.operator });
@@ -153,7 +151,7 @@ impl OperatorCache<'_> {
 
 /// Charges one receipt to its segment and credits the operator.
 #[inline(always)]
-fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt) -> Result<SettledReceipt, ProgramError> {
+fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt, event: &mut ReceiptsSettled) -> ProgramResult {
     if r.segment >= e.segment_count {
         return Err(EscrowError::SegmentNotAssigned.into());
     }
@@ -208,7 +206,7 @@ fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt) -> Result<Set
     // cost <= remaining, so consumed stays <= max_burn; fee <= cost.
     e.consumed = e.consumed.wrapping_add(cost);
     e.fees_accrued = e.fees_accrued.wrapping_add(fee);
-    Ok(SettledReceipt {
+    event.push(SettledReceipt {
         cumulative_units: r.cumulative_units,
         cost,
         fee,
@@ -216,5 +214,6 @@ fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt) -> Result<Set
         segment_index: r.segment,
         capped: if capped { cap_reason } else { NOT_CAPPED },
         _padding: [0; 2],
-    })
+    });
+    Ok(())
 }
