@@ -1,51 +1,43 @@
 // End to end over RPC: one whole escrow execution sent to a validator process (the localnet,
-// or Agave's with ARKNET_VALIDATOR=solana-test-validator), each transaction built, signed,
-// sent and confirmed through signatureSubscribe; the bill is read back from getTransaction
-// logs and the accounts from getProgramAccounts. Instructions come from tests/helpers for now
-// (the SDK will replace them): keep this file thin, the program's format is still moving.
+// or Agave's with ARKNET_VALIDATOR=solana-test-validator) through the SDK, which builds, signs,
+// sends and confirms every transaction through signatureSubscribe (kit's sendAndConfirm). The
+// bill is then read back twice, independently of the SDK's readers: from the finalize
+// transaction's logs (getTransaction) and from the accounts (getProgramAccounts).
 import { expect } from "chai";
-import {
-  address,
-  appendTransactionMessageInstructions,
-  createKeyPairSignerFromBytes,
-  createSolanaRpc,
-  createSolanaRpcSubscriptions,
-  createTransactionMessage,
-  generateKeyPairSigner,
-  getAddressEncoder,
-  getBase58Decoder,
-  getBase64EncodedWireTransaction,
-  getSignatureFromTransaction,
-  lamports,
-  pipe,
-  setTransactionMessageFeePayerSigner,
-  setTransactionMessageLifetimeUsingBlockhash,
-  signTransactionMessageWithSigners,
-  type Address,
-  type Instruction,
-  type KeyPairSigner,
-} from "@solana/kit";
+import { createKeyPairSignerFromBytes, generateKeyPairSigner, getBase58Decoder, lamports, type Address, type KeyPairSigner } from "@solana/kit";
 import { getTransferSolInstruction } from "@solana-program/system";
-import {
-  findAssociatedTokenPda,
-  getCreateAssociatedTokenIdempotentInstruction,
-  getMintToInstruction,
-  TOKEN_PROGRAM_ADDRESS,
-} from "@solana-program/token";
+import { getMintToInstruction } from "@solana-program/token";
 import { startValidator, type RunningValidator } from "@arknet/localnet/launch";
-import { PROGRAM_ID, decodeAccount, decodeEvents, ix, pubkey, sku } from "../helpers/idl.ts";
-import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
-import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
-import { programDataAddress } from "../helpers/svm.ts";
+import {
+  EXECUTION_DISCRIMINATOR,
+  EndReason,
+  OPERATOR_DISCRIMINATOR,
+  OperatorStatus,
+  PROGRAM_ID,
+  assignSegment,
+  createAssociatedTokenAccountIdempotent,
+  createClient,
+  decodeEvents,
+  deposit,
+  finalize,
+  getExecutionDecoder,
+  getOperatorDecoder,
+  initialize,
+  registerOperator,
+  reserve,
+  sendInstructions,
+  setOperatorStatus,
+  signReceipt,
+  submitReceipts,
+  type SolanaClient,
+} from "@arknet/escrow";
 
-const SYSTEM = address("11111111111111111111111111111111");
-const INSTRUCTIONS_SYSVAR = address("Sysvar1nstructions1111111111111111111111111");
+const PRICE = 7n; // token base units per work unit
 
 describe("e2e over RPC: one escrow execution", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let v: RunningValidator;
-  let rpc: ReturnType<typeof createSolanaRpc>;
-  let subs: ReturnType<typeof createSolanaRpcSubscriptions>;
+  let client: SolanaClient;
 
   before(async function () {
     v = await startValidator();
@@ -54,120 +46,73 @@ describe("e2e over RPC: one escrow execution", function () {
       console.log("    skipped: the escrow program is not built (npm run build:program)");
       this.skip();
     }
-    rpc = createSolanaRpc(v.rpcUrl);
-    subs = createSolanaRpcSubscriptions(v.wsUrl);
+    client = createClient(v.rpcUrl, v.wsUrl);
   });
   after(async () => {
     await v?.stop();
   });
 
-  /** Builds, signs, sends one transaction and waits for its confirmed signatureNotification. */
-  async function send(payer: KeyPairSigner, ixs: Instruction[]) {
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: "confirmed" }).send();
-    const tx = await signTransactionMessageWithSigners(
-      pipe(
-        createTransactionMessage({ version: "legacy" }),
-        (m) => setTransactionMessageFeePayerSigner(payer, m),
-        (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        (m) => appendTransactionMessageInstructions(ixs, m),
-      ),
-    );
-    const signature = getSignatureFromTransaction(tx);
-    const done = new AbortController();
-    const notifications = await subs.signatureNotifications(signature, { commitment: "confirmed" }).subscribe({ abortSignal: done.signal });
-    const it = notifications[Symbol.asyncIterator]();
-    const confirmed = it.next();
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: "base64", preflightCommitment: "confirmed" }).send();
-    const n = (await confirmed).value!;
-    done.abort();
-    expect(n.value.err, `transaction ${signature} failed`).to.equal(null);
-    const got = await rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
-    return got!;
-  }
-
-  async function funded(from: KeyPairSigner, sol = 10n) {
+  async function funded(from: KeyPairSigner, sol = 10n): Promise<KeyPairSigner> {
     const who = await generateKeyPairSigner();
-    await send(from, [getTransferSolInstruction({ source: from, destination: who.address, amount: lamports(sol * 1_000_000_000n) })]);
+    await sendInstructions(client, from, [getTransferSolInstruction({ source: from, destination: who.address, amount: lamports(sol * 1_000_000_000n) })]);
     return who;
-  }
-
-  async function ata(payer: KeyPairSigner, owner: Address, mint: Address) {
-    const [account] = await findAssociatedTokenPda({ owner, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-    return { account, ix: getCreateAssociatedTokenIdempotentInstruction({ payer, ata: account, owner, mint }) };
   }
 
   it("initialize, deposit, reserve, assign, submit receipts, finalize: the bill in the logs, the accounts by getProgramAccounts", async () => {
     const admin = await createKeyPairSignerFromBytes(v.upgradeAuthority.secretKey);
     const faucet = await createKeyPairSignerFromBytes(v.faucet.secretKey);
-    const mint = address(v.usdcMint);
+    const mint = v.usdcMint as Address;
     const router = await funded(admin);
-    const config = await configPda();
-    const vault = await ata(admin, config, mint);
-    const treasury = await ata(admin, admin.address, mint);
-    await send(admin, [vault.ix, treasury.ix]);
-    await send(admin, [
-      ix("initialize", { fee_bps: 250, expiry_grace_secs: 3600n }, {
-        admin: admin.address, config, mint, vault: vault.account, treasury: treasury.account, router: router.address,
-        token_program: TOKEN_PROGRAM_ADDRESS, system_program: SYSTEM, program_data: await programDataAddress(PROGRAM_ID),
-      }),
-    ]);
+    const { deployment: d } = await initialize(client, { admin, mint, router: router.address, feeBps: 250 });
 
     const buyer = await funded(admin);
-    const buyerTokens = await ata(faucet, buyer.address, mint);
-    await send(faucet, [buyerTokens.ix, getMintToInstruction({ mint, token: buyerTokens.account, mintAuthority: faucet, amount: 1_000_000n })]);
+    const tokens = await createAssociatedTokenAccountIdempotent(buyer, buyer.address, mint, d.tokenProgram);
+    await sendInstructions(client, faucet, [tokens.instruction, getMintToInstruction({ mint, token: tokens.address, mintAuthority: faucet, amount: 1_000_000n })]);
+
     const opAuthority = await funded(admin);
-    const op = { address: await operatorPda(opAuthority.address), key: newSigningKey() };
-    await send(opAuthority, [
-      ix("register_operator", { signing_key: pubkey(getBase58Decoder().decode(op.key.publicKey) as Address) }, { authority: opAuthority.address, operator: op.address, system_program: SYSTEM }),
-      ix("set_operator_rate", { sku: sku("gpu-h100"), price: 7n }, { authority: opAuthority.address, operator: op.address }),
-    ]);
-    await send(admin, [ix("set_operator_status", { status: 1 }, { admin: admin.address, config, operator: op.address })]);
+    const opKey = await generateKeyPairSigner();
+    const { operator } = await registerOperator(client, d, { authority: opAuthority, signingKey: opKey, rates: [{ sku: "H100", price: PRICE }] });
+    await setOperatorStatus(client, d, { admin, operator, status: OperatorStatus.Active });
 
-    const balance = await balancePda(buyer.address);
-    await send(buyer, [
-      ix("deposit", { amount: 100_000n }, {
-        depositor: buyer.address, buyer: buyer.address, config, balance, source: buyerTokens.account, vault: vault.account,
-        mint, token_program: TOKEN_PROGRAM_ADDRESS, system_program: SYSTEM,
-      }),
-    ]);
-    const { address: execution, bump } = await executionPda(buyer.address, 1n);
-    await send(buyer, [
-      ix("reserve", { execution_id: 1n, max_burn: 100_000n, duration_secs: 3600n, bump, price_caps: [] }, {
-        payer: buyer.address, buyer: buyer.address, config, balance, execution, system_program: SYSTEM,
-      }),
-    ]);
-    await send(router, [ix("assign_segment", { segment_index: 0, sku: sku("gpu-h100") }, { router: router.address, execution, operator: op.address })]);
+    await deposit(client, d, { depositor: buyer, amount: 100_000n });
+    const { execution } = await reserve(client, d, { buyer, maxBurn: 100_000n, durationSecs: 3_600n });
+    await assignSegment(client, d, { router, execution, operator, sku: "H100", maxPrice: PRICE });
+    const receipts = [1, 2].map((sequence) => signReceipt(opKey, { execution, segment: 0, sku: "H100", cumulativeUnits: 500n * BigInt(sequence), sequence }));
+    const settled = await submitReceipts(client, d, { feePayer: router, execution, receipts: await Promise.all(receipts) });
+    expect(settled.signatures).to.have.length(1);
 
-    const receipt = signReceipt(op.key, { programId: PROGRAM_ID, execution, segment: 0, sku: sku("gpu-h100"), cumulativeUnits: 1_000n, sequence: 1 });
-    const settled = await send(router, [
-      ed25519Instruction([receipt]),
-      ix("submit_receipts", {}, { execution, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: op.address }),
-    ]);
-    // Fees: the router's signature plus the receipt's, 5,000 lamports each.
-    expect(settled.meta!.fee).to.equal(10_000n);
-    expect(decodeEvents([...settled.meta!.logMessages!]).map((e) => e.name)).to.include("ReceiptsSettled");
+    // Fees as the leader charges them: the router's signature plus the two receipts' signatures.
+    const settleTx = await client.rpc.getTransaction(settled.signatures[0], { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
+    expect(settleTx!.meta!.fee).to.equal(15_000n);
+    expect(decodeEvents(settleTx!.meta!.logMessages!, d.programAddress).map((e) => e.name)).to.include("ReceiptsSettled");
 
-    const fin = await send(router, [
-      ix("finalize", {}, { authority: router.address, config, execution, balance, rent_payer: buyer.address }),
-    ]);
-    const events = decodeEvents([...fin.meta!.logMessages!]);
-    expect(events.length).to.be.greaterThan(0);
-    const bill = events[events.length - 1];
-    expect(JSON.stringify(bill.data, (_k, x) => (typeof x === "bigint" ? x.toString() : x))).to.include("7000");
+    const { signature } = await finalize(client, d, { authority: router, execution, reason: EndReason.Completed });
+    const finTx = await client.rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
+    const bill = decodeEvents(finTx!.meta!.logMessages!, d.programAddress).find((e) => e.name === "ExecutionFinalized");
+    expect(bill, "ExecutionFinalized in the finalize logs").to.not.equal(undefined);
+    const data = bill!.data as { consumed: bigint; fee: bigint; refund: bigint; reason: number; segments: { units: bigint; charged: bigint }[] };
+    const consumed = 1_000n * PRICE;
+    expect(data.consumed).to.equal(consumed);
+    expect(data.fee).to.equal((consumed * 250n) / 10_000n);
+    expect(data.refund).to.equal(100_000n - consumed);
+    expect(data.reason).to.equal(EndReason.Completed);
+    expect(data.segments.map((s) => [s.units, s.charged])).to.deep.equal([[1_000n, consumed]]);
 
-    // The program's accounts through getProgramAccounts: the operator (filtered by its authority).
-    const accounts = await rpc
-      .getProgramAccounts(PROGRAM_ID, { commitment: "confirmed", encoding: "base64" })
-      .send();
-    const byAddress = new Map(accounts.map((a) => [a.pubkey, Buffer.from(a.account.data[0], "base64")]));
-    expect(byAddress.has(op.address)).to.equal(true);
-    const operator = decodeAccount("Operator", byAddress.get(op.address)!);
-    expect(JSON.stringify(operator, (_k, x) => (typeof x === "bigint" ? x.toString() : x))).to.include(opAuthority.address);
-    const authorityBytes = getBase58Decoder().decode(new Uint8Array(getAddressEncoder().encode(opAuthority.address)));
-    const filtered = await rpc
-      .getProgramAccounts(PROGRAM_ID, { commitment: "confirmed", encoding: "base64", filters: [{ dataSize: BigInt(byAddress.get(op.address)!.length) }] })
-      .send();
-    expect(filtered.map((a) => a.pubkey)).to.include(op.address);
-    expect(authorityBytes.length).to.be.greaterThan(0);
+    // The accounts through getProgramAccounts with a discriminator memcmp: the settled execution
+    // (kept for its review window) and the operator, decoded with the SDK's codecs.
+    const b58 = getBase58Decoder();
+    const byDiscriminator = async (disc: Uint8Array) =>
+      client.rpc
+        .getProgramAccounts(d.programAddress, { commitment: "confirmed", encoding: "base64", filters: [{ memcmp: { offset: 0n, bytes: b58.decode(disc), encoding: "base58" } }] as never })
+        .send() as unknown as Promise<{ pubkey: Address; account: { data: [string, string] } }[]>;
+    const executions = await byDiscriminator(EXECUTION_DISCRIMINATOR);
+    const ours = executions.find((a) => a.pubkey === execution);
+    expect(ours, "the execution by getProgramAccounts").to.not.equal(undefined);
+    const onChain = getExecutionDecoder().decode(Buffer.from(ours!.account.data[0], "base64"));
+    expect(onChain.consumed).to.equal(consumed);
+    const operators = await byDiscriminator(OPERATOR_DISCRIMINATOR);
+    const op = operators.find((a) => a.pubkey === operator);
+    expect(op, "the operator by getProgramAccounts").to.not.equal(undefined);
+    expect(getOperatorDecoder().decode(Buffer.from(op!.account.data[0], "base64")).authority).to.equal(opAuthority.address);
   });
 });
