@@ -28,10 +28,18 @@ import { getTransferSolInstruction } from "@solana-program/system";
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, getMintToInstruction, getTransferInstruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { DEV_KEYS } from "@arknet/localnet";
 import { startLocalnet } from "@arknet/localnet/launch";
-import { PROGRAM_ID, ix, pubkey, sku } from "../helpers/idl.ts";
-import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
-import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
-import { programDataAddress } from "../helpers/svm.ts";
+import {
+  OperatorStatus,
+  assignSegment,
+  createClient,
+  deposit,
+  initialize,
+  registerOperator,
+  reserve,
+  setOperatorStatus,
+  signReceipt,
+  submitReceiptsInstructions,
+} from "@arknet/escrow";
 
 const PORT = 28900;
 const RPC = `http://127.0.0.1:${PORT}`;
@@ -39,8 +47,6 @@ const WS = `ws://127.0.0.1:${PORT + 1}`;
 const N = Number(process.env.BENCH_N ?? 2000);
 const N_RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 400);
 const CONCURRENCY = 32;
-const SYSTEM = address("11111111111111111111111111111111");
-const SYSVAR_IX = address("Sysvar1nstructions1111111111111111111111111");
 const OUT = fileURLToPath(new URL("../../bench/results/localnet.json", import.meta.url));
 
 const rpc = createSolanaRpc(RPC);
@@ -202,29 +208,17 @@ async function main() {
   console.log({ seqSkip, seqPre, conc, transferLatency });
 
   // submit_receipts: one execution, one operator, a newer cumulative receipt per transaction.
+  // The deployment is set up through the SDK's flows; the measured transactions are the SDK's
+  // submit_receipts instructions, signed here so that sending alone is timed.
+  const client = createClient(RPC, WS);
   const router = await generateKeyPairSigner();
   await sendOk(admin, [getTransferSolInstruction({ source: admin, destination: router.address, amount: 100_000_000_000n })]);
-  const config = await configPda();
-  const [vault] = await findAssociatedTokenPda({ owner: config, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  const [treasury] = await findAssociatedTokenPda({ owner: admin.address, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  await sendOk(admin, [
-    getCreateAssociatedTokenIdempotentInstruction({ payer: admin, ata: vault, owner: config, mint }),
-    getCreateAssociatedTokenIdempotentInstruction({ payer: admin, ata: treasury, owner: admin.address, mint }),
-  ]);
-  await sendOk(admin, [
-    ix("initialize", { fee_bps: 250, expiry_grace_secs: 3600n }, {
-      admin: admin.address, config, mint, vault, treasury, router: router.address, token_program: TOKEN_PROGRAM_ADDRESS,
-      system_program: SYSTEM, program_data: await programDataAddress(PROGRAM_ID),
-    }),
-  ]);
+  const { deployment: d } = await initialize(client, { admin, mint, router: router.address, feeBps: 250 });
   const opAuth = await generateKeyPairSigner();
   await sendOk(admin, [getTransferSolInstruction({ source: admin, destination: opAuth.address, amount: 10_000_000_000n })]);
-  const op = { address: await operatorPda(opAuth.address), key: newSigningKey() };
-  await sendOk(opAuth, [
-    ix("register_operator", { signing_key: pubkey(getBase58Decoder().decode(op.key.publicKey) as Address) }, { authority: opAuth.address, operator: op.address, system_program: SYSTEM }),
-    ix("set_operator_rate", { sku: sku("gpu"), price: 1n }, { authority: opAuth.address, operator: op.address }),
-  ]);
-  await sendOk(admin, [ix("set_operator_status", { status: 1 }, { admin: admin.address, config, operator: op.address })]);
+  const opKey = await generateKeyPairSigner();
+  const { operator } = await registerOperator(client, d, { authority: opAuth, signingKey: opKey, rates: [{ sku: "gpu", price: 1n }] });
+  await setOperatorStatus(client, d, { admin, operator, status: OperatorStatus.Active });
   const buyer = await generateKeyPairSigner();
   const [buyerTokens] = await findAssociatedTokenPda({ owner: buyer.address, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
   await sendOk(faucet, [
@@ -232,19 +226,17 @@ async function main() {
     getCreateAssociatedTokenIdempotentInstruction({ payer: faucet, ata: buyerTokens, owner: buyer.address, mint }),
     getMintToInstruction({ mint, token: buyerTokens, mintAuthority: faucet, amount: 1_000_000_000_000n }),
   ]);
-  const balance = await balancePda(buyer.address);
-  await sendOk(buyer, [ix("deposit", { amount: 1_000_000_000_000n }, { depositor: buyer.address, buyer: buyer.address, config, balance, source: buyerTokens, vault, mint, token_program: TOKEN_PROGRAM_ADDRESS, system_program: SYSTEM })]);
-  const { address: execution, bump } = await executionPda(buyer.address, 1n);
-  await sendOk(buyer, [ix("reserve", { execution_id: 1n, max_burn: 1_000_000_000_000n, duration_secs: 86_400n, bump, price_caps: [] }, { payer: buyer.address, buyer: buyer.address, config, balance, execution, system_program: SYSTEM })]);
-  await sendOk(router, [ix("assign_segment", { segment_index: 0, sku: sku("gpu") }, { router: router.address, execution, operator: op.address })]);
+  await deposit(client, d, { depositor: buyer, amount: 1_000_000_000_000n });
+  const { execution } = await reserve(client, d, { buyer, maxBurn: 1_000_000_000_000n, durationSecs: 86_400n });
+  await assignSegment(client, d, { router, execution, operator, sku: "gpu", maxPrice: 1n });
   let seq = 0;
   const submits = async (n: number) => {
     const { value } = await rpc.getLatestBlockhash({ commitment: "processed" }).send();
     const out = [];
     for (let i = 0; i < n; i++) {
       seq += 1;
-      const r = signReceipt(op.key, { programId: PROGRAM_ID, execution, segment: 0, sku: sku("gpu"), cumulativeUnits: BigInt(seq), sequence: seq });
-      out.push(await build(router, [ed25519Instruction([r]), ix("submit_receipts", {}, { execution, instructions_sysvar: SYSVAR_IX, operator: op.address })], value));
+      const r = await signReceipt(opKey, { execution, segment: 0, sku: "gpu", cumulativeUnits: BigInt(seq), sequence: seq });
+      out.push(await build(router, submitReceiptsInstructions(d, execution, [r], () => operator), value));
     }
     return out;
   };

@@ -4,7 +4,7 @@
 // bill is then read back twice, independently of the SDK's readers: from the finalize
 // transaction's logs (getTransaction) and from the accounts (getProgramAccounts).
 import { expect } from "chai";
-import { createKeyPairSignerFromBytes, generateKeyPairSigner, getBase58Decoder, lamports, type Address, type KeyPairSigner } from "@solana/kit";
+import { createKeyPairSignerFromBytes, generateKeyPairSigner, getBase58Decoder, lamports, type Address, type KeyPairSigner, type ReadonlyUint8Array } from "@solana/kit";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { getMintToInstruction } from "@solana-program/token";
 import { startValidator, type RunningValidator } from "@arknet/localnet/launch";
@@ -101,7 +101,7 @@ describe("e2e over RPC: one escrow execution", function () {
     // The accounts through getProgramAccounts with a discriminator memcmp: the settled execution
     // (kept for its review window) and the operator, decoded with the SDK's codecs.
     const b58 = getBase58Decoder();
-    const byDiscriminator = async (disc: Uint8Array) =>
+    const byDiscriminator = async (disc: ReadonlyUint8Array) =>
       client.rpc
         .getProgramAccounts(d.programAddress, { commitment: "confirmed", encoding: "base64", filters: [{ memcmp: { offset: 0n, bytes: b58.decode(disc), encoding: "base58" } }] as never })
         .send() as unknown as Promise<{ pubkey: Address; account: { data: [string, string] } }[]>;

@@ -24,7 +24,7 @@ describe("reputation", () => {
   });
 
   /** One execution: a segment on `op` (settled) and one on `idle` (never settled). */
-  async function run(id: bigint, reason = END.completed) {
+  async function run(id: bigint, reason: number = END.completed) {
     const { execution } = await d.reserve(buyer, id, 100_000n);
     await d.assign(execution, 0, op, "H100");
     await d.assign(execution, 1, idle, "H100");
