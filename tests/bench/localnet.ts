@@ -3,6 +3,7 @@
 // transfers and for the escrow's submit_receipts. Writes bench/results/localnet.json.
 import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
+import { loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
@@ -251,6 +252,8 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     machine: "2 shared cores; client and validator on the same machine, validator in its own process",
+    /** 1, 5 and 15-minute load averages at the end: the machine is shared, read the numbers with them. */
+    loadAverage: loadavg().map((x) => +x.toFixed(2)),
     slotMs: 400,
     startup: { inProcessMs: startInProcessMs, freshProcessMs: startProcessMs, note: "fresh process includes node and tsx loading the TypeScript" },
     tokenTransfers: {
