@@ -104,7 +104,6 @@ const _: () = assert!(core::mem::size_of::<SettledReceipt>() == 32);
 /// without zeroing the buffer first: only the written prefix is ever logged.
 pub struct ReceiptsSettled {
     body: MaybeUninit<ReceiptsSettledBody>,
-    count: usize,
 }
 
 impl ReceiptsSettled {
@@ -120,32 +119,41 @@ impl ReceiptsSettled {
             addr_of_mut!((*p).fee_bps).write(fee_bps);
             addr_of_mut!((*p)._padding).write([0; 2]);
         }
-        Self { body, count: 0 }
+        Self { body }
     }
 
-    /// Appends one entry; the caller pushes at most MAX_RECEIPTS (the precompile's
-    /// signature count is checked against it first).
+    /// Starts entry `i` with the receipt's own fields (cost, fee and capped still 0,
+    /// for the caller to set) and returns it; `None` past MAX_RECEIPTS. The caller
+    /// starts entries `0..count` and emits with that count.
     #[inline(always)]
-    pub fn push(&mut self, s: SettledReceipt) {
+    pub fn entry(&mut self, i: usize, cumulative_units: u64, sequence: u32, segment_index: u8) -> Option<&mut SettledReceipt> {
         let p = self.body.as_mut_ptr();
-        if self.count < MAX_RECEIPTS {
-            // SAFETY: in bounds (checked above); a raw write into the uninitialised array.
-            unsafe { (addr_of_mut!((*p).receipts) as *mut SettledReceipt).add(self.count).write(s) };
-            self.count = self.count.saturating_add(1);
+        if i < MAX_RECEIPTS {
+            // SAFETY: in bounds (checked above) and aligned; the entry is written whole
+            // before the reference to it is made.
+            unsafe {
+                let e = (addr_of_mut!((*p).receipts) as *mut SettledReceipt).add(i);
+                e.write(SettledReceipt { cumulative_units, cost: 0, fee: 0, sequence, segment_index, capped: NOT_CAPPED, _padding: [0; 2] });
+                Some(&mut *e)
+            }
+        } else {
+            None
         }
     }
 
-    /// Emits with the execution's consumed total after the last receipt.
+    /// Emits entries `[..count]` (each filled through `entry`) with the execution's
+    /// consumed total after the last receipt.
     #[inline(always)]
-    #[allow(clippy::arithmetic_side_effects, reason = "count <= MAX_RECEIPTS: the length is at most the body's size")]
-    pub fn emit(&mut self, consumed: u64) {
+    #[allow(clippy::arithmetic_side_effects, reason = "count is clamped to MAX_RECEIPTS: the length is at most the body's size")]
+    pub fn emit(&mut self, consumed: u64, count: usize) {
+        let count = count.min(MAX_RECEIPTS);
         let p = self.body.as_mut_ptr();
-        // SAFETY: header fields written here and in `new`, entries [..count] by `push`:
-        // the logged prefix is fully initialised and has no padding bytes.
+        // SAFETY: header fields written here and in `new`, entries [..count] by the
+        // caller: the logged prefix is fully initialised and has no padding bytes.
         unsafe {
             addr_of_mut!((*p).consumed).write(consumed);
-            addr_of_mut!((*p).count).write(self.count as u32);
-            let len = RECEIPTS_SETTLED_HEADER + self.count * core::mem::size_of::<SettledReceipt>();
+            addr_of_mut!((*p).count).write(count as u32);
+            let len = RECEIPTS_SETTLED_HEADER + count * core::mem::size_of::<SettledReceipt>();
             log_bytes(core::slice::from_raw_parts(p as *const u8, len));
         }
     }

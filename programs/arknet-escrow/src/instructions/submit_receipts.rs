@@ -26,8 +26,8 @@ use crate::{
     errors::EscrowError,
     events::{ReceiptsSettled, SettledReceipt, CAPPED_BY_BUDGET, CAPPED_BY_MAX_BURN, NOT_CAPPED},
     instructions::Ix,
-    math::{capped_cost, fee_of},
-    receipt::{receipt_at, signature_count, Receipt, ED25519_PROGRAM_ID, MAX_RECEIPTS},
+    math::{capped_cost, fee_of, sat_add, sat_sub},
+    receipt::{receipt_at, signature_count, ED25519_PROGRAM_ID, MAX_RECEIPTS},
     state::{eq32, load_mut, sku_eq, Execution, Operator},
     utils::DataReader,
 };
@@ -66,15 +66,22 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if !e.is_open() {
         return Err(EscrowError::ExecutionSettled.into());
     }
-    // The event and the operator cache stay where they are built: both are large, and
+    // The event and the operator caches stay where they are built: both are large, and
     // moving them would copy every byte.
     let mut event = ReceiptsSettled::new(execution.address(), e.fee_bps);
     let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [const { MaybeUninit::uninit() }; MAX_RECEIPTS] };
-    let mut batch = Batch { data: ed25519_data, execution: execution.address(), ops: &mut ops, event: &mut event };
+    let mut batch = Batch {
+        data: ed25519_data,
+        execution: execution.address(),
+        ops: &mut ops,
+        event: &mut event,
+        known: 0,
+        by_segment: [const { MaybeUninit::uninit() }; Execution::MAX_SEGMENTS],
+    };
     for i in 0..count {
         batch.settle_one(e, i)?;
     }
-    event.emit(e.consumed);
+    event.emit(e.consumed, count);
     Ok(())
 }
 
@@ -85,13 +92,60 @@ struct Batch<'a, 'b> {
     execution: &'a Address,
     ops: &'b mut OperatorCache<'a>,
     event: &'b mut ReceiptsSettled,
+    /// Bit s set: `by_segment[s]` holds segment s's checked operator.
+    known: u32,
+    /// Per segment, the operator found for it and the key it was checked against: the
+    /// next receipt on the segment skips the search (the common case).
+    by_segment: [MaybeUninit<Checked>; Execution::MAX_SEGMENTS],
 }
 
 impl Batch<'_, '_> {
     #[inline(never)]
     fn settle_one(&mut self, e: &mut Execution, i: usize) -> ProgramResult {
-        let receipt = receipt_at(self.data, i, self.execution)?;
-        settle(self.ops, e, &receipt, self.event)
+        let r = receipt_at(self.data, i, self.execution)?;
+        if r.segment >= e.segment_count {
+            return Err(EscrowError::SegmentNotAssigned.into());
+        }
+        let s = r.segment as usize;
+        let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;
+        if !sku_eq(r.sku, &seg.sku) {
+            return Err(EscrowError::ReceiptSkuMismatch.into());
+        }
+        // SAFETY: slot s is initialised when its bit is set (written below, only by
+        // `checked`, which hands out pointers into distinct operator accounts).
+        let op = match self.by_segment.get(s) {
+            Some(slot) if self.known & (1 << s) != 0 && unsafe { slot.assume_init_ref() }.signer_offset == r.signer_offset => {
+                unsafe { &mut *slot.assume_init_ref().operator }
+            }
+            _ => self.first_on_segment(s, &seg.operator, r.signer_offset)?,
+        };
+        if r.cumulative_units <= seg.settled_units || r.sequence <= seg.last_seq {
+            return Err(EscrowError::ReceiptNotNewer.into());
+        }
+        // The entry's receipt fields go out first: fewer values stay live below.
+        let entry = self.event.entry(i, r.cumulative_units, r.sequence, r.segment).ok_or(EscrowError::TooManyReceipts)?;
+        settle(e, s, op, r.cumulative_units, entry)
+    }
+
+    /// The operator of segment `s` checked against the receipt's key, remembered for the
+    /// segment's next receipts. Out of line: it runs once per segment and key.
+    #[inline(never)]
+    fn first_on_segment<'o>(&mut self, s: usize, operator: &Address, signer_offset: usize) -> Result<&'o mut Operator, ProgramError> {
+        // The key's bytes again (checked in bounds by `receipt_at`): passing them would
+        // take a sixth argument register, which the BPF backend does not have.
+        let signer: &[u8; 32] = self
+            .data
+            .get(signer_offset..signer_offset.saturating_add(32))
+            .and_then(|k| k.try_into().ok())
+            .ok_or(EscrowError::InvalidEd25519Instruction)?;
+        let op = self.ops.checked(operator, signer, signer_offset)?;
+        if let Some(slot) = self.by_segment.get_mut(s) {
+            slot.write(Checked { operator: op, address: operator, signer_offset });
+            self.known |= 1 << s;
+        }
+        // SAFETY: as in `OperatorCache::checked`: a pointer into the operator account's
+        // data, which outlives the instruction.
+        Ok(unsafe { &mut *(op as *mut Operator) })
     }
 }
 
@@ -117,13 +171,13 @@ impl OperatorCache<'_> {
     /// The active operator at `address` whose current key signed at `signer`.
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
-    fn checked(&mut self, address: &Address, r: &Receipt) -> Result<&mut Operator, ProgramError> {
+    fn checked(&mut self, address: &Address, signer: &[u8; 32], signer_offset: usize) -> Result<&mut Operator, ProgramError> {
         // SAFETY: entries [..used] were written below and point into distinct operator
         // accounts' data, which outlives the instruction; each operator is held mutably
         // only through its entry.
         for entry in self.entries.iter().take(self.used) {
             let entry = unsafe { entry.assume_init_ref() };
-            if entry.signer_offset == r.signer_offset && address_eq(unsafe { &*entry.address }, address) {
+            if entry.signer_offset == signer_offset && address_eq(unsafe { &*entry.address }, address) {
                 return Ok(unsafe { &mut *entry.operator });
             }
         }
@@ -136,84 +190,68 @@ impl OperatorCache<'_> {
         if !op.is_active() {
             return Err(EscrowError::OperatorNotActive.into());
         }
-        if !eq32(r.signer, op.signing_key.as_array()) {
+        if !eq32(signer, op.signing_key.as_array()) {
             return Err(EscrowError::ReceiptSignerMismatch.into());
         }
         // Past MAX_RECEIPTS distinct (operator, key) pairs nothing is cached; count <=
         // MAX_RECEIPTS makes that unreachable.
         if let Some(slot) = self.entries.get_mut(self.used) {
-            slot.write(Checked { operator: op, address: view.address(), signer_offset: r.signer_offset });
+            slot.write(Checked { operator: op, address: view.address(), signer_offset });
             self.used = self.used.saturating_add(1);
         }
         Ok(op)
     }
 }
 
-/// Charges one receipt to its segment and credits the operator.
+/// Charges one receipt (cumulative `units_to`) to segment `s` and credits the operator;
+/// the receipt is already checked newer than the segment's last one.
 #[inline(always)]
-fn settle(ops: &mut OperatorCache, e: &mut Execution, r: &Receipt, event: &mut ReceiptsSettled) -> ProgramResult {
-    if r.segment >= e.segment_count {
-        return Err(EscrowError::SegmentNotAssigned.into());
-    }
-    let remaining = e.remaining();
+fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, entry: &mut SettledReceipt) -> ProgramResult {
+    let remaining = sat_sub(e.max_burn, e.consumed);
     let fee_bps = e.fee_bps;
-    let seg = &mut e.segments[r.segment as usize];
-    if !sku_eq(r.sku, &seg.sku) {
-        return Err(EscrowError::ReceiptSkuMismatch.into());
-    }
-    let op = ops.checked(&seg.operator, r)?;
-    if r.cumulative_units <= seg.settled_units || r.sequence <= seg.last_seq {
-        return Err(EscrowError::ReceiptNotNewer.into());
-    }
-
-    // cumulative_units > settled_units (checked above).
-    let units = r.cumulative_units.wrapping_sub(seg.settled_units);
+    let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;
+    // cumulative_units > settled_units (checked by the caller).
+    let units = units_to.wrapping_sub(seg.settled_units);
     // The most this receipt may charge: what is left of the max burn and, when the
     // router gave the segment a budget, of that budget.
-    let budget_left = seg.budget.saturating_sub(seg.charged);
+    let budget_left = sat_sub(seg.budget, seg.charged);
     let (limit, cap_reason) = if seg.budget != 0 && budget_left < remaining {
         (budget_left, CAPPED_BY_BUDGET)
     } else {
         (remaining, CAPPED_BY_MAX_BURN)
     };
     let (cost, capped) = capped_cost(units, seg.price, limit);
+    entry.capped = if capped { cap_reason } else { NOT_CAPPED };
+    entry.cost = cost;
     // Overflow is impossible below: charged <= consumed <= max_burn, and Σ claimable +
     // Σ fees_owed <= the vault's amount (conservation), all u64 token amounts; saturating
     // adds keep a broken invariant from wrapping instead of paying out of thin air.
     let before = seg.charged;
-    let after = before.saturating_add(cost);
+    let after = sat_add(before, cost);
     // fee_of is monotonic and fee_of(x + c) - fee_of(x) <= c for bps <= 10 000: the
     // subtractions never wrap.
     let fee = fee_of(after, fee_bps).wrapping_sub(fee_of(before, fee_bps));
+    entry.fee = fee;
     let earned = cost.wrapping_sub(fee);
     if seg.last_seq == 0 {
-        op.segments_settled = op.segments_settled.saturating_add(1);
+        op.segments_settled = sat_add(op.segments_settled, 1);
     }
-    seg.settled_units = r.cumulative_units;
-    seg.last_seq = r.sequence;
+    seg.settled_units = units_to;
+    seg.last_seq = entry.sequence;
     seg.charged = after;
-    op.claimable = op.claimable.saturating_add(earned);
-    op.fees_owed = op.fees_owed.saturating_add(fee);
-    op.total_earned = op.total_earned.saturating_add(earned);
+    op.claimable = sat_add(op.claimable, earned);
+    op.fees_owed = sat_add(op.fees_owed, fee);
+    op.total_earned = sat_add(op.total_earned, earned);
     // The rate line the price came from, unless the operator has since given the line
     // to another SKU.
     if let Some(line) = op.rates.get_mut(seg.rate_index as usize) {
         if sku_eq(&line.sku, &seg.sku) {
-            line.units_served = line.units_served.saturating_add(units);
-            line.tokens_served = line.tokens_served.saturating_add(cost);
+            line.units_served = sat_add(line.units_served, units);
+            line.tokens_served = sat_add(line.tokens_served, cost);
         }
     }
     // cost <= remaining, so consumed stays <= max_burn; fee <= cost.
     e.consumed = e.consumed.wrapping_add(cost);
     e.fees_accrued = e.fees_accrued.wrapping_add(fee);
-    event.push(SettledReceipt {
-        cumulative_units: r.cumulative_units,
-        cost,
-        fee,
-        sequence: r.sequence,
-        segment_index: r.segment,
-        capped: if capped { cap_reason } else { NOT_CAPPED },
-        _padding: [0; 2],
-    });
     Ok(())
 }
