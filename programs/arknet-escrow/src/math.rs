@@ -8,6 +8,10 @@
 #[inline(always)]
 #[allow(clippy::arithmetic_side_effects, reason = "limb products and quotients are bounded as commented")]
 pub fn mul(a: u64, b: u64) -> Option<u64> {
+    // Common case first: both factors below 2^32, the product fits.
+    if (a | b) >> 32 == 0 {
+        return Some(a * b);
+    }
     let (a_hi, a_lo) = (a >> 32, a & 0xffff_ffff);
     let (b_hi, b_lo) = (b >> 32, b & 0xffff_ffff);
     if a_hi != 0 && b_hi != 0 {

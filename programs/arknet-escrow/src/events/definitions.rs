@@ -64,6 +64,31 @@ pub struct SettledReceipt {
     pub _padding: [u8; 2],
 }
 
+/// An entry of `ReceiptsSettled` whose receipt fields are written; `charge` writes the
+/// rest. Written field by field where each value is computed: building the entry whole
+/// at the end keeps every value live until then (register spills per receipt).
+pub struct SettledEntry<'a> {
+    entry: *mut SettledReceipt,
+    _event: core::marker::PhantomData<&'a mut ReceiptsSettled>,
+}
+
+impl SettledEntry<'_> {
+    #[inline(always)]
+    pub fn set_cost(&mut self, cost: u64, capped: u8) {
+        // SAFETY: points to an entry of the event borrowed for 'a (see `entry`).
+        unsafe {
+            addr_of_mut!((*self.entry).cost).write(cost);
+            addr_of_mut!((*self.entry).capped).write(capped);
+        }
+    }
+
+    #[inline(always)]
+    pub fn set_fee(&mut self, fee: u64) {
+        // SAFETY: as `set_cost`.
+        unsafe { addr_of_mut!((*self.entry).fee).write(fee) };
+    }
+}
+
 /// Logs `data` as one `sol_log_data` field (an event built in place).
 #[inline(always)]
 fn log_bytes(data: &[u8]) {
@@ -122,19 +147,22 @@ impl ReceiptsSettled {
         Self { body }
     }
 
-    /// Starts entry `i` with the receipt's own fields (cost, fee and capped still 0,
-    /// for the caller to set) and returns it; `None` past MAX_RECEIPTS. The caller
-    /// starts entries `0..count` and emits with that count.
+    /// Starts entry `i` with the receipt's own fields and returns it for the charge
+    /// (`SettledEntry::charge`); `None` past MAX_RECEIPTS. The caller charges every
+    /// entry `0..count` it starts, then emits with that count.
     #[inline(always)]
-    pub fn entry(&mut self, i: usize, cumulative_units: u64, sequence: u32, segment_index: u8) -> Option<&mut SettledReceipt> {
+    pub fn entry(&mut self, i: usize, cumulative_units: u64, sequence: u32, segment_index: u8) -> Option<SettledEntry<'_>> {
         let p = self.body.as_mut_ptr();
         if i < MAX_RECEIPTS {
-            // SAFETY: in bounds (checked above) and aligned; the entry is written whole
-            // before the reference to it is made.
+            // SAFETY: in bounds (checked above) and aligned; fields are written through
+            // raw pointers, no reference to the uninitialised entry is made.
             unsafe {
                 let e = (addr_of_mut!((*p).receipts) as *mut SettledReceipt).add(i);
-                e.write(SettledReceipt { cumulative_units, cost: 0, fee: 0, sequence, segment_index, capped: NOT_CAPPED, _padding: [0; 2] });
-                Some(&mut *e)
+                addr_of_mut!((*e).cumulative_units).write(cumulative_units);
+                addr_of_mut!((*e).sequence).write(sequence);
+                addr_of_mut!((*e).segment_index).write(segment_index);
+                addr_of_mut!((*e)._padding).write([0; 2]);
+                Some(SettledEntry { entry: e, _event: core::marker::PhantomData })
             }
         } else {
             None

@@ -26,6 +26,7 @@ use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
+    math::sat_add,
     instructions::Ix,
     state::{load_mut, Balance, Execution, Operator},
     utils::{add, require_signer, sub, DataReader},
@@ -84,7 +85,7 @@ fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView
         }
         let view = operators.iter().find(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
         let op = load_mut::<Operator>(view, program_id)?;
-        op.executions_completed = op.executions_completed.saturating_add(1);
+        op.executions_completed = sat_add(op.executions_completed, 1);
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use pinocchio::{
 
 use crate::{
     errors::EscrowError,
-    events::{ReceiptsSettled, SettledReceipt, CAPPED_BY_BUDGET, CAPPED_BY_MAX_BURN, NOT_CAPPED},
+    events::{ReceiptsSettled, SettledEntry, CAPPED_BY_BUDGET, CAPPED_BY_MAX_BURN, NOT_CAPPED},
     instructions::Ix,
     math::{capped_cost, fee_of, sat_add, sat_sub},
     receipt::{receipt_at, signature_count, ED25519_PROGRAM_ID, MAX_RECEIPTS},
@@ -123,8 +123,8 @@ impl Batch<'_, '_> {
             return Err(EscrowError::ReceiptNotNewer.into());
         }
         // The entry's receipt fields go out first: fewer values stay live below.
-        let entry = self.event.entry(i, r.cumulative_units, r.sequence, r.segment).ok_or(EscrowError::TooManyReceipts)?;
-        settle(e, s, op, r.cumulative_units, entry)
+        let mut entry = self.event.entry(i, r.cumulative_units, r.sequence, r.segment).ok_or(EscrowError::TooManyReceipts)?;
+        settle(e, s, op, r.cumulative_units, r.sequence, &mut entry)
     }
 
     /// The operator of segment `s` checked against the receipt's key, remembered for the
@@ -206,7 +206,7 @@ impl OperatorCache<'_> {
 /// Charges one receipt (cumulative `units_to`) to segment `s` and credits the operator;
 /// the receipt is already checked newer than the segment's last one.
 #[inline(always)]
-fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, entry: &mut SettledReceipt) -> ProgramResult {
+fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, sequence: u32, entry: &mut SettledEntry) -> ProgramResult {
     let remaining = sat_sub(e.max_burn, e.consumed);
     let fee_bps = e.fee_bps;
     let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;
@@ -214,15 +214,15 @@ fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, entry: 
     let units = units_to.wrapping_sub(seg.settled_units);
     // The most this receipt may charge: what is left of the max burn and, when the
     // router gave the segment a budget, of that budget.
-    let budget_left = sat_sub(seg.budget, seg.charged);
-    let (limit, cap_reason) = if seg.budget != 0 && budget_left < remaining {
-        (budget_left, CAPPED_BY_BUDGET)
-    } else {
-        (remaining, CAPPED_BY_MAX_BURN)
+    let (limit, cap_reason) = match seg.budget {
+        0 => (remaining, CAPPED_BY_MAX_BURN),
+        budget => {
+            let budget_left = sat_sub(budget, seg.charged);
+            if budget_left < remaining { (budget_left, CAPPED_BY_BUDGET) } else { (remaining, CAPPED_BY_MAX_BURN) }
+        }
     };
     let (cost, capped) = capped_cost(units, seg.price, limit);
-    entry.capped = if capped { cap_reason } else { NOT_CAPPED };
-    entry.cost = cost;
+    entry.set_cost(cost, if capped { cap_reason } else { NOT_CAPPED });
     // Overflow is impossible below: charged <= consumed <= max_burn, and Σ claimable +
     // Σ fees_owed <= the vault's amount (conservation), all u64 token amounts; saturating
     // adds keep a broken invariant from wrapping instead of paying out of thin air.
@@ -231,13 +231,13 @@ fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, entry: 
     // fee_of is monotonic and fee_of(x + c) - fee_of(x) <= c for bps <= 10 000: the
     // subtractions never wrap.
     let fee = fee_of(after, fee_bps).wrapping_sub(fee_of(before, fee_bps));
-    entry.fee = fee;
+    entry.set_fee(fee);
     let earned = cost.wrapping_sub(fee);
     if seg.last_seq == 0 {
         op.segments_settled = sat_add(op.segments_settled, 1);
     }
     seg.settled_units = units_to;
-    seg.last_seq = entry.sequence;
+    seg.last_seq = sequence;
     seg.charged = after;
     op.claimable = sat_add(op.claimable, earned);
     op.fees_owed = sat_add(op.fees_owed, fee);
