@@ -3,7 +3,8 @@
 // and reserves; the router splits the job over two operators and three SKUs; the operators'
 // nodes sign cumulative receipts; the router settles them and finalizes; the buyer rates and
 // closes; operators claim. Every number printed is read back from the chain.
-//   npx tsx sdk/examples/demo.ts            (ARKNET_RPC_URL=… uses a running validator instead)
+//   npx tsx sdk/examples/demo.ts            (ARKNET_RPC_URL=… uses a running validator instead;
+//   ARKNET_VALIDATOR=solana-test-validator starts Anza's test validator instead of the localnet)
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { airdropFactory, createKeyPairSignerFromBytes, generateKeyPairSigner, lamports, type Address, type KeyPairSigner } from "@solana/kit";
@@ -32,13 +33,13 @@ async function main() {
   let mintAuthority: KeyPairSigner | null = null;
   let mint: Address | null = null;
   if (!rpcUrl) {
-    const { startLocalnet } = await import("@arknet/localnet/launch");
-    const node = await startLocalnet({ escrow: false });
+    const { startValidator } = await import("@arknet/localnet/launch");
+    const node = await startValidator({ escrow: false });
     stop = node.stop;
     rpcUrl = node.rpcUrl;
     mintAuthority = await createKeyPairSignerFromBytes(node.faucet.secretKey);
     mint = node.usdcMint as Address;
-    console.log(`Local validator  ${node.rpcUrl} (LiteSVM behind JSON-RPC and PubSub)`);
+    console.log(`Local validator  ${node.rpcUrl} (${node.kind === "localnet" ? "LiteSVM behind JSON-RPC and PubSub" : "Agave's solana-test-validator"})`);
   }
   try {
     const client = createClient(rpcUrl);
