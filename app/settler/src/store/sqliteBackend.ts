@@ -1,0 +1,85 @@
+// SQLite through better-sqlite3: one file, WAL, synchronous=FULL, so a commit is on disk
+// when it returns. better-sqlite3 is synchronous; a queue keeps one async transaction on the
+// connection at a time so two requests never interleave inside one BEGIN.
+
+import Database from "better-sqlite3";
+import type { Row, SqlBackend, SqlTx } from "./sql.ts";
+
+const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, "?$1");
+
+/** Values SQLite cannot bind as they are. */
+function bindable(v: unknown): unknown {
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+}
+
+/** `?N` parameters bind from an object keyed by number. */
+function params(list: unknown[] | undefined): Record<number, unknown> {
+  const out: Record<number, unknown> = {};
+  (list ?? []).forEach((v, i) => (out[i + 1] = bindable(v)));
+  return out;
+}
+
+export function openSqliteBackend(file: string): SqlBackend {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(toSqlite(sql));
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  const direct: SqlTx = {
+    async query<T extends Row>(sql: string, p?: unknown[]): Promise<T[]> {
+      const s = prepare(sql);
+      return (s.reader ? s.all(params(p)) : (s.run(params(p)), [])) as T[];
+    },
+    async run(sql: string, p?: unknown[]): Promise<number> {
+      const s = prepare(sql);
+      if (s.reader) return s.all(params(p)).length;
+      return s.run(params(p)).changes;
+    },
+  };
+
+  // One operation at a time on the connection: a chain of promises.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    kind: "sqlite",
+    forUpdate: "",
+    nowMs: "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+    query: (sql, p) => exclusive(() => direct.query(sql, p)),
+    run: (sql, p) => exclusive(() => direct.run(sql, p)),
+    transaction: <T>(fn: (tx: SqlTx) => Promise<T>) =>
+      exclusive(async () => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const out = await fn(direct);
+          db.exec("COMMIT");
+          return out;
+        } catch (e) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw e;
+        }
+      }),
+    close: () =>
+      exclusive(async () => {
+        db.close();
+      }),
+  };
+}
