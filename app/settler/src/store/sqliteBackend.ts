@@ -1,8 +1,11 @@
 // SQLite through better-sqlite3: one file, WAL, synchronous=FULL, so a commit is on disk
-// when it returns. better-sqlite3 is synchronous; a queue keeps one async transaction on the
-// connection at a time so two requests never interleave inside one BEGIN.
+// when it returns. better-sqlite3 is synchronous; a queue per file keeps one async
+// transaction at a time in this process, so two requests never interleave inside one BEGIN,
+// and two connections to the same file in one process never wait on each other's lock
+// while blocking the thread that would release it. Other processes wait (busy_timeout).
 
 import Database from "better-sqlite3";
+import { realpathSync } from "node:fs";
 import type { Row, SqlBackend, SqlTx } from "./sql.ts";
 
 const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, "?$1");
@@ -21,6 +24,8 @@ function params(list: unknown[] | undefined): Record<number, unknown> {
   (list ?? []).forEach((v, i) => (out[i + 1] = bindable(v)));
   return out;
 }
+
+const queues = new Map<string | symbol, Promise<unknown>>();
 
 export function openSqliteBackend(file: string): SqlBackend {
   const db = new Database(file);
@@ -51,11 +56,11 @@ export function openSqliteBackend(file: string): SqlBackend {
     },
   };
 
-  // One operation at a time on the connection: a chain of promises.
-  let queue: Promise<unknown> = Promise.resolve();
+  // One operation at a time on the file in this process: a chain of promises.
+  const key = file === ":memory:" ? Symbol("memory") : realpathSync(file);
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
+    const next = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    queues.set(key, next.catch(() => undefined));
     return next;
   };
 

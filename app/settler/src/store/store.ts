@@ -143,11 +143,11 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
   };
 
   const acquire = async (tx: SqlTx, key: string, holder: string, ttlMs: number): Promise<Lease | null> => {
-    // One statement: take a free or expired lease (new token), or extend our own (same token).
+    // One statement: take a free or expired lease (new token), or extend our own live one (same token).
     const rows = await tx.query(
       `INSERT INTO leases (key, holder, token, expires_at) VALUES ($1, $2, 1, ${db.nowMs} + $3)
        ON CONFLICT (key) DO UPDATE SET
-         token = CASE WHEN leases.holder = excluded.holder THEN leases.token ELSE leases.token + 1 END,
+         token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ${db.nowMs} THEN leases.token ELSE leases.token + 1 END,
          holder = excluded.holder,
          expires_at = excluded.expires_at
        WHERE leases.holder = excluded.holder OR leases.expires_at <= ${db.nowMs}
