@@ -6,13 +6,11 @@
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { freePort } from "./ports.ts";
 
-const PORT_LOW = 48000;
-const PORT_HIGH = 48999;
 
 export interface PostgresServer {
   port: number;
@@ -48,22 +46,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-const portFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-
-async function pickPort(): Promise<number> {
-  const start = PORT_LOW + Math.floor(Math.random() * (PORT_HIGH - PORT_LOW + 1));
-  for (let i = 0; i <= PORT_HIGH - PORT_LOW; i++) {
-    const port = PORT_LOW + ((start - PORT_LOW + i) % (PORT_HIGH - PORT_LOW + 1));
-    if (await portFree(port)) return port;
-  }
-  throw new Error(`no free loopback port in ${PORT_LOW}-${PORT_HIGH}`);
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startPostgres(): Promise<PostgresServer> {
@@ -76,7 +58,7 @@ async function startPostgres(): Promise<PostgresServer> {
     stdio: ["ignore", "ignore", "pipe"],
     ...(user ?? {}),
   });
-  const port = await pickPort();
+  const port = await freePort();
   let log = "";
   const child: ChildProcess = spawn(
     join(bin, "postgres"),
