@@ -78,6 +78,17 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
   });
 
+  // Graceful shutdown: once closing, responses in flight end their connection, so the
+  // server's close does not wait for keep-alive sockets to time out.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (closing) reply.header("connection", "close");
+    return payload;
+  });
+
   // JSON only: any other content type is a 415, not a string body.
   app.removeContentTypeParser("text/plain");
 
