@@ -232,6 +232,19 @@ export function storeSuite(harness: () => StoreHarness): void {
       await store.markOutboxConfirmed("sig-1", { slot: 77n, feeLamports: 5000n }); // idempotent
     });
 
+    it("adds up the fees of transactions confirmed since a time, for the daily budget", async () => {
+      expect(await store.feesSince(0)).to.equal(0n);
+      await store.putOutbox(tx("a", [[0, 100n, 1]]));
+      await store.putOutbox(tx("b", [[0, 100n, 1]]));
+      await store.putOutbox(tx("c", [[0, 100n, 1]]));
+      await store.markOutboxConfirmed("a", { slot: 1n, feeLamports: 5000n });
+      await store.markOutboxConfirmed("b", { slot: 2n, feeLamports: 2n ** 40n });
+      await store.markOutboxFinal("c", "expired", "expired");
+      expect(await store.feesSince(0)).to.equal(5000n + 2n ** 40n);
+      expect(await store.feesSince(Date.now() + 60_000)).to.equal(0n);
+      expect((await store.getOutbox("a"))!.confirmedAt).to.be.a("number");
+    });
+
     it("a late confirmation of an older transaction never moves settlement backwards", async () => {
       await store.acceptReceipts([receipt("E", 0, 200n, 2)]);
       await store.putOutbox(tx("old", [[0, 100n, 1]]));

@@ -115,6 +115,14 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 `,
   },
+  {
+    version: 4,
+    name: "confirmation time of outbox transactions, for the daily fee budget",
+    sql: `
+ALTER TABLE outbox ADD COLUMN confirmed_at {i64};
+CREATE INDEX outbox_confirmed_at ON outbox (confirmed_at);
+`,
+  },
 ];
 
 const TYPES = {

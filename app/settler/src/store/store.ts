@@ -76,6 +76,7 @@ const outboxOf = (r: Row): OutboxRecord => ({
   sendCount: num(r.send_count),
   lastSentAt: numOrNull(r.last_sent_at),
   confirmedSlot: bigOrNull(r.confirmed_slot),
+  confirmedAt: numOrNull(r.confirmed_at),
   feeLamports: bigOrNull(r.fee_lamports),
   error: (r.error as string | null) ?? null,
 });
@@ -367,11 +368,10 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
         if (!row) throw new StoreError("OutboxMissing", `transaction ${signature} is not in the outbox`);
         const o = outboxOf(row);
         if (o.status === "confirmed") return;
-        await tx.run(`UPDATE outbox SET status = 'confirmed', confirmed_slot = $2, fee_lamports = $3, error = NULL WHERE signature = $1`, [
-          signature,
-          result.slot,
-          result.feeLamports,
-        ]);
+        await tx.run(
+          `UPDATE outbox SET status = 'confirmed', confirmed_slot = $2, fee_lamports = $3, confirmed_at = $4, error = NULL WHERE signature = $1`,
+          [signature, result.slot, result.feeLamports, Date.now()],
+        );
         await settleItems(tx, o.items);
       }),
 
@@ -382,6 +382,12 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
         if (!row) throw new StoreError("OutboxMissing", `transaction ${signature} is not in the outbox`);
         throw new StoreError("InvalidTransition", `transaction ${signature} is ${row.status}: it cannot become ${status}`);
       }
+    },
+
+    async feesSince(sinceMs) {
+      const sum = db.kind === "postgres" ? "SUM(fee_lamports)" : "SUM(CAST(fee_lamports AS INTEGER))";
+      const [row] = await db.query(`SELECT ${sum} AS total FROM outbox WHERE status = 'confirmed' AND confirmed_at >= $1`, [sinceMs]);
+      return row?.total === null || row?.total === undefined ? 0n : BigInt(row.total as string | number);
     },
 
     acquireLease: (key, holder, ttlMs) => db.transaction((tx) => acquire(tx, key, holder, ttlMs)),

@@ -92,6 +92,7 @@ export interface OutboxRecord extends OutboxInsert {
   sendCount: number;
   lastSentAt: number | null;
   confirmedSlot: bigint | null;
+  confirmedAt: number | null;
   feeLamports: bigint | null;
   error: string | null;
 }
@@ -178,6 +179,8 @@ export interface SettlerStore {
   /** Confirms and, in the same commit, marks the transaction's receipts settled. */
   markOutboxConfirmed(signature: string, result: { slot: bigint; feeLamports: bigint }): Promise<void>;
   markOutboxFinal(signature: string, status: "failed" | "expired", error: string): Promise<void>;
+  /** Fees of transactions confirmed at or after `sinceMs` (the daily budget counts from UTC midnight). */
+  feesSince(sinceMs: number): Promise<bigint>;
 
   acquireLease(key: string, holder: string, ttlMs: number): Promise<Lease | null>;
   renewLease(lease: Lease, ttlMs: number): Promise<Lease | null>;
