@@ -153,6 +153,22 @@ export function storeSuite(harness: () => StoreHarness): void {
       expect((await store.getExecution("E"))!.segments[1]!.receipt).to.equal(null);
     });
 
+    it("concurrent batches commit independently: a refused one leaves nothing, its neighbours are kept", async () => {
+      await store.assignSegment(segment("E", 2));
+      await store.acceptReceipts([receipt("E", 0, 300n, 3)]);
+      const [a, bad, b] = await Promise.allSettled([
+        store.acceptReceipts([receipt("E", 1, 10n, 1)]),
+        store.acceptReceipts([receipt("E", 2, 10n, 1), receipt("E", 0, 5n, 1)]),
+        store.acceptReceipts([receipt("E", 0, 400n, 4)]),
+      ]);
+      expect(a.status).to.equal("fulfilled");
+      expect(b.status).to.equal("fulfilled");
+      expect(bad.status).to.equal("rejected");
+      expect(isStoreError((bad as PromiseRejectedResult).reason, "ReceiptNotNewer")).to.equal(true);
+      const segs = (await (await reopen()).getExecution("E"))!.segments;
+      expect(segs.map((s) => s.receipt?.cumulativeUnits ?? null)).to.deep.equal([400n, 10n, null]);
+    });
+
     it("refuses receipts for unknown executions and after finalizing starts", async () => {
       await refused(store.acceptReceipts([receipt("X", 0, 1n, 1)]), "UnknownExecution");
       await store.markExecutionComplete("E");

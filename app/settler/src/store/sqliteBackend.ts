@@ -64,6 +64,44 @@ export function openSqliteBackend(file: string): SqlBackend {
     return next;
   };
 
+  // Group commit: transactions requested while the file is busy run together in one
+  // BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT (a failing one rolls back alone),
+  // and all resolve after the one durable COMMIT. One fsync then serves many receipts.
+  type Job = { fn: (tx: SqlTx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  let waiting: Job[] = [];
+  let scheduled = false;
+  const runGroup = async () => {
+    scheduled = false;
+    const jobs = waiting;
+    waiting = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      for (const job of jobs) {
+        db.exec("SAVEPOINT job");
+        try {
+          const value = await job.fn(direct);
+          db.exec("RELEASE job");
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          db.exec("ROLLBACK TO job");
+          db.exec("RELEASE job");
+          outcomes.push({ ok: false, error });
+        }
+      }
+      db.exec("COMMIT");
+    } catch (e) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      for (const job of jobs) job.reject(e);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.error);
+    });
+  };
+
   return {
     kind: "sqlite",
     forUpdate: "",
@@ -71,15 +109,11 @@ export function openSqliteBackend(file: string): SqlBackend {
     query: (sql, p) => exclusive(() => direct.query(sql, p)),
     run: (sql, p) => exclusive(() => direct.run(sql, p)),
     transaction: <T>(fn: (tx: SqlTx) => Promise<T>) =>
-      exclusive(async () => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          const out = await fn(direct);
-          db.exec("COMMIT");
-          return out;
-        } catch (e) {
-          if (db.inTransaction) db.exec("ROLLBACK");
-          throw e;
+      new Promise<T>((resolve, reject) => {
+        waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          void exclusive(runGroup);
         }
       }),
     close: () =>
