@@ -2,11 +2,13 @@
 // loopback HTTP with its SQLite file, and POST→202 latency. Workload of the issue's bench:
 // 100 executions × 4 segments × 50 cumulative receipts, one receipt per request, from
 // CONCURRENCY clients; each segment's receipts go in order. Settlement on-chain is not in it
-// (the pipeline is not built yet). Writes bench/results/settler-intake.json at the repo root.
+// (the pipeline is not built yet). The clients run in a separate process. Writes bench/results/settler-intake.json at the repo root.
 
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getAddressDecoder, getAddressEncoder } from "@solana/kit";
@@ -17,7 +19,7 @@ import { startSettler } from "../src/settler.ts";
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100);
 const SEGMENTS = 4;
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 50);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PORT = 48000 + Math.floor(Math.random() * 1000);
 
 const addr = (b: Uint8Array) => getAddressDecoder().decode(b);
@@ -54,8 +56,7 @@ const settler = await startSettler(config, { logger: pino({ level: "warn" }), ch
 const base = settler.url;
 
 // Operators and their pre-signed streams (signing is the nodes' cost, not the settler's).
-type Stream = { body: string[] };
-const streams: Stream[] = [];
+const streams: string[][] = [];
 for (let e = 0; e < EXECUTIONS; e++) {
   const execution = randomAddr();
   for (let s = 0; s < SEGMENTS; s++) {
@@ -75,30 +76,21 @@ for (let e = 0; e < EXECUTIONS; e++) {
         JSON.stringify({ receipts: [{ execution, signer: key, message: m.toString("base64"), signature: sign(null, m, pk).toString("base64") }] }),
       );
     }
-    streams.push({ body });
+    streams.push(body);
   }
 }
 
-const latencies: number[] = [];
-let refused = 0;
-let next = 0;
-const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    for (;;) {
-      const stream = streams[next++];
-      if (!stream) return;
-      for (const body of stream.body) {
-        const t = performance.now();
-        const res = await fetch(`${base}/v1/receipts`, { method: "POST", headers: { "content-type": "application/json" }, body });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t);
-        if (res.status !== 202) refused++;
-      }
-    }
-  }),
+// The clients run in another process (the nodes are remote in real life).
+const streamsFile = join(dir, "streams.json");
+writeFileSync(streamsFile, JSON.stringify(streams));
+const here = dirname(fileURLToPath(import.meta.url));
+const { stdout } = await promisify(execFile)(
+  process.execPath,
+  ["--import", "tsx", join(here, "intakeClient.ts"), streamsFile, base, String(CONCURRENCY)],
+  { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
 );
-const seconds = (performance.now() - t0) / 1000;
+const client = JSON.parse(stdout) as { seconds: number; latencies: number[]; refused: number };
+const { seconds, latencies, refused } = client;
 const stats = await settler.store.stats();
 await settler.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -110,6 +102,7 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
+  loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   workload: { executions: EXECUTIONS, segmentsPerExecution: SEGMENTS, receiptsPerSegment: RECEIPTS, receiptsPerRequest: 1, concurrency: CONCURRENCY },
   receipts: total,
   refused,

@@ -7,7 +7,7 @@
 // store. The chain checks (operator active on-chain, segment assigned on-chain, cumulative
 // above what already settled on-chain) are injected.
 
-import { createPublicKey, verify as verifySignature } from "node:crypto";
+import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import { getAddressEncoder } from "@solana/kit";
 import type { ReceiptInput, SegmentRecord, SettlerStore } from "../store/index.ts";
 import { decodeReceiptMessage, receiptBinding } from "./receiptMessage.ts";
@@ -61,28 +61,67 @@ export const noChainChecks: ChainChecks = async () => undefined;
 
 const addressBytes = (a: string): Uint8Array => new Uint8Array(getAddressEncoder().encode(a as Parameters<ReturnType<typeof getAddressEncoder>["encode"]>[0]));
 
+// Operators post many receipts with one key: keep their parsed keys (least recently used out).
+const keys = new Map<string, KeyObject>();
+const KEY_CACHE = 10_000;
+function publicKey(signer: string): KeyObject {
+  let key = keys.get(signer);
+  if (key) {
+    keys.delete(signer);
+  } else {
+    const x = Buffer.from(addressBytes(signer)).toString("base64url");
+    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    if (keys.size >= KEY_CACHE) keys.delete(keys.keys().next().value!);
+  }
+  keys.set(signer, key);
+  return key;
+}
+
 /** Ed25519 over `message` by the 32-byte key `signer`; false for any malformed input. */
 export function ed25519Verifies(signature: Uint8Array, message: Uint8Array, signer: string): boolean {
   try {
-    const x = Buffer.from(addressBytes(signer)).toString("base64url");
-    const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
-    return signature.length === 64 && verifySignature(null, message, key, signature);
+    return signature.length === 64 && verifySignature(null, message, publicKey(signer), signature);
   } catch {
     return false;
   }
 }
 
+/** A bounded map that forgets its least recently used entries. */
+function lru<V>(max: number) {
+  const m = new Map<string, V>();
+  return {
+    get(k: string): V | undefined {
+      const v = m.get(k);
+      if (v !== undefined) {
+        m.delete(k);
+        m.set(k, v);
+      }
+      return v;
+    },
+    set(k: string, v: V) {
+      m.set(k, v);
+      if (m.size > max) m.delete(m.keys().next().value!);
+    },
+  };
+}
+
 export function createInterimVerifier(opts: { store: SettlerStore; programId: string; chainChecks: ChainChecks }): ReceiptVerifier {
+  // Assignments never change once made, and bindings are pure: both are cached.
+  const segments = lru<SegmentRecord>(50_000);
+  const bindings = lru<Buffer>(50_000);
   return async (r) => {
     const decoded = decodeReceiptMessage(r.message);
     if (!decoded.ok) throw new ReceiptRefusal("MalformedReceipt", decoded.reason, 400);
     const f = decoded.fields;
     if (!ed25519Verifies(r.signature, r.message, r.signer)) throw new ReceiptRefusal("BadSignature", `signature does not verify for signer ${r.signer} over the message`, 401);
-    const binding = receiptBinding(opts.programId, r.execution);
-    if (!Buffer.from(binding).equals(Buffer.from(f.binding))) {
+    let binding = bindings.get(r.execution);
+    if (!binding) bindings.set(r.execution, (binding = Buffer.from(receiptBinding(opts.programId, r.execution))));
+    if (!binding.equals(f.binding)) {
       throw new ReceiptRefusal("WrongExecution", `receipt is bound to another execution or program than ${r.execution}`, 422);
     }
-    const segment = await opts.store.getSegment(r.execution, f.segment);
+    const segmentKey = `${r.execution}/${f.segment}`;
+    let segment = segments.get(segmentKey) ?? (await opts.store.getSegment(r.execution, f.segment));
+    if (segment) segments.set(segmentKey, segment);
     if (!segment) {
       const known = await opts.store.getExecution(r.execution);
       if (!known) throw new ReceiptRefusal("UnknownExecution", `execution ${r.execution} is unknown to this settler`, 404);

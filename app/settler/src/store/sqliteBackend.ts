@@ -112,8 +112,10 @@ export function openSqliteBackend(file: string): SqlBackend {
       new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
         if (!scheduled) {
+          // Start the group after one turn of the event loop, so requests already read off
+          // the network can join it (better-sqlite3 blocks the loop while it commits).
           scheduled = true;
-          void exclusive(runGroup);
+          setImmediate(() => void exclusive(runGroup));
         }
       }),
     close: () =>
