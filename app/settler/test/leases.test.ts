@@ -60,6 +60,27 @@ function twoInstances(name: string, database: () => Promise<string>) {
       expect(ka.length + kb.length + more.filter((l) => !kb.includes(l.key)).length).to.equal(12);
     });
 
+    it("both instances accepting receipts at once: the newest survives, crossed batches never deadlock", async () => {
+      for (const e of ["X", "Y"]) for (const s of [0, 1]) await a.assignSegment(segment(e, s));
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const by = i % 2 === 0 ? a : b;
+          const n = i + 1;
+          // Even rounds name X before Y, odd rounds Y before X.
+          const batch = i % 2 === 0 ? [receipt("X", 0, BigInt(n), n), receipt("Y", 1, BigInt(n), n)] : [receipt("Y", 1, BigInt(n), n), receipt("X", 0, BigInt(n), n)];
+          return by.acceptReceipts(batch).then(
+            () => "ok",
+            (e) => (isStoreError(e, "ReceiptNotNewer") ? "stale" : `unexpected: ${String(e)}`),
+          );
+        }),
+      );
+      expect(outcomes.filter((o) => o !== "ok" && o !== "stale")).to.deep.equal([]);
+      for (const [e, s] of [["X", 0], ["Y", 1]] as const) {
+        const kept = (await b.getExecution(e))!.segments[s]!.receipt!;
+        expect([kept.cumulativeUnits, kept.sequence], e).to.deep.equal([40n, 40]);
+      }
+    });
+
     it("when one instance dies the other takes over its executions after the lease expires, without a double submission", async () => {
       const names = ["D0", "D1", "D2", "D3", "D4", "D5"];
       for (const e of names) await a.assignSegment(segment(e, 0));

@@ -127,7 +127,8 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
 
   /** Marks receipts settled up to what a confirmed transaction carried; never moves backwards. */
   const settleItems = async (tx: SqlTx, items: OutboxItem[]) => {
-    for (const it of items) {
+    const ordered = [...items].sort((a, b) => (a.execution === b.execution ? a.segment - b.segment : a.execution < b.execution ? -1 : 1));
+    for (const it of ordered) {
       const [row] = await tx.query(
         `SELECT cumulative_units, sequence, settled_units, settled_sequence FROM receipts WHERE execution = $1 AND segment = $2${db.forUpdate}`,
         [it.execution, it.segment],
@@ -245,8 +246,12 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
       db.transaction(async (tx) => {
         const results: AcceptResult[] = [];
         const now = Date.now();
+        // Lock every execution of the batch first, in one global order: two batches naming
+        // the same executions in different orders then wait for each other, never deadlock.
+        const statuses = new Map<Address, ExecutionStatus | null>();
+        for (const e of [...new Set(receipts.map((r) => r.execution))].sort()) statuses.set(e, await lockExecution(tx, e));
         for (const [index, r] of receipts.entries()) {
-          const status = await lockExecution(tx, r.execution);
+          const status = statuses.get(r.execution) ?? null;
           if (status === null) throw new StoreError("UnknownExecution", `execution ${r.execution} is unknown to this settler`, index);
           if (!RECEIVING.includes(status)) {
             throw new StoreError("ExecutionClosed", `execution ${r.execution} is ${status}: it takes no more receipts`, index);
