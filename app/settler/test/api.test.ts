@@ -232,6 +232,9 @@ describe("api: router endpoints", () => {
       expect(res.headers["www-authenticate"]).to.match(/^Bearer/);
     }
     expect(await h.store.getExecution(exec)).to.equal(null);
+    // Checked before the body is read: an unauthenticated bad body is still a 401.
+    const garbage = await h.app.inject({ method: "POST", url: `/v1/executions/${exec}/segments`, headers: { "content-type": "application/json" }, payload: "{" });
+    expect(garbage.statusCode).to.equal(401);
     expect((await h.app.inject({ method: "POST", url: `/v1/executions/${exec}/complete`, payload: {} })).statusCode).to.equal(401);
     expect((await h.app.inject({ method: "GET", url: "/v1/webhooks" })).statusCode).to.equal(401);
   });

@@ -63,7 +63,7 @@ const STORE_STATUS: Record<StoreErrorCode, number> = {
 
 export interface ApiContext extends ApiDeps {
   buckets: { receipts: TokenBuckets; router: TokenBuckets };
-  /** preHandler for router endpoints: bearer token, then the router's rate limit. */
+  /** onRequest hook of router endpoints (before the body is read): bearer token, then the router rate limit. */
   routerAuth: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 }
 

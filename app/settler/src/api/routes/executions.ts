@@ -11,7 +11,7 @@ interface Params {
 export function executionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: Params; Body: { segment: number; operator: string; operatorKey: string; sku: string } }>(
     "/v1/executions/:address/segments",
-    { schema: postSegment, preHandler: ctx.routerAuth },
+    { schema: postSegment, onRequest: ctx.routerAuth },
     async (req, reply) => {
       const status = await ctx.store.assignSegment({ execution: req.params.address, ...req.body });
       // The pipeline submits assign_segment on-chain; the store row is its to-do.
@@ -19,7 +19,7 @@ export function executionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: Params }>("/v1/executions/:address/complete", { schema: postComplete, preHandler: ctx.routerAuth }, async (req, reply) => {
+  app.post<{ Params: Params }>("/v1/executions/:address/complete", { schema: postComplete, onRequest: ctx.routerAuth }, async (req, reply) => {
     const status = await ctx.store.markExecutionComplete(req.params.address);
     return reply.code(202).send({ execution: req.params.address, status });
   });
