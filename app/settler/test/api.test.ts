@@ -186,6 +186,7 @@ describe("api: rate limits", () => {
     await assign(h, exec, 0, op);
     await assign(h, exec, 1, calm);
     const codes: number[] = [];
+    const t0 = Date.now();
     for (let i = 1; i <= 30; i++) {
       const res = await post(h, [signedReceipt(op, h.programId, exec, 0, BigInt(i), i)]);
       codes.push(res.statusCode);
@@ -194,11 +195,14 @@ describe("api: rate limits", () => {
         expect(Number(res.headers["retry-after"])).to.be.at.least(1);
       }
     }
-    expect(codes.filter((c) => c === 202).length).to.be.within(10, 11);
+    // What the bucket may have refilled meanwhile (the machine may be slow): 2 per second.
+    const refill = Math.ceil(((Date.now() - t0) / 1000) * 2);
+    const accepted = codes.filter((c) => c === 202).length;
     expect(codes.slice(0, 10).every((c) => c === 202)).to.equal(true);
-    expect(codes.filter((c) => c === 429).length).to.be.at.least(19);
-    // The newest stored receipt is one of the accepted ones, not a refused one.
-    expect(Number(await keptUnits(h.store, exec))).to.be.lessThan(12);
+    expect(accepted).to.be.at.most(10 + refill);
+    expect(codes.filter((c) => c === 429).length).to.equal(30 - accepted);
+    // The newest stored receipt is the last accepted one, not a refused one.
+    expect(Number(await keptUnits(h.store, exec))).to.equal(codes.lastIndexOf(202) + 1);
     expect((await post(h, [signedReceipt(calm, h.programId, exec, 1, 1n, 1)])).statusCode).to.equal(202);
     expect((await h.app.inject({ method: "GET", url: "/healthz" })).statusCode).to.equal(200);
   });

@@ -155,7 +155,7 @@ describe("webhooks: delivery", () => {
     await store.addSubscription({ url: rx.url, secret: "s", events: [] });
     const id = await emitEvent(store, "bill", { total: "99" });
     // A worker claims the delivery and dies before any request or record.
-    expect((await store.claimDueDeliveries(10, 300)).length).to.equal(1);
+    expect((await store.claimDueDeliveries(10, 1000)).length).to.equal(1);
     const w = worker(store);
     w.start();
     await sleep(150);
@@ -169,7 +169,7 @@ describe("webhooks: delivery", () => {
     closers.push(rx.close);
     await store.addSubscription({ url: rx.url, secret: "s", events: [] });
     const id = await emitEvent(store, "bill", {});
-    worker(store, { maxAttempts: 3, timeoutMs: 150, baseDelayMs: 20 }).start();
+    worker(store, { maxAttempts: 3, timeoutMs: 400, baseDelayMs: 20 }).start();
     await until(async () => (await store.listDeliveries({ eventId: id }))[0]!.status === "dead");
     const [d] = await store.listDeliveries({ eventId: id });
     expect(d).to.include({ attempts: 3, lastError: "HTTP 500" });
