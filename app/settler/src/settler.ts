@@ -30,7 +30,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     // TODO(@arknet/escrow): pass the SDK's chain checks (operator active, on-chain segment, settled units).
     logger.warn("receipt chain checks are off until the SDK provides them: only signature, binding and assignment are checked");
   }
-  const metrics = createMetrics(store);
+  const metrics = createMetrics(store, { dailyFeeBudgetLamports: config.dailyFeeBudgetLamports });
   const app = await buildServer({
     store,
     metrics,

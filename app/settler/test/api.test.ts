@@ -340,6 +340,7 @@ describe("api: operations", () => {
     expect(text).to.match(/^arknet_settler_receipts_duplicate_total 1$/m);
     expect(text).to.match(/^arknet_settler_queue_depth 1$/m);
     expect(text).to.match(/^arknet_settler_settlement_lag_seconds [0-9.e-]+$/m);
+    expect(text).to.match(/^arknet_settler_fees_today_lamports 0$/m);
     for (const name of ["receipts_settled_total", "tx_sent_total", "tx_confirmed_total", "tx_failed_total", "sol_spent_lamports_total"]) {
       expect(text).to.match(new RegExp(`^arknet_settler_${name} 0$`, "m"));
     }

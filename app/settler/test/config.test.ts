@@ -102,6 +102,9 @@ describe("entrypoint (npm start)", () => {
         body: JSON.stringify({ receipts: [signedReceipt(op, programId, exec, 0, 31n, 1)] }),
       });
       expect(rec.status).to.equal(202);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).to.match(/^arknet_settler_fee_budget_lamports 1000000000$/m);
+      expect(metrics).to.match(/^arknet_settler_receipts_accepted_total 1$/m);
       child.kill("SIGTERM");
       expect(await exited).to.equal(0);
       expect(out).to.match(/shutdown complete/);

@@ -19,7 +19,10 @@ export interface SettlerMetrics {
   webhookFailed: Counter;
 }
 
-export function createMetrics(store: SettlerStore): SettlerMetrics {
+/** Midnight UTC of the day `ms` falls in: the daily fee budget's start. */
+export const utcDayStart = (ms: number): number => ms - (ms % 86_400_000);
+
+export function createMetrics(store: SettlerStore, opts: { dailyFeeBudgetLamports?: bigint } = {}): SettlerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "arknet_settler_" });
   const counter = <L extends string = never>(name: string, help: string, labelNames: L[] = []) =>
@@ -51,6 +54,17 @@ export function createMetrics(store: SettlerStore): SettlerMetrics {
   );
   gauge("outbox_in_flight", "Signed transactions sent or about to be sent, not yet final", (s) => s.outboxInFlight);
   gauge("webhook_deliveries_pending", "Webhook deliveries waiting for a (re)try", (s) => s.webhookDeliveriesPending);
+  new Gauge({
+    name: "arknet_settler_fees_today_lamports",
+    help: "Fees of transactions confirmed since midnight UTC (the daily budget counts these)",
+    registers: [registry],
+    async collect() {
+      this.set(Number(await store.feesSince(utcDayStart(Date.now()))));
+    },
+  });
+  if (opts.dailyFeeBudgetLamports !== undefined) {
+    new Gauge({ name: "arknet_settler_fee_budget_lamports", help: "Daily fee budget", registers: [registry] }).set(Number(opts.dailyFeeBudgetLamports));
+  }
 
   return {
     registry,
