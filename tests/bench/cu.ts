@@ -7,14 +7,13 @@
 // find_program_address in initialize, deposit and register_operator) are the same on
 // every run.
 import { createHash } from "node:crypto";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ComputeBudget } from "litesvm";
 import { createKeyPairSignerFromPrivateKeyBytes, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getTransferCheckedInstruction } from "@solana-program/token";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { addressOf } from "../helpers/escrow.ts";
+import { DEFAULT_TIMING, END, Deployment, expectOk, timingArgs, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { PROGRAM_ID, ix, pubkey } from "../helpers/idl.ts";
 import { newSigningKey } from "../helpers/receipts.ts";
 import { MAX_TX_BYTES, SO_PATH, legacyTransactionSize, programComputeUnits, type TxResult } from "../helpers/svm.ts";
@@ -49,7 +48,9 @@ function tokenCpiUnits(r: TxResult, tokenProgram: Address): number {
 }
 
 async function main() {
-  const d = await Deployment.create({ feeBps: FEE_BPS, admin: await fixedSigner("admin") });
+  // A fixed salt: the same config address (and PDA bumps below it) on every run.
+  const salt = new Uint8Array(createHash("sha256").update("arknet-escrow bench: salt").digest());
+  const d = await Deployment.create({ feeBps: FEE_BPS, admin: await fixedSigner("admin"), salt });
   record("initialize", d.initializeResult);
   const send = (name: string, payer: KeyPairSigner, ixs: Instruction[]) =>
     expectOk(d.send(payer, ixs), name).then((r) => record(name, r));
@@ -60,13 +61,8 @@ async function main() {
   await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 40n)]));
   await send("set_operator_rate", alpha.authority, [d.setRateIx(alpha, "A100", 25n)]);
   await send("set_operator_status", d.admin, [d.setStatusIx(alpha, 1)]);
-  alpha.key = newSigningKey();
-  await send("rotate_operator_key", alpha.authority, [
-    ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(alpha.key.publicKey)) }, {
-      authority: alpha.authority.address,
-      operator: alpha.address,
-    }),
-  ]);
+  alpha.key = await newSigningKey();
+  await send("rotate_operator_key", alpha.authority, [d.rotateIx(alpha, alpha.key)]);
   const beta = await d.newOperator({ RTX5090: 9n }, true, await fixedSigner("operator beta"));
 
   // Buyer money in and out.
@@ -122,18 +118,22 @@ async function main() {
   const mixed = [next(0), next(1), next(2), next(0), next(1), next(2)];
   await send("submit_receipts_6_two_operators", d.router, d.submitIxs(ex, mixed));
 
-  await send("finalize", d.router, [d.finalizeIx(ex, d.router, buyer)]);
+  // Finalize as completed: both paid operators count the job.
+  await send("finalize", d.router, [d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]);
+  await send("rate", buyer.wallet, [d.rateIx(ex, buyer, alpha, 5)]);
+  await send("close", buyer.wallet, [d.closeIx(ex, buyer.wallet, buyer.wallet.address)]);
+  await send("cancel", buyer.wallet, [d.cancelIx(plain.execution, buyer)]);
   const claimable = d.account("Operator", alpha.address).claimable as bigint;
   const claim = await send("claim", alpha.authority, [d.claimIx(alpha, claimable)]);
-  const fees = d.account("Config", d.config).fees_unwithdrawn as bigint;
-  await send("withdraw_fees", d.admin, [d.withdrawFeesIx(fees)]);
+  const fees = (d.account("Operator", alpha.address).fees_owed as bigint) + (d.account("Operator", beta.address).fees_owed as bigint);
+  await send("withdraw_fees", d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]);
 
   // Admin setters.
   await send("set_fee", d.admin, [d.adminIx("set_fee", { fee_bps: 300 })]);
   await send("set_paused", d.admin, [d.adminIx("set_paused", { paused: true })]);
   await expectOk(d.send(d.admin, [d.adminIx("set_paused", { paused: false })]));
   await send("set_router", d.admin, [d.adminIx("set_router", { router: pubkey(d.router.address) })]);
-  await send("set_expiry_grace", d.admin, [d.adminIx("set_expiry_grace", { expiry_grace_secs: 7200n })]);
+  await send("set_timing", d.admin, [d.adminIx("set_timing", timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: 7200n }))]);
   const treasury2 = await createTokenAccount(d.svm, d.admin, d.mint, d.admin.address, d.tokenProgram);
   await send("set_treasury", d.admin, [d.adminIx("set_treasury", {}, { treasury: treasury2 })]);
   const admin2 = await fixedSigner("admin 2");
@@ -179,47 +179,58 @@ interface Context {
 }
 
 /**
- * The target of an instruction, if one is set: [limit, how it reads]. "1400 + token CPI"
- * counts the CPI at what it costs the caller: the runtime's invoke charge plus the token
- * program's own TransferChecked (measured bare).
+ * The target of an instruction, if one is set: [limit, how it reads] (issue 6's targets,
+ * for the v0 build; the v3 build is held to the same numbers). deposit and claim include
+ * their token CPI (the runtime's invoke charge and the token program's TransferChecked).
  */
-function target(name: string, transferCu: number): [number, string] | undefined {
-  const receipts = name.match(/^submit_receipts_(\d+)/);
-  if (receipts) {
-    const n = Number(receipts[1]);
-    return [600 + 250 * n, `600 + 250×${n}`];
-  }
-  if (name === "reserve" || name === "reserve_4_price_caps") return [2500, "2500"];
-  if (name === "assign_segment") return [1000, "1000"];
-  if (name === "finalize") return [1500, "1500"];
-  if (name === "deposit" || name === "claim") {
-    const cpi = INVOKE_UNITS + transferCu;
-    return [1400 + cpi, `1400 + ${cpi} (CPI)`];
-  }
-  return undefined;
+function target(name: string): [number, string] | undefined {
+  const limits: Record<string, number> = {
+    submit_receipts_1: 900,
+    submit_receipts_6: 2200,
+    submit_receipts_6_two_operators: 2200,
+    reserve: 2400,
+    reserve_4_price_caps: 2700,
+    assign_segment: 650,
+    finalize: 1300,
+    deposit: 2000,
+    claim: 2000,
+  };
+  return name in limits ? [limits[name], String(limits[name])] : undefined;
 }
 
+/** The SBPF version in the ELF header's e_flags (0 for v0, 3 for v3). */
+function sbpfVersion(so: Buffer): string {
+  return `v${so.readUInt32LE(0x30)}`;
+}
+
+/** Program size targets: 48 KiB, stretch 32 KiB. */
+const SO_LIMIT = 48 * 1024;
+const SO_STRETCH = 32 * 1024;
+
 function report(c: Context) {
-  const soBytes = statSync(SO_PATH).size;
+  const so = readFileSync(SO_PATH);
+  const soBytes = so.length;
+  const sbpf = sbpfVersion(so);
   const misses: string[] = [];
   const rows: string[][] = [["instruction", "CU", "tx bytes", "target", ""]];
   for (const [name, units] of Object.entries(cu)) {
-    const t = target(name, c.transferCu);
+    const t = target(name);
     const miss = t !== undefined && units > t[0];
     if (miss) misses.push(name);
     rows.push([name, String(units), String(txBytes[name]), t ? `≤ ${t[1]}` : "", t ? (miss ? "MISS" : "ok") : ""]);
   }
   rows.push(["token TransferChecked (bare)", String(c.transferCu), "", "", ""]);
-  const soMiss = soBytes > 32 * 1024;
+  const soMiss = soBytes > SO_LIMIT;
   const rptMiss = c.receiptsPerTx < 6;
   if (soMiss) misses.push("so_bytes");
   if (rptMiss) misses.push("receipts_per_tx");
-  rows.push(["program .so bytes", String(soBytes), "", "≤ 32768", soMiss ? "MISS" : "ok"]);
+  rows.push(["program .so bytes", String(soBytes), "", `≤ ${SO_LIMIT} (stretch ${SO_STRETCH})`, soMiss ? "MISS" : soBytes <= SO_STRETCH ? "ok (stretch)" : "ok"]);
   rows.push(["receipts per legacy tx", String(c.receiptsPerTx), `≤ ${MAX_TX_BYTES}`, "≥ 6", rptMiss ? "MISS" : "ok"]);
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");
-  console.log(`ArkNet Escrow compute units (LiteSVM, ${PROGRAM_ID}, token program ${c.d.tokenProgram})\n`);
+  console.log(`ArkNet Escrow compute units (LiteSVM, ${PROGRAM_ID}, token program ${c.d.tokenProgram})`);
+  console.log(`program: ${SO_PATH} (SBPF ${sbpf}, ${soBytes} bytes)\n`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows.slice(1)) console.log(line(r));
@@ -238,6 +249,7 @@ function report(c: Context) {
 
   const out = {
     instructions: cu,
+    sbpf_version: sbpf,
     so_bytes: soBytes,
     token_program: c.d.tokenProgram,
     receipts_per_tx: c.receiptsPerTx,

@@ -1,10 +1,11 @@
 // `npm start`: one whole GPU execution against the compiled escrow program in LiteSVM,
 // told for humans. A buyer deposits and reserves a max burn; the router splits the job
-// over two operators and three SKUs; the operators' nodes stream signed cumulative
-// receipts; the router finalizes (bill + refund in one instruction); operators claim.
+// over two operators and three SKUs at prices it agreed; the operators' nodes stream
+// signed cumulative receipts; the router finalizes as completed (bill + refund in one
+// instruction); the buyer rates the operators and closes the bill; operators claim.
 // Every number printed is read back from the program's accounts or events.
 import type { Address } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { decodeEvents, skuName } from "../helpers/idl.ts";
 import { programComputeUnits, type TxResult } from "../helpers/svm.ts";
 
@@ -58,9 +59,13 @@ async function main() {
   // 2. The router assigns three segments over two operators and three SKUs.
   const plan: [Operator, string][] = [[alpha, "H100"], [alpha, "A100"], [beta, "RTX5090"]];
   for (const [i, [op, code]] of plan.entries()) {
-    const r = await d.assign(execution, i, op, code);
+    const agreed = PRICES[code as keyof typeof PRICES];
+    const r = await d.assign(execution, i, op, code, { maxPrice: agreed });
     const ev = event(r, "SegmentAssigned");
-    console.log(`3. assign        segment ${i}: ${names.get(op.address)} on ${code}, price pinned at ${fmt(ev.price)}/s ${txInfo(r)}`);
+    console.log(
+      `3. assign        segment ${i}: ${names.get(op.address)} on ${code}, price pinned at ${fmt(ev.price)}/s ` +
+        `(agreed max ${fmt(agreed)}) ${txInfo(r)}`,
+    );
   }
 
   // 3. Nodes stream cumulative receipts; anyone may submit them (the router does here).
@@ -80,15 +85,18 @@ async function main() {
     { label: "after 60 minutes", receipts: [r(0, 3_600n), r(2, 5_400n)] },
   ];
   console.log();
+  const settledUnits = [0n, 0n, 0n];
   for (const s of streams) {
     const tx = await expectOk(d.send(d.router, d.submitIxs(execution, s.receipts)), "submit receipts");
     const ev = event(tx, "ReceiptsSettled");
     console.log(`4. receipts      ${s.label} ${txInfo(tx)}`);
     for (const [i, settled] of ev.receipts.entries()) {
       const spec = s.receipts[i];
+      const increase = settled.cumulative_units - settledUnits[settled.segment_index];
+      settledUnits[settled.segment_index] = settled.cumulative_units;
       console.log(
         `                   seg ${settled.segment_index} ${spec.sku.padEnd(7)} #${settled.sequence}  cumulative ` +
-          `${String(settled.cumulative_units).padStart(5)} s  +${String(settled.units).padStart(4)} s  ` +
+          `${String(settled.cumulative_units).padStart(5)} s  +${String(increase).padStart(4)} s  ` +
           `charged ${fmt(settled.cost)} (fee ${fmt(settled.fee)})${settled.capped ? "  CAPPED" : ""}`,
       );
     }
@@ -96,9 +104,9 @@ async function main() {
   }
 
   // 4. Finalize: the bill, the fee and the refund, in one instruction.
-  const fin = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
+  const fin = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer, { reason: END.completed })]), "finalize");
   const bill = event(fin, "ExecutionFinalized");
-  console.log(`\n5. finalize      by the router ${txInfo(fin)}\n`);
+  console.log(`\n5. finalize      by the router, completed ${txInfo(fin)}\n`);
   console.log("   Bill of execution #1");
   console.log("   seg  operator  SKU      price/s    seconds     charged");
   const perSku = new Map<string, { units: bigint; charged: bigint }>();
@@ -119,18 +127,34 @@ async function main() {
   console.log(`   buyer balance now: available ${fmt(bal().available)}, reserved ${fmt(bal().reserved)}\n`);
   checkVault(d, buyer, [alpha, beta]);
 
+  // 5. The buyer rates the operators it paid, then closes the bill (rent back to it).
+  console.log();
+  for (const [op, stars] of [[alpha, 5], [beta, 4]] as [Operator, number][]) {
+    const rt = await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, op, stars)]), "rate");
+    console.log(`6. rate          ${names.get(op.address)}: ${"*".repeat(stars)} ${txInfo(rt)}`);
+  }
+  const cl = await expectOk(d.send(buyer.wallet, [d.closeIx(execution, buyer.wallet, buyer.wallet.address)]), "close");
+  console.log(`7. close         the bill's account; its rent goes back to the buyer ${txInfo(cl)}`);
+  for (const op of [alpha, beta]) {
+    const o = d.account("Operator", op.address);
+    console.log(
+      `                 ${names.get(op.address)!.padEnd(5)} segments ${o.segments_settled}/${o.segments_assigned} settled, ` +
+        `${o.executions_completed} completed, rating ${o.rating_sum}/${o.rating_count}`,
+    );
+  }
+
   // 5. Operators claim their earnings; the admin sweeps fees to the treasury.
   console.log();
   for (const op of [alpha, beta]) {
     const amount = d.account("Operator", op.address).claimable as bigint;
     const c = await expectOk(d.send(op.authority, [d.claimIx(op, amount)]), "claim");
-    console.log(`6. claim         ${names.get(op.address)} receives ${fmt(amount)} (its wallet now holds ${fmt(d.tokens(op.payout))}) ${txInfo(c)}`);
+    console.log(`8. claim         ${names.get(op.address)} receives ${fmt(amount)} (its wallet now holds ${fmt(d.tokens(op.payout))}) ${txInfo(c)}`);
   }
-  const fees = d.account("Config", d.config).fees_unwithdrawn as bigint;
-  const wf = await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees)]), "withdraw fees");
-  console.log(`7. withdraw_fees ${fmt(fees)} to the treasury ${txInfo(wf)}`);
+  const fees = [alpha, beta].reduce((n, op) => n + (d.account("Operator", op.address).fees_owed as bigint), 0n);
+  const wf = await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]), "withdraw fees");
+  console.log(`9. withdraw_fees ${fmt(fees)} swept from the operators to the treasury ${txInfo(wf)}`);
   const w = await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, bal().available)]), "withdraw");
-  console.log(`8. withdraw      the buyer takes its ${fmt(event(w, "Withdrawn").amount)} back ${txInfo(w)}`);
+  console.log(`10. withdraw     the buyer takes its ${fmt(event(w, "Withdrawn").amount)} back ${txInfo(w)}`);
   checkVault(d, buyer, [alpha, beta]);
 
   const seconds = bill.segments.reduce((n: bigint, s: { units: bigint }) => n + s.units, 0n);
@@ -141,7 +165,8 @@ async function main() {
 function checkVault(d: Deployment, buyer: Buyer, ops: Operator[]) {
   const available = d.account("Balance", buyer.balance).available as bigint;
   const claimable = ops.reduce((n, op) => n + (d.account("Operator", op.address).claimable as bigint), 0n);
-  const fees = d.account("Config", d.config).fees_unwithdrawn as bigint;
+  const owed = ops.reduce((n, op) => n + (d.account("Operator", op.address).fees_owed as bigint), 0n);
+  const fees = (d.account("Config", d.config).fees_unwithdrawn as bigint) + owed;
   const vault = d.tokens(d.vault);
   console.log(
     `                 vault ${fmt(vault)} = buyer available ${fmt(available)} + claimable ${fmt(claimable)} + fees ${fmt(fees)}`,

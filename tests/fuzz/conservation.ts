@@ -2,10 +2,12 @@
 // (most of them valid, many not) against the compiled program in LiteSVM. After every
 // step the vault must hold exactly what the program's accounts say it owes
 // (docs/protocol.md, "Conservation"), no execution may have consumed more than its max
-// burn, and every buyer must be able to withdraw all that is available. At the end of a
-// sequence every execution is finalized past expiry + grace by a stranger, and every
-// buyer, operator and the admin take everything out: the vault must end empty, but for
-// tokens sent to it with plain token transfers (owed to nobody, and locked for good).
+// burn nor a segment more than its budget, every execution's fees must be the fee of
+// each segment's total, and every buyer must be able to withdraw all that is available.
+// At the end of a sequence every execution is finalized past expiry + grace by a
+// stranger and closed past its review window, and every buyer, operator and the admin
+// take everything out: the vault must end empty, but for tokens sent to it with plain
+// token transfers (owed to nobody, and locked for good).
 // Sequences run on SPL Token or Token-2022 deployments.
 //
 // Used by tests/security/conservation.test.ts (small fixed budget, in `npm test`) and by
@@ -14,7 +16,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { AccountRole, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getTransferInstruction } from "@solana-program/token";
-import { addressOf, Deployment, expectOk, INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { DEFAULT_TIMING, Deployment, END, expectOk, INSTRUCTIONS_SYSVAR, timingArgs, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { operatorPda } from "../helpers/pdas.ts";
 import { decodeAccount, errorName, ix, PROGRAM_ID, pubkey, sku, skuName } from "../helpers/idl.ts";
 import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
@@ -38,15 +40,18 @@ export type Action =
   | { kind: "withdraw"; buyer: Pick; percent: number; actor: Actor; toVault: boolean }
   | { kind: "reserve"; buyer: Pick; percent: number; absolute: bigint | null; idStep: number; fromWallet: boolean; duration: bigint; cap: bigint | null }
   | { kind: "topUp"; exec: Pick; percent: number; actor: Actor }
-  | { kind: "assign"; exec: Pick; op: Pick; sku: Pick; actor: "router" | "stranger"; indexSkew: number }
+  | { kind: "assign"; exec: Pick; op: Pick; sku: Pick; actor: "router" | "stranger"; indexSkew: number; priceSkew: number; budget: bigint }
   | { kind: "submit"; exec: Pick; receipts: { seg: Pick; units: bigint; seqStep: number; staleKey: boolean }[]; dropOperator: boolean }
-  | { kind: "finalize"; exec: Pick; actor: "router" | "buyer" | "stranger" }
+  | { kind: "finalize"; exec: Pick; actor: "router" | "buyer" | "stranger"; reason: number }
+  | { kind: "cancel"; exec: Pick; actor: Actor }
+  | { kind: "rate"; exec: Pick; op: Pick; stars: number; actor: Actor }
+  | { kind: "close"; exec: Pick; actor: Actor }
   | { kind: "warp"; secs: bigint }
   | { kind: "claim"; op: Pick; percent: number; actor: Actor }
   | { kind: "withdrawFees"; percent: number; actor: "admin" | "stranger" }
   | { kind: "setFee"; bps: number }
   | { kind: "setPaused"; paused: boolean }
-  | { kind: "setGrace"; secs: bigint }
+  | { kind: "setTiming"; grace: bigint; window: bigint; minDuration: bigint; review: bigint }
   | { kind: "setStatus"; op: Pick; status: number }
   | { kind: "rotateKey"; op: Pick }
   | { kind: "setRate"; op: Pick; sku: Pick; price: bigint }
@@ -79,7 +84,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       absolute: fc.option(amount, { freq: 4 }),
       idStep: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 0 }) }),
       fromWallet: fc.boolean(),
-      duration: fc.oneof({ weight: 8, arbitrary: fc.bigInt(1n, 5_000n) }, { weight: 1, arbitrary: fc.constantFrom(0n, 30n * 86_400n, 30n * 86_400n + 1n) }),
+      duration: fc.oneof({ weight: 8, arbitrary: fc.bigInt(40n, 5_000n) }, { weight: 1, arbitrary: fc.constantFrom(0n, 30n * 86_400n, 30n * 86_400n + 1n) }),
       cap: fc.option(fc.bigInt(1n, 200n), { freq: 3 }),
     }),
   },
@@ -93,6 +98,9 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       sku: pick,
       actor: fc.oneof({ weight: 8, arbitrary: fc.constant("router" as const) }, { weight: 1, arbitrary: fc.constant("stranger" as const) }),
       indexSkew: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 1 }) }),
+      // The max price the router agrees to: the rate itself, more, or (rarely) less.
+      priceSkew: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 10 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: -1 }) }),
+      budget: fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.bigInt(1n, 200_000n) }),
     }),
   },
   {
@@ -113,9 +121,17 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant("finalize" as const), exec: pick, actor: fc.constantFrom("router" as const, "router" as const, "buyer" as const, "stranger" as const) }),
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("finalize" as const),
+      exec: pick,
+      actor: fc.constantFrom("router" as const, "router" as const, "buyer" as const, "stranger" as const),
+      reason: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 5, 6) }),
+    }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), exec: pick, actor }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("rate" as const), exec: pick, op: pick, stars: fc.integer({ min: 0, max: 6 }), actor }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("close" as const), exec: pick, actor }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("warp" as const), secs: fc.bigInt(1n, 3_000n) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("claim" as const), op: pick, percent, actor }) },
   {
@@ -124,7 +140,16 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setFee" as const), bps: fc.integer({ min: 0, max: 1_100 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setPaused" as const), paused: rarely(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("setGrace" as const), secs: fc.bigInt(0n, 2_000n) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("setTiming" as const),
+      grace: fc.bigInt(0n, 2_000n),
+      window: fc.bigInt(0n, 2_100n),
+      minDuration: fc.bigInt(0n, 120n),
+      review: fc.bigInt(0n, 3_000n),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setStatus" as const), op: pick, status: fc.constantFrom(1, 1, 2, 3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("rotateKey" as const), op: pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("setRate" as const), op: pick, sku: pick, price: fc.oneof(fc.bigInt(0n, 100n), fc.constant(U64_MAX)) }) },
@@ -151,6 +176,8 @@ interface FuzzOperator extends Operator {
 
 class World {
   open: Exec[] = [];
+  /** Finalized or cancelled, not yet closed. */
+  settled: Exec[] = [];
   closed: Exec[] = [];
   /** Tokens sent straight to the vault with a plain token transfer: owed to nobody. */
   donated = 0n;
@@ -183,7 +210,7 @@ class World {
     const stranger = await d.newBuyer(WALLET_TOKENS);
     // Buyers start with a balance (deposits during the sequence add to it).
     for (const b of buyers) await d.deposit(b, WALLET_TOKENS / 5n);
-    return new World(d, buyers, ops, stranger, await operatorPda(stranger.wallet.address));
+    return new World(d, buyers, ops, stranger, await operatorPda(d.config, stranger.wallet.address));
   }
 
   account<T = any>(name: "Config" | "Operator" | "Balance" | "Execution", at: Address): T | null {
@@ -200,8 +227,22 @@ class World {
       const assigned = open.filter((e) => (this.account("Execution", e.address)?.segment_count ?? 0) > 0);
       if (assigned.length > 0) open = assigned;
     }
-    if (open.length > 0 && (this.closed.length === 0 || p % 8 !== 0)) return open[p % open.length];
-    return this.closed.length > 0 ? this.closed[p % this.closed.length] : null;
+    const done = [...this.settled, ...this.closed];
+    if (open.length > 0 && (done.length === 0 || p % 8 !== 0)) return open[p % open.length];
+    return done.length > 0 ? done[p % done.length] : null;
+  }
+
+  /** A settled execution mostly (rate, close), sometimes an open or closed one. */
+  settledExec(p: Pick): Exec | null {
+    if (this.settled.length > 0 && p % 6 !== 0) return this.settled[p % this.settled.length];
+    return this.exec(p);
+  }
+
+  /** Moves `e` to the list `to` (after a finalize, cancel or close). */
+  move(e: Exec, to: "settled" | "closed"): void {
+    this.open = this.open.filter((x) => x !== e);
+    this.settled = this.settled.filter((x) => x !== e);
+    this[to].push(e);
   }
 
   opByAddress(a: Address): FuzzOperator | undefined {
@@ -213,7 +254,7 @@ class World {
 const pct = (v: bigint, percent: number) => (v === 0n ? BigInt(percent % 3) : (v * BigInt(percent)) / 100n);
 
 /** The instructions of `action` and who signs and pays, or null when it has no target. */
-function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[]; onOk?: () => void } | null {
+async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: Instruction[]; onOk?: () => void } | null> {
   const { d } = w;
   switch (a.kind) {
     case "deposit": {
@@ -251,14 +292,20 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       const card = w.account("Operator", op.address);
       const offered: string[] = card ? card.rates.slice(0, card.rate_count).map((r: { sku: number[] }) => skuName(r.sku)) : [];
       const code = offered.length > 0 && a.sku % 6 !== 0 ? offered[a.sku % offered.length] : SKUS[a.sku % SKUS.length];
-      return { payer: router, ixs: [d.assignIx(e.address, Math.max(0, count + a.indexSkew), op, code, router)] };
+      const rate: bigint = card?.rates.find((r: { sku: number[] }) => skuName(r.sku) === code)?.price ?? 0n;
+      const skewed = rate + BigInt(a.priceSkew);
+      const maxPrice = skewed < 0n ? 0n : skewed > U64_MAX ? U64_MAX : skewed;
+      return {
+        payer: router,
+        ixs: [d.assignIx(e.address, Math.max(0, count + a.indexSkew), op, code, router, { maxPrice, budget: a.budget })],
+      };
     }
     case "submit": {
       const e = w.exec(a.exec, true);
       if (!e) return null;
       const ex = w.account("Execution", e.address);
-      const segs: { settled_units: bigint; last_seq: bigint; operator: Address; sku: number[] }[] = ex ? ex.segments.slice(0, ex.segment_count) : [];
-      const local = segs.map((s) => ({ units: s.settled_units, seq: s.last_seq }));
+      const segs: { settled_units: bigint; last_seq: number; operator: Address; sku: number[] }[] = ex ? ex.segments.slice(0, ex.segment_count) : [];
+      const local = segs.map((s) => ({ units: s.settled_units, seq: BigInt(s.last_seq) }));
       const operators = new Set<Address>();
       const receipts = a.receipts.map((r) => {
         const seg = segs.length === 0 ? 0 : r.seg % (segs.length + (r.seg % 7 === 0 ? 1 : 0));
@@ -270,7 +317,7 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
         const seq = Number(base.seq) + r.seqStep;
         if (local[seg]) local[seg] = { units, seq: BigInt(seq) };
         operators.add(op.address);
-        return signReceipt(key, { programId: PROGRAM_ID, execution: e.address, segment: seg, sku: s ? s.sku : sku("H100"), cumulativeUnits: units, sequence: seq });
+        return signReceipt(key, { execution: e.address, segment: seg, sku: s ? s.sku : sku("H100"), cumulativeUnits: units, sequence: seq });
       });
       const list = [...operators];
       if (a.dropOperator && list.length > 0) list.pop();
@@ -284,8 +331,35 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       if (!e) return null;
       const buyer = w.buyers[e.buyer];
       const who = a.actor === "router" ? d.router : a.actor === "buyer" ? buyer.wallet : w.stranger.wallet;
+      // Non-routers mostly give the one reason they may (expired).
+      const reason = a.actor !== "router" && a.reason !== 0 && a.reason !== 6 ? END.expired : a.reason;
+      return { payer: who, ixs: [d.finalizeIx(e.address, who, buyer, { reason })], onOk: () => w.move(e, "settled") };
+    }
+    case "cancel": {
+      const e = w.exec(a.exec);
+      if (!e) return null;
+      const buyer = w.buyers[e.buyer];
+      const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
+      return { payer: wallet, ixs: [d.cancelIx(e.address, { ...buyer, wallet })], onOk: () => w.move(e, "settled") };
+    }
+    case "rate": {
+      const e = w.settledExec(a.exec);
+      if (!e) return null;
+      const buyer = w.buyers[e.buyer];
+      const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
+      // Mostly an operator of the execution.
+      const ex = w.account("Execution", e.address);
+      const mine: Address[] = ex ? ex.segments.slice(0, ex.segment_count).map((s: { operator: Address }) => s.operator) : [];
+      const operator = mine.length > 0 && a.op % 4 !== 0 ? mine[a.op % mine.length] : w.ops[a.op % w.ops.length].address;
+      return { payer: wallet, ixs: [d.rateIx(e.address, { ...buyer, wallet }, operator, a.stars)] };
+    }
+    case "close": {
+      const e = w.settledExec(a.exec);
+      if (!e) return null;
+      const buyer = w.buyers[e.buyer];
+      const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
       const rentPayer = w.account("Execution", e.address)?.rent_payer ?? buyer.wallet.address;
-      return { payer: who, ixs: [d.finalizeIx(e.address, who, buyer, rentPayer)] };
+      return { payer: wallet, ixs: [d.closeIx(e.address, wallet, rentPayer)], onOk: () => w.move(e, "closed") };
     }
     case "warp":
       setTime(d.svm, d.svm.getClock().unixTimestamp + a.secs);
@@ -303,16 +377,22 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       return { payer: op.authority, ixs: [d.claimIx(op, amount)] };
     }
     case "withdrawFees": {
-      const fees = w.account("Config", d.config)!.fees_unwithdrawn;
+      // Sweeps the operators' fees owed (all of them, or some) first.
+      const owed = w.ops.reduce((n, o) => n + (w.account("Operator", o.address)?.fees_owed ?? 0n), 0n);
+      const swept = a.percent % 2 === 0 ? w.ops : w.ops.slice(0, 1);
+      const fees = w.account("Config", d.config)!.fees_unwithdrawn + (a.percent % 2 === 0 ? owed : 0n);
       const admin = a.actor === "admin" ? w.admin : w.stranger.wallet;
-      return { payer: admin, ixs: [d.withdrawFeesIx(pct(fees, a.percent), a.actor === "admin" ? w.treasury : w.stranger.tokens, admin)] };
+      const to = a.actor === "admin" ? w.treasury : w.stranger.tokens;
+      return { payer: admin, ixs: [d.withdrawFeesIx(pct(fees, a.percent), to, admin, swept.map((o) => o.address))] };
     }
     case "setFee":
       return { payer: w.admin, ixs: [d.adminIx("set_fee", { fee_bps: a.bps }, {}, w.admin)] };
     case "setPaused":
       return { payer: w.admin, ixs: [d.adminIx("set_paused", { paused: a.paused }, {}, w.admin)] };
-    case "setGrace":
-      return { payer: w.admin, ixs: [d.adminIx("set_expiry_grace", { expiry_grace_secs: a.secs }, {}, w.admin)] };
+    case "setTiming": {
+      const timing = { expiryGraceSecs: a.grace, settlementWindowSecs: a.window, minDurationSecs: a.minDuration, reviewWindowSecs: a.review };
+      return { payer: w.admin, ixs: [d.adminIx("set_timing", timingArgs(timing), {}, w.admin)] };
+    }
     case "setStatus":
       const op = w.ops[a.op % w.ops.length];
       return {
@@ -321,12 +401,8 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       };
     case "rotateKey": {
       const op = w.ops[a.op % w.ops.length];
-      const key = newSigningKey();
-      return {
-        payer: op.authority,
-        ixs: [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, { authority: op.authority.address, operator: op.address })],
-        onOk: () => op.keys.push(key),
-      };
+      const key = await newSigningKey();
+      return { payer: op.authority, ixs: [d.rotateIx(op, key)], onOk: () => op.keys.push(key) };
     }
     case "setRouter": {
       const router = a.toStranger ? w.stranger.wallet.address : d.router.address;
@@ -350,17 +426,10 @@ function build(w: World, a: Action): { payer: KeyPairSigner; ixs: Instruction[];
       return { payer: w.admin, ixs: [d.adminIx("set_treasury", {}, { treasury }, w.admin)], onOk: () => (w.treasury = treasury) };
     }
     case "registerOperator": {
-      const key = newSigningKey();
+      const key = await newSigningKey();
       const authority = w.stranger.wallet;
-      return {
-        payer: authority,
-        ixs: [ix("register_operator", { signing_key: pubkey(addressOf(key.publicKey)) }, {
-          authority: authority.address,
-          operator: w.strangerOperator,
-          system_program: SYSTEM_PROGRAM,
-        })],
-        onOk: () => w.ops.push({ authority, address: w.strangerOperator, key, keys: [key], payout: w.stranger.tokens }),
-      };
+      const op: FuzzOperator = { authority, address: w.strangerOperator, key, keys: [key], payout: w.stranger.tokens };
+      return { payer: authority, ixs: [d.registerIx(op)], onOk: () => w.ops.push(op) };
     }
     case "donate": {
       const transfer = getTransferInstruction(
@@ -403,9 +472,11 @@ function expectOrderlyRefusal(r: TxResult, a: Action): void {
   throw new Error(`${a.kind} failed without a program error: ${r.error}\n${r.logs.join("\n")}`);
 }
 
+const fee = (amount: bigint, bps: number) => (amount * BigInt(bps)) / 10_000n;
+
 export function checkConservation(w: World): void {
   const { d } = w;
-  const owed = { available: 0n, escrowed: 0n, claimable: 0n, fees: 0n, accrued: 0n };
+  const owed = { available: 0n, escrowed: 0n, claimable: 0n, fees: 0n };
   const reservedByBuyer = new Map<string, bigint>();
   const balances: any[] = [];
   for (const acc of d.svm.getProgramAccounts(PROGRAM_ID)) {
@@ -417,20 +488,32 @@ export function checkConservation(w: World): void {
     if (name === "Balance") {
       owed.available += a.available;
       balances.push(a);
-    } else if (name === "Operator") owed.claimable += a.claimable;
-    else if (name === "Config") owed.fees += a.fees_unwithdrawn;
+    } else if (name === "Operator") {
+      owed.claimable += a.claimable;
+      owed.fees += a.fees_owed;
+    } else if (name === "Config") owed.fees += a.fees_unwithdrawn;
     else {
       expect(a.consumed <= a.max_burn, `execution ${acc.address} consumed ${a.consumed} > max burn ${a.max_burn}`).to.equal(true);
-      expect(a.fees_accrued <= a.consumed).to.equal(true);
-      const charged = a.segments.slice(0, a.segment_count).reduce((s: bigint, g: any) => s + g.charged, 0n);
+      const segments = a.segments.slice(0, a.segment_count);
+      const charged = segments.reduce((s: bigint, g: any) => s + g.charged, 0n);
       expect(charged, "segments' charges add up to consumed").to.equal(a.consumed);
-      owed.escrowed += (a.max_burn as bigint) - (a.consumed as bigint);
-      owed.accrued += a.fees_accrued;
-      reservedByBuyer.set(a.buyer, (reservedByBuyer.get(a.buyer) ?? 0n) + a.max_burn);
+      for (const g of segments) {
+        if (g.budget > 0n) expect(g.charged <= g.budget, `segment charged ${g.charged} > budget ${g.budget}`).to.equal(true);
+      }
+      // The fee is the fee of each segment's total, however its receipts split it.
+      const feeOfTotals = segments.reduce((s: bigint, g: any) => s + fee(g.charged, a.fee_bps), 0n);
+      expect(a.fees_accrued, "fees accrued = Σ fee_of(segment charged)").to.equal(feeOfTotals);
+      if (a.status === 1) {
+        owed.escrowed += (a.max_burn as bigint) - (a.consumed as bigint);
+        reservedByBuyer.set(a.buyer, (reservedByBuyer.get(a.buyer) ?? 0n) + a.max_burn);
+      } else {
+        expect(a.status).to.equal(2);
+        expect([1, 2, 3, 4, 5]).to.include(a.end_reason);
+      }
     }
   }
   for (const b of balances) expect(b.reserved, `buyer ${b.buyer} reserved`).to.equal(reservedByBuyer.get(b.buyer) ?? 0n);
-  const total = owed.available + owed.escrowed + owed.claimable + owed.fees + owed.accrued + w.donated;
+  const total = owed.available + owed.escrowed + owed.claimable + owed.fees + w.donated;
   expect(d.tokens(d.vault), `vault (donated ${w.donated}) vs ${JSON.stringify(owed, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`).to.equal(total);
 }
 
@@ -451,7 +534,11 @@ async function checkWithdrawable(w: World): Promise<void> {
   }
 }
 
-/** Past every expiry + grace, a stranger finalizes all, then everyone takes everything out. */
+/**
+ * Past every expiry + grace, a stranger finalizes all; past every review window, a
+ * stranger closes every settled execution (rent to its payer); then everyone takes
+ * everything out.
+ */
 async function drain(w: World): Promise<void> {
   const { d } = w;
   let latest = d.svm.getClock().unixTimestamp;
@@ -460,12 +547,32 @@ async function drain(w: World): Promise<void> {
     if (ex && ex.expires_at + BigInt(ex.grace_secs) > latest) latest = ex.expires_at + BigInt(ex.grace_secs);
   }
   setTime(d.svm, latest);
-  for (const e of w.open) {
+  for (const e of [...w.open]) {
     const ex = w.account("Execution", e.address);
     if (!ex) continue;
-    await expectOk(d.send(w.stranger.wallet, [d.finalizeIx(e.address, w.stranger.wallet, w.buyers[e.buyer], ex.rent_payer)]), "finalize after grace");
+    await expectOk(d.send(w.stranger.wallet, [d.finalizeIx(e.address, w.stranger.wallet, w.buyers[e.buyer])]), "finalize after grace");
+    w.move(e, "settled");
     checkConservation(w);
   }
+  for (const e of w.settled) {
+    const ex = w.account("Execution", e.address)!;
+    const at = ex.settled_at + BigInt(ex.review_window_secs);
+    if (at > d.svm.getClock().unixTimestamp) setTime(d.svm, at);
+  }
+  for (const e of [...w.settled]) {
+    const ex = w.account("Execution", e.address)!;
+    const lamports = (a: Address) => {
+      const acc = d.svm.getAccount(a);
+      return acc.exists ? acc.lamports : 0n;
+    };
+    const payerBefore = lamports(ex.rent_payer);
+    const rent = lamports(e.address);
+    await expectOk(d.send(w.stranger.wallet, [d.closeIx(e.address, w.stranger.wallet, ex.rent_payer)]), "close after the review window");
+    // The stranger pays the fee: unless it is the rent payer itself, the payer gets the rent exactly.
+    if (ex.rent_payer !== w.stranger.wallet.address) expect(lamports(ex.rent_payer) - payerBefore, "rent back to its payer").to.equal(rent);
+    w.move(e, "closed");
+  }
+  checkConservation(w);
   for (const b of w.buyers) {
     const available = w.account("Balance", b.balance)?.available ?? 0n;
     if (available > 0n) await expectOk(d.send(b.wallet, [d.withdrawIx(b, available)]), "final withdraw");
@@ -474,8 +581,10 @@ async function drain(w: World): Promise<void> {
     const claimable = w.account("Operator", op.address)!.claimable;
     if (claimable > 0n) await expectOk(d.send(op.authority, [d.claimIx(op, claimable)]), "final claim");
   }
-  const fees = w.account("Config", d.config)!.fees_unwithdrawn;
-  if (fees > 0n) await expectOk(d.send(w.admin, [d.withdrawFeesIx(fees, w.treasury, w.admin)]), "final fee withdrawal");
+  const fees = w.account("Config", d.config)!.fees_unwithdrawn + w.ops.reduce((n, o) => n + w.account("Operator", o.address)!.fees_owed, 0n);
+  if (fees > 0n) {
+    await expectOk(d.send(w.admin, [d.withdrawFeesIx(fees, w.treasury, w.admin, w.ops.map((o) => o.address))]), "final fee withdrawal");
+  }
   checkConservation(w);
   // Only direct transfers into the vault are left: no instruction can pay them out.
   expect(d.tokens(d.vault), "vault after everyone took everything out").to.equal(w.donated);
@@ -504,7 +613,7 @@ async function runSequence(feeBps: number, token2022: boolean, actions: Action[]
   const w = await World.create(feeBps, token2022);
   stats.sequences++;
   for (const a of actions) {
-    const built = a.kind === "reserve" ? await buildReserve(w, a) : build(w, a);
+    const built = a.kind === "reserve" ? await buildReserve(w, a) : await build(w, a);
     stats.steps++;
     if (built && built.ixs.length > 0) {
       const r = await w.d.send(built.payer, built.ixs.map((i) => withSigners(i, w)));
@@ -516,11 +625,6 @@ async function runSequence(feeBps: number, token2022: boolean, actions: Action[]
       } else {
         bump(stats.refused, errorName(r.errorCode) ?? `token program error ${r.errorCode}`);
         if (process.env.FUZZ_DEBUG) bump(stats.refused, `${a.kind}:${errorName(r.errorCode) ?? r.errorCode}`);
-      }
-      if (r.ok && a.kind === "finalize") {
-        const e = w.exec(a.exec)!;
-        w.open = w.open.filter((x) => x !== e);
-        w.closed.push(e);
       }
     }
     checkConservation(w);

@@ -16,10 +16,43 @@ import { PROGRAM_ID, decodeAccount, ix, pubkey, sku } from "./idl.ts";
 import { balancePda, configPda, executionPda, operatorPda } from "./pdas.ts";
 import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "./receipts.ts";
 import { createSvm, fundedSigner, programDataAddress, send, type TxResult } from "./svm.ts";
+import { signedBy } from "./tx.ts";
 import { createMint, createTokenAccount, mintTo, tokenAmount, TOKEN_PROGRAM_ADDRESS } from "./tokens.ts";
 
 export const SYSTEM_PROGRAM = address("11111111111111111111111111111111");
 export const INSTRUCTIONS_SYSVAR = address("Sysvar1nstructions1111111111111111111111111");
+
+/** End reasons of an execution (docs/protocol.md, "Ending an execution"). */
+export const END = { completed: 1, preempted: 2, failed: 3, expired: 4, cancelled: 5 } as const;
+
+/** The deployment's clocks, in seconds (initialize / set_timing arguments). */
+export interface Timing {
+  expiryGraceSecs: bigint;
+  settlementWindowSecs: bigint;
+  minDurationSecs: bigint;
+  reviewWindowSecs: bigint;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  expiryGraceSecs: 3600n,
+  settlementWindowSecs: 600n,
+  minDurationSecs: 60n,
+  reviewWindowSecs: 86_400n,
+};
+
+export function timingArgs(t: Timing) {
+  return {
+    expiry_grace_secs: t.expiryGraceSecs,
+    settlement_window_secs: t.settlementWindowSecs,
+    min_duration_secs: t.minDurationSecs,
+    review_window_secs: t.reviewWindowSecs,
+  };
+}
+
+/** 32 random bytes: a deployment's salt. */
+export function newSalt(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(32));
+}
 
 export async function expectOk(p: Promise<TxResult> | TxResult, what = "transaction"): Promise<TxResult> {
   const r = await p;
@@ -43,6 +76,11 @@ export interface Buyer {
 export interface DeploymentOptions {
   feeBps?: number;
   graceSecs?: bigint;
+  /** Timing besides the grace (which `graceSecs` overrides). */
+  timing?: Partial<Timing>;
+  salt?: Uint8Array;
+  /** An existing LiteSVM (a second deployment of the same program). */
+  svm?: LiteSVM;
   tokenProgram?: Address;
   decimals?: number;
   /** The admin (upgrade authority); a fresh key when absent. */
@@ -60,6 +98,7 @@ export class Deployment {
     readonly vault: Address,
     readonly treasury: Address,
     readonly tokenProgram: Address,
+    readonly salt: Uint8Array,
   ) {}
 
   /** The `initialize` transaction that created this deployment's config. */
@@ -67,24 +106,31 @@ export class Deployment {
 
   static async create(opts: DeploymentOptions = {}): Promise<Deployment> {
     const admin = opts.admin ?? (await generateKeyPairSigner());
-    const svm = await createSvm(admin.address);
+    const svm = opts.svm ?? (await createSvm(admin.address));
     svm.airdrop(admin.address, lamports(1_000_000_000_000n));
     const router = await fundedSigner(svm);
     const tokenProgram = opts.tokenProgram ?? TOKEN_PROGRAM_ADDRESS;
     const mint = await createMint(svm, admin, opts.decimals ?? 6, tokenProgram);
-    const config = await configPda();
+    const salt = opts.salt ?? newSalt();
+    const config = await configPda(salt);
     const vault = await createTokenAccount(svm, admin, mint, config, tokenProgram);
     const treasury = await createTokenAccount(svm, admin, mint, admin.address, tokenProgram);
-    const d = new Deployment(svm, admin, router, mint, config, vault, treasury, tokenProgram);
-    d.initializeResult = await expectOk(
-      send(svm, admin, [await d.initializeIx(opts.feeBps ?? 250, opts.graceSecs ?? 3600n)]),
-      "initialize",
-    );
+    const d = new Deployment(svm, admin, router, mint, config, vault, treasury, tokenProgram, salt);
+    const timing = { ...DEFAULT_TIMING, ...opts.timing };
+    if (opts.graceSecs !== undefined) timing.expiryGraceSecs = opts.graceSecs;
+    if (timing.settlementWindowSecs > timing.expiryGraceSecs) timing.settlementWindowSecs = timing.expiryGraceSecs;
+    d.initializeResult = await expectOk(send(svm, admin, [await d.initializeIx(opts.feeBps ?? 250, timing)]), "initialize");
     return d;
   }
 
-  async initializeIx(feeBps: number, graceSecs: bigint, overrides: Record<string, Address> = {}): Promise<Instruction> {
-    return ix("initialize", { fee_bps: feeBps, expiry_grace_secs: graceSecs }, {
+  async initializeIx(
+    feeBps: number,
+    timing: Timing | bigint = DEFAULT_TIMING,
+    overrides: Record<string, Address> = {},
+    salt = this.salt,
+  ): Promise<Instruction> {
+    const t = typeof timing === "bigint" ? { ...DEFAULT_TIMING, expiryGraceSecs: timing } : timing;
+    return ix("initialize", { salt, fee_bps: feeBps, ...timingArgs(t) }, {
       admin: this.admin.address,
       config: this.config,
       mint: this.mint,
@@ -123,7 +169,7 @@ export class Deployment {
     else wallet = await fundedSigner(this.svm);
     const tokens = await createTokenAccount(this.svm, this.admin, this.mint, wallet.address, this.tokenProgram);
     if (amount > 0n) await mintTo(this.svm, this.admin, this.mint, tokens, amount, this.tokenProgram);
-    return { wallet, tokens, balance: await balancePda(wallet.address) };
+    return { wallet, tokens, balance: await balancePda(this.config, wallet.address) };
   }
 
   /** Registers an operator, sets its rates and (unless `activate` is false) activates it. */
@@ -144,18 +190,32 @@ export class Deployment {
     else authority = await fundedSigner(this.svm);
     return {
       authority,
-      key: newSigningKey(),
-      address: await operatorPda(authority.address),
+      key: await newSigningKey(),
+      address: await operatorPda(this.config, authority.address),
       payout: await createTokenAccount(this.svm, this.admin, this.mint, authority.address, this.tokenProgram),
     };
   }
 
-  registerIx(op: Operator): Instruction {
-    return ix("register_operator", { signing_key: pubkey(addressOf(op.key.publicKey)) }, {
+  /** register_operator, co-signed by the operator's signing key. */
+  registerIx(op: Operator, key: SigningKey = op.key): Instruction {
+    const instruction = ix("register_operator", {}, {
       authority: op.authority.address,
+      config: this.config,
       operator: op.address,
+      signing_key: key.signer.address,
       system_program: SYSTEM_PROGRAM,
     });
+    return signedBy(instruction, key.signer);
+  }
+
+  /** rotate_operator_key to `key`, which co-signs. */
+  rotateIx(op: Operator, key: SigningKey): Instruction {
+    const instruction = ix("rotate_operator_key", {}, {
+      authority: op.authority.address,
+      operator: op.address,
+      new_signing_key: key.signer.address,
+    });
+    return signedBy(instruction, key.signer);
   }
 
   setRateIx(op: Operator, code: string, price: bigint): Instruction {
@@ -203,7 +263,7 @@ export class Deployment {
     maxBurn: bigint,
     opts: { durationSecs?: bigint; priceCaps?: { sku: string; maxPrice: bigint }[]; payer?: KeyPairSigner } = {},
   ): Promise<{ ix: Instruction; execution: Address }> {
-    const { address: execution, bump } = await executionPda(buyer.wallet.address, executionId);
+    const { address: execution, bump } = await executionPda(this.config, buyer.wallet.address, executionId);
     const instruction = ix("reserve", reserveArgs(executionId, maxBurn, bump, opts), {
       payer: (opts.payer ?? buyer.wallet).address,
       buyer: buyer.wallet.address,
@@ -222,7 +282,7 @@ export class Deployment {
   }
 
   async reserveFromWalletIx(buyer: Buyer, executionId: bigint, maxBurn: bigint, opts: { durationSecs?: bigint } = {}) {
-    const { address: execution, bump } = await executionPda(buyer.wallet.address, executionId);
+    const { address: execution, bump } = await executionPda(this.config, buyer.wallet.address, executionId);
     const instruction = ix("reserve_from_wallet", reserveArgs(executionId, maxBurn, bump, opts), {
       payer: buyer.wallet.address,
       buyer: buyer.wallet.address,
@@ -242,16 +302,27 @@ export class Deployment {
     return ix("top_up", { amount }, { buyer: buyer.wallet.address, config: this.config, balance: buyer.balance, execution });
   }
 
-  assignIx(execution: Address, index: number, op: Operator, code: string, router = this.router): Instruction {
-    return ix("assign_segment", { segment_index: index, sku: sku(code) }, {
-      router: router.address,
-      execution,
-      operator: op.address,
-    });
+  /** assign_segment; `maxPrice` defaults to any price, `budget` to none (0). */
+  assignIx(
+    execution: Address,
+    index: number,
+    op: Operator,
+    code: string,
+    router = this.router,
+    terms: { maxPrice?: bigint; budget?: bigint } = {},
+  ): Instruction {
+    const args = { segment_index: index, sku: sku(code), max_price: terms.maxPrice ?? U64_MAX, budget: terms.budget ?? 0n };
+    return ix("assign_segment", args, { router: router.address, execution, operator: op.address });
   }
 
-  async assign(execution: Address, index: number, op: Operator, code: string): Promise<TxResult> {
-    return expectOk(this.send(this.router, [this.assignIx(execution, index, op, code)]), "assign segment");
+  async assign(
+    execution: Address,
+    index: number,
+    op: Operator,
+    code: string,
+    terms: { maxPrice?: bigint; budget?: bigint } = {},
+  ): Promise<TxResult> {
+    return expectOk(this.send(this.router, [this.assignIx(execution, index, op, code, this.router, terms)]), "assign segment");
   }
 
   /** The precompile instruction and submit_receipts for `receipts`, operators as accounts. */
@@ -261,7 +332,6 @@ export class Deployment {
   ): Instruction[] {
     const signed = receipts.map((r) =>
       signReceipt(r.op.key, {
-        programId: PROGRAM_ID,
         execution,
         segment: r.segment,
         sku: sku(r.sku),
@@ -280,14 +350,43 @@ export class Deployment {
     ));
   }
 
-  finalizeIx(execution: Address, authority: KeyPairSigner, buyer: Buyer, rentPayer = buyer.wallet.address): Instruction {
-    return ix("finalize", {}, {
-      authority: authority.address,
-      config: this.config,
-      execution,
-      balance: buyer.balance,
-      rent_payer: rentPayer,
-    });
+  /**
+   * finalize. The reason defaults to completed for the router and expired for anyone else;
+   * with reason completed the operators paid in the execution (read from its account) follow
+   * as writable accounts unless `operators` names others.
+   */
+  finalizeIx(
+    execution: Address,
+    authority: KeyPairSigner,
+    buyer: Buyer,
+    opts: { reason?: number; operators?: Address[] } = {},
+  ): Instruction {
+    const reason = opts.reason ?? (authority.address === this.router.address ? END.completed : END.expired);
+    const operators = opts.operators ?? (reason === END.completed ? this.paidOperators(execution) : []);
+    return ix("finalize", { reason }, { authority: authority.address, execution, balance: buyer.balance }, operators.map(
+      (a) => ({ address: a, role: AccountRole.WRITABLE }),
+    ));
+  }
+
+  /** Distinct operators with a charged segment in `execution` (empty if it does not exist). */
+  paidOperators(execution: Address): Address[] {
+    if (!this.exists(execution)) return [];
+    const e = this.account("Execution", execution);
+    const paid = e.segments.slice(0, e.segment_count).filter((s: any) => s.charged > 0n);
+    return [...new Set<Address>(paid.map((s: any) => s.operator))];
+  }
+
+  cancelIx(execution: Address, buyer: Buyer): Instruction {
+    return ix("cancel", {}, { buyer: buyer.wallet.address, execution, balance: buyer.balance });
+  }
+
+  rateIx(execution: Address, buyer: Buyer, op: Operator | Address, stars: number): Instruction {
+    const operator = typeof op === "string" ? op : op.address;
+    return ix("rate", { stars }, { buyer: buyer.wallet.address, execution, operator });
+  }
+
+  closeIx(execution: Address, authority: KeyPairSigner, rentPayer: Address): Instruction {
+    return ix("close", {}, { authority: authority.address, execution, rent_payer: rentPayer });
   }
 
   claimIx(op: Operator, amount: bigint, destination = op.payout): Instruction {
@@ -302,7 +401,8 @@ export class Deployment {
     });
   }
 
-  withdrawFeesIx(amount: bigint, treasury = this.treasury, admin = this.admin): Instruction {
+  /** withdraw_fees, sweeping the fees owed by `operators` first. */
+  withdrawFeesIx(amount: bigint, treasury = this.treasury, admin = this.admin, operators: Address[] = []): Instruction {
     return ix("withdraw_fees", { amount }, {
       admin: admin.address,
       config: this.config,
@@ -310,13 +410,15 @@ export class Deployment {
       treasury,
       mint: this.mint,
       token_program: this.tokenProgram,
-    });
+    }, operators.map((a) => ({ address: a, role: AccountRole.WRITABLE })));
   }
 
   adminIx(name: string, args: Record<string, unknown> = {}, extra: Record<string, Address> = {}, admin = this.admin): Instruction {
     return ix(name, args, { admin: admin.address, config: this.config, ...extra });
   }
 }
+
+export const U64_MAX = (1n << 64n) - 1n;
 
 export function reserveArgs(
   executionId: bigint,

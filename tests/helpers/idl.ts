@@ -7,7 +7,8 @@ import { AccountRole, address, type Address, type Instruction } from "@solana/ki
 
 export const IDL_PATH = new URL("../../idl/arknet_escrow.json", import.meta.url);
 export const idl = JSON.parse(readFileSync(IDL_PATH, "utf8"));
-export const PROGRAM_ID: Address = address(idl.address);
+/** The IDL's program address, or ARKNET_PROGRAM_ID (a deployment at another address, e.g. tests/validator's). */
+export const PROGRAM_ID: Address = address(process.env.ARKNET_PROGRAM_ID ?? idl.address);
 export const coder = new anchor.BorshCoder(idl);
 export const { BN } = anchor;
 export const { PublicKey } = anchor.web3;

@@ -1,26 +1,36 @@
 // Operator receipts: the 58-byte canonical message and the Ed25519 precompile
 // instruction that carries their signatures (docs/protocol.md, "Receipts").
-import { createHash } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { getAddressEncoder, type Address, type Instruction } from "@solana/kit";
+import {
+  createKeyPairSignerFromPrivateKeyBytes,
+  getAddressEncoder,
+  type Address,
+  type Instruction,
+  type KeyPairSigner,
+} from "@solana/kit";
 import { ED25519_PROGRAM } from "./svm.ts";
 
 export const RECEIPT_LEN = 58;
+export const RECEIPT_VERSION = 2;
 const THIS_INSTRUCTION = 0xffff;
 
-/** An ed25519 key held by an operator's GPU node. */
+/**
+ * An ed25519 key held by an operator's GPU node: raw bytes to sign receipts, and the same
+ * key as a transaction signer (it co-signs register_operator and rotate_operator_key).
+ */
 export interface SigningKey {
   secret: Uint8Array;
   publicKey: Uint8Array;
+  signer: KeyPairSigner;
 }
 
-export function newSigningKey(): SigningKey {
+export async function newSigningKey(): Promise<SigningKey> {
   const secret = ed25519.utils.randomSecretKey();
-  return { secret, publicKey: ed25519.getPublicKey(secret) };
+  const signer = await createKeyPairSignerFromPrivateKeyBytes(secret);
+  return { secret, publicKey: ed25519.getPublicKey(secret), signer };
 }
 
 export interface ReceiptFields {
-  programId: Address;
   execution: Address;
   segment: number;
   sku: number[];
@@ -28,22 +38,12 @@ export interface ReceiptFields {
   sequence: number;
 }
 
-/** sha256("arknet-escrow:receipt:v1" || program id || execution). */
-export function binding(programId: Address, execution: Address): Uint8Array {
-  const enc = getAddressEncoder();
-  return createHash("sha256")
-    .update("arknet-escrow:receipt:v1")
-    .update(Uint8Array.from(enc.encode(programId)))
-    .update(Uint8Array.from(enc.encode(execution)))
-    .digest();
-}
-
 export function receiptMessage(r: ReceiptFields): Uint8Array {
   const msg = new Uint8Array(RECEIPT_LEN);
   const view = new DataView(msg.buffer);
   msg.set(new TextEncoder().encode("ARKR"), 0);
-  msg[4] = 1;
-  msg.set(binding(r.programId, r.execution), 5);
+  msg[4] = RECEIPT_VERSION;
+  msg.set(getAddressEncoder().encode(r.execution), 5);
   msg[37] = r.segment;
   msg.set(r.sku, 38);
   view.setBigUint64(46, r.cumulativeUnits, true);

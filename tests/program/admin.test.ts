@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import type { LiteSVM } from "litesvm";
-import { Deployment, SYSTEM_PROGRAM, expectOk } from "../helpers/escrow.ts";
+import { DEFAULT_TIMING, Deployment, SYSTEM_PROGRAM, expectOk, newSalt, timingArgs, type Timing } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { PROGRAM_ID, decodeAccount, ix, pubkey } from "../helpers/idl.ts";
 import { configPda, pdaBump } from "../helpers/pdas.ts";
@@ -22,6 +22,7 @@ describe("initialize", () => {
   let config: Address;
   let vault: Address;
   let treasury: Address;
+  let salt: Uint8Array;
 
   beforeEach(async () => {
     admin = await generateKeyPairSigner();
@@ -29,13 +30,16 @@ describe("initialize", () => {
     svm.airdrop(admin.address, lamports(100_000_000_000n));
     router = (await generateKeyPairSigner()).address;
     mint = await createMint(svm, admin, 6);
-    config = await configPda();
+    salt = newSalt();
+    config = await configPda(salt);
     vault = await createTokenAccount(svm, admin, mint, config);
     treasury = await createTokenAccount(svm, admin, mint, admin.address);
   });
 
-  async function initializeIx(feeBps: number, overrides: Record<string, Address> = {}, signer = admin) {
-    return ix("initialize", { fee_bps: feeBps, expiry_grace_secs: 900n }, {
+  const TIMING: Timing = { expiryGraceSecs: 900n, settlementWindowSecs: 300n, minDurationSecs: 60n, reviewWindowSecs: 7_200n };
+
+  async function initializeIx(feeBps: number, overrides: Record<string, Address> = {}, signer = admin, timing = TIMING) {
+    return ix("initialize", { salt, fee_bps: feeBps, ...timingArgs(timing) }, {
       admin: signer.address,
       config,
       mint,
@@ -61,15 +65,19 @@ describe("initialize", () => {
       treasury,
       token_program: TOKEN_PROGRAM_ADDRESS,
       expiry_grace_secs: 900n,
+      settlement_window_secs: 300n,
+      min_duration_secs: 60n,
+      review_window_secs: 7_200n,
       fees_unwithdrawn: 0n,
-      total_deposited: 0n,
       fee_bps: 1_000,
       paused: 0,
       decimals: 6,
-      bump: await pdaBump("config"),
+      bump: await pdaBump("config", salt),
     });
+    expect(c.salt).to.deep.equal([...salt]);
     expect(lamportsOf(svm, config)).to.equal(rentExemptMinimum(svm, config));
     expect(eventOf(r, "ConfigUpdated")).to.deep.equal({
+      config,
       admin: admin.address,
       pending_admin: NO_ADMIN,
       router,
@@ -77,7 +85,48 @@ describe("initialize", () => {
       fee_bps: 1_000,
       paused: false,
       expiry_grace_secs: 900n,
+      settlement_window_secs: 300n,
+      min_duration_secs: 60n,
+      review_window_secs: 7_200n,
     });
+  });
+
+  it("derives the config from the salt: a second salt is a second deployment of the same program", async () => {
+    await expectOk(send(svm, admin, [await initializeIx(250)]), "initialize");
+    const otherSalt = newSalt();
+    const other = await configPda(otherSalt);
+    expect(other).to.not.equal(config);
+    const otherVault = await createTokenAccount(svm, admin, mint, other);
+    const second = ix("initialize", { salt: otherSalt, fee_bps: 100, ...timingArgs(TIMING) }, {
+      admin: admin.address,
+      config: other,
+      mint,
+      vault: otherVault,
+      treasury,
+      router,
+      token_program: TOKEN_PROGRAM_ADDRESS,
+      system_program: SYSTEM_PROGRAM,
+      program_data: await programDataAddress(PROGRAM_ID),
+    });
+    await expectOk(send(svm, admin, [second]), "second deployment");
+    expect(decodeAccount("Config", dataOf(svm, other)).fee_bps).to.equal(100);
+    expect(decodeAccount("Config", dataOf(svm, config)).fee_bps).to.equal(250);
+    // The config of one salt cannot be created at another salt's address.
+    const mismatch = ix("initialize", { salt: newSalt(), fee_bps: 100, ...timingArgs(TIMING) }, {
+      admin: admin.address, config: await configPda(newSalt()), mint, vault: otherVault, treasury, router,
+      token_program: TOKEN_PROGRAM_ADDRESS, system_program: SYSTEM_PROGRAM, program_data: await programDataAddress(PROGRAM_ID),
+    });
+    const r = await send(svm, admin, [mismatch]);
+    expect(r.ok).to.equal(false);
+  });
+
+  it("refuses a settlement window longer than the grace, or a minimum duration over 30 days (InvalidTiming)", async () => {
+    await expectRefused(svm, [config], "InvalidTiming", async () =>
+      send(svm, admin, [await initializeIx(250, {}, admin, { ...TIMING, settlementWindowSecs: 901n })]),
+    );
+    await expectRefused(svm, [config], "InvalidTiming", async () =>
+      send(svm, admin, [await initializeIx(250, {}, admin, { ...TIMING, minDurationSecs: 30n * 86_400n + 1n })]),
+    );
   });
 
   it("refuses a fee above 1000 bps (FeeTooHigh) and creates nothing", async () => {
@@ -204,10 +253,14 @@ describe("admin setters", () => {
     expect(eventOf(r, "ConfigUpdated")).to.include({ router: next });
   });
 
-  it("set_expiry_grace sets the grace of new executions", async () => {
-    const r = await run("set_expiry_grace", { expiry_grace_secs: 42n });
-    expect(config().expiry_grace_secs).to.equal(42n);
-    expect(eventOf(r, "ConfigUpdated")).to.include({ expiry_grace_secs: 42n });
+  it("set_timing sets the grace, settlement window, minimum duration and review window of new executions", async () => {
+    const t: Timing = { expiryGraceSecs: 42n, settlementWindowSecs: 40n, minDurationSecs: 5n, reviewWindowSecs: 7n };
+    const r = await run("set_timing", timingArgs(t));
+    expect(config()).to.include(timingArgs(t));
+    expect(eventOf(r, "ConfigUpdated")).to.include(timingArgs(t));
+    await expectRefused(d.svm, [d.config], "InvalidTiming", () =>
+      d.send(d.admin, [d.adminIx("set_timing", timingArgs({ ...t, settlementWindowSecs: 43n }))]),
+    );
   });
 
   it("set_treasury takes a token account of the mint", async () => {
@@ -232,7 +285,7 @@ describe("admin setters", () => {
       ["set_fee", () => ({ fee_bps: 10 }), () => ({})],
       ["set_paused", () => ({ paused: true }), () => ({})],
       ["set_router", (x) => ({ router: pubkey(x.admin.address) }), () => ({})],
-      ["set_expiry_grace", () => ({ expiry_grace_secs: 1n }), () => ({})],
+      ["set_timing", () => timingArgs(DEFAULT_TIMING), () => ({})],
       ["set_treasury", () => ({}), (x) => ({ treasury: x.treasury })],
     ];
     for (const [name, args, extra] of setters) {

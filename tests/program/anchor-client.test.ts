@@ -1,12 +1,16 @@
 // Anchor's own client can drive the program: instructions built by
 // `new anchor.Program(idl, provider).methods.<name>(...).accounts(...).instruction()`
-// (@coral-xyz/anchor 0.32, PDAs resolved from the IDL's seeds) run in LiteSVM.
+// (@coral-xyz/anchor 0.32, PDAs resolved from the IDL's seeds) run in LiteSVM, and the
+// same Program decodes every account and every event the program writes: each field,
+// under its camelCase name, re-encoded, equals the raw bytes at its offset.
 import { expect } from "chai";
 import anchor from "@coral-xyz/anchor";
-import { AccountRole, address, type Instruction } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { BN, idl, pubkey, sku } from "../helpers/idl.ts";
-import { eventOf } from "../helpers/tx.ts";
+import { AccountRole, address, type Address, type Instruction } from "@solana/kit";
+import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { settle } from "../helpers/flows.ts";
+import { BN, PublicKey, idl, pubkey, sku } from "../helpers/idl.ts";
+import type { TxResult } from "../helpers/svm.ts";
+import { dataOf, eventOf } from "../helpers/tx.ts";
 
 type Web3Instruction = InstanceType<typeof anchor.web3.TransactionInstruction>;
 
@@ -53,8 +57,8 @@ describe("Anchor client", () => {
       .accounts({ authority: pubkey(op.authority.address), operator: pubkey(op.address) })
       .instruction();
     const r = await expectOk(d.send(op.authority, [toKit(built)]), "anchor-built set_operator_rate");
-    const rates = d.account("Operator", op.address).rates.slice(0, 2);
-    expect(rates).to.deep.equal([{ sku: sku("H100"), price: 40n }, { sku: sku("A100"), price: 25n }]);
+    const rates = d.account("Operator", op.address).rates.slice(0, 2).map((r: any) => [r.sku, r.price]);
+    expect(rates).to.deep.equal([[sku("H100"), 40n], [sku("A100"), 25n]]);
     expect(eventOf(r, "OperatorUpdated")).to.include({ operator: op.address, rate_count: 2 });
   });
 
@@ -64,6 +68,7 @@ describe("Anchor client", () => {
       .accounts({
         depositor: pubkey(buyer.wallet.address),
         buyer: pubkey(buyer.wallet.address),
+        config: pubkey(d.config),
         source: pubkey(buyer.tokens),
         vault: pubkey(d.vault),
         mint: pubkey(d.mint),
@@ -76,4 +81,131 @@ describe("Anchor client", () => {
     expect(d.account("Balance", buyer.balance).available).to.equal(600n);
     expect(d.tokens(d.vault)).to.equal(600n);
   });
+});
+
+// ---- decoding every account and event through anchor.Program ----
+
+type IdlType = any;
+const snakeTypes = new Map<string, any>(idl.types.map((t: any) => [t.name, t]));
+
+/** The bytes borsh gives `value` (as anchor decoded it) of IDL type `ty`; `camel` is the camelCase IDL type. */
+function encode(ty: IdlType, camel: IdlType, value: any): number[] {
+  if (typeof ty === "string") {
+    const le = (n: bigint, size: number) => Array.from({ length: size }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+    switch (ty) {
+      case "u8": case "u16": case "u32": {
+        const size = { u8: 1, u16: 2, u32: 4 }[ty];
+        expect(value, ty).to.be.a("number");
+        return le(BigInt(value), size);
+      }
+      case "u64": case "i64":
+        expect(BN.isBN(value), `${ty} as BN`).to.equal(true);
+        return le(BigInt.asUintN(64, BigInt(value.toString())), 8);
+      case "bool":
+        expect(value, "bool").to.be.a("boolean");
+        return [value ? 1 : 0];
+      case "pubkey":
+        expect(value).to.be.instanceOf(PublicKey);
+        return Array.from(value.toBytes());
+      default:
+        throw new Error(`type ${ty}`);
+    }
+  }
+  if (ty.array) {
+    expect(value).to.have.length(ty.array[1]);
+    return value.flatMap((v: any) => encode(ty.array[0], camel.array[0], v));
+  }
+  if (ty.vec) {
+    return [...encode("u32", "u32", value.length), ...value.flatMap((v: any) => encode(ty.vec, camel.vec, v))];
+  }
+  if (ty.defined) return encodeStruct(ty.defined.name, camel.defined.name, value);
+  throw new Error(`type ${JSON.stringify(ty)}`);
+}
+
+/**
+ * Re-encodes a struct field by field, in IDL order, reading each from the decoded object
+ * under its camelCase name; the camelCase names must be distinct and be exactly the keys
+ * anchor decoded (a collision such as `_reserved` / `reserved` loses a field).
+ */
+function encodeStruct(snakeName: string, camelName: string, value: any): number[] {
+  const snake = snakeTypes.get(snakeName)!.type.fields;
+  const camelFields = camelTypes().get(camelName)!.type.fields;
+  const names = camelFields.map((f: any) => f.name);
+  expect(new Set(names).size, `${snakeName}: camelCase field names collide: ${names}`).to.equal(names.length);
+  expect(Object.keys(value).sort(), `${snakeName}: decoded fields`).to.deep.equal([...names].sort());
+  return snake.flatMap((f: any, i: number) => encode(f.type, camelFields[i].type, value[names[i]]));
+}
+
+let camelTypeMap: Map<string, any> | undefined;
+const camelTypes = () => (camelTypeMap ??= new Map(anchorProgram().idl.types!.map((t: any) => [t.name, t])));
+
+/** The camelCase name anchor gives the IDL type `name`. */
+const camelName = (name: string) => anchorProgram().idl.types![idl.types.findIndex((t: any) => t.name === name)].name;
+
+describe("Anchor client decodes every account and event", () => {
+  let program: anchor.Program;
+  const events = new Map<string, string>(); // snake IDL name -> base64 "Program data"
+  const accounts = new Map<string, Uint8Array>();
+
+  const collect = (r: TxResult) => {
+    for (const line of r.logs) {
+      const m = line.match(/^Program data: (.+)$/);
+      if (!m) continue;
+      const disc = Buffer.from(m[1], "base64").subarray(0, 8);
+      const ev = idl.events.find((e: any) => Buffer.from(e.discriminator).equals(disc));
+      if (ev) events.set(ev.name, m[1]);
+    }
+    return r;
+  };
+
+  before(async () => {
+    program = anchorProgram();
+    const d = await Deployment.create({ feeBps: 250 });
+    collect(d.initializeResult);
+    const buyer = await d.newBuyer(1_000_000n);
+    const op = await d.operatorAccounts();
+    collect(await expectOk(d.send(op.authority, [d.registerIx(op), d.setRateIx(op, "H100", 40n)])));
+    collect(await expectOk(d.send(d.admin, [d.setStatusIx(op, 1)])));
+    collect(await d.deposit(buyer, 500_000n));
+    collect(await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 1_000n)])));
+    const { execution, result } = await d.reserve(buyer, 3n, 200_000n, { priceCaps: [{ sku: "H100", maxPrice: 50n }] });
+    collect(result);
+    collect(await expectOk(d.send(buyer.wallet, [d.topUpIx(buyer, execution, 5_000n)])));
+    collect(await d.assign(execution, 0, op, "H100", { maxPrice: 45n, budget: 150_000n }));
+    collect(await settle(d, execution, [
+      { op, segment: 0, sku: "H100", units: 1_000n, seq: 1 },
+      { op, segment: 0, sku: "H100", units: 1_234n, seq: 7 },
+    ]));
+    collect(await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer, { reason: END.completed })])));
+    collect(await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 4)])));
+    for (const [name, at] of [["Config", d.config], ["Operator", op.address], ["Balance", buyer.balance], ["Execution", execution]] as [string, Address][]) {
+      accounts.set(name, new Uint8Array(dataOf(d.svm, at)));
+    }
+    collect(await expectOk(d.send(buyer.wallet, [d.closeIx(execution, buyer.wallet, buyer.wallet.address)])));
+    collect(await expectOk(d.send(op.authority, [d.claimIx(op, 1_000n)])));
+    collect(await expectOk(d.send(d.admin, [d.withdrawFeesIx(10n, d.treasury, d.admin, [op.address])])));
+  });
+
+  for (const { name } of idl.accounts as { name: string }[]) {
+    it(`account ${name}: every field equals its raw bytes`, () => {
+      const raw = accounts.get(name)!;
+      expect(raw, `no ${name} account captured`).to.not.equal(undefined);
+      const decoded = program.coder.accounts.decode(camelName(name), Buffer.from(raw));
+      const bytes = encodeStruct(name, camelName(name), decoded);
+      expect(bytes.length + 8).to.equal(raw.length);
+      expect(Buffer.from(bytes).equals(Buffer.from(raw.subarray(8))), `${name} bytes`).to.equal(true);
+    });
+  }
+
+  for (const { name } of idl.events as { name: string }[]) {
+    it(`event ${name}: every field equals its raw bytes`, () => {
+      const data = events.get(name);
+      expect(data, `no ${name} event captured`).to.not.equal(undefined);
+      const ev = program.coder.events.decode(data!);
+      expect(ev?.name).to.equal(camelName(name));
+      const raw = Buffer.from(data!, "base64").subarray(8);
+      const bytes = encodeStruct(name, camelName(name), ev!.data);
+      expect(Buffer.from(bytes).equals(raw), `${name} bytes`).to.equal(true);
+    });
+  }
 });

@@ -4,12 +4,20 @@
 // account the instruction would have written unchanged.
 import { expect } from "chai";
 import { generateKeyPairSigner, type Address } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { Deployment, U64_MAX, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { openExecution, settle } from "../helpers/flows.ts";
 import { pdaBump } from "../helpers/pdas.ts";
 import { createTokenAccount } from "../helpers/tokens.ts";
-import { eventOf, lamportsOf, replaceAccount, unsigned } from "../helpers/tx.ts";
+import { dataOf, eventOf, lamportsOf, replaceAccount, unsigned } from "../helpers/tx.ts";
+
+/** Overwrites the u64 at `offset` of the account body (after the 8-byte discriminator). */
+function setU64(d: Deployment, at: Address, offset: number, value: bigint): void {
+  const a = d.svm.getAccount(at);
+  const data = new Uint8Array(dataOf(d.svm, at));
+  new DataView(data.buffer).setBigUint64(8 + offset, value, true);
+  d.svm.setAccount({ ...a, address: at, data } as any);
+}
 
 /**
  * A deployment with one settled receipt: 1,000 H100 units at 40 = 40,000 charged to an
@@ -37,17 +45,17 @@ describe("deposit", () => {
     expect(d.exists(buyer.balance)).to.equal(false);
     const r = await d.deposit(buyer, 300_000n);
     expect(d.account("Balance", buyer.balance)).to.include({
+      config: d.config,
       buyer: buyer.wallet.address,
       available: 300_000n,
       reserved: 0n,
       total_deposited: 300_000n,
       total_withdrawn: 0n,
       last_execution_id: 0n,
-      bump: await pdaBump("balance", buyer.wallet.address),
+      bump: await pdaBump("balance", d.config, buyer.wallet.address),
     });
     expect(d.tokens(d.vault)).to.equal(300_000n);
     expect(d.tokens(buyer.tokens)).to.equal(700_000n);
-    expect(d.account("Config", d.config).total_deposited).to.equal(300_000n);
     expect(eventOf(r, "Deposited")).to.deep.equal({
       buyer: buyer.wallet.address,
       depositor: buyer.wallet.address,
@@ -85,6 +93,23 @@ describe("deposit", () => {
     await expectRefused(d.svm, [buyer.balance, d.vault, sponsor.tokens, d.config], "WrongBuyer", () =>
       d.send(sponsor.wallet, [d.withdrawIx(asSponsor, 1n, sponsor.tokens)]),
     );
+  });
+
+  it("saturates total_deposited at u64::MAX instead of refusing the deposit", async () => {
+    await d.deposit(buyer, 100n);
+    setU64(d, buyer.balance, 64 + 16, U64_MAX - 5n); // Balance.total_deposited
+    await d.deposit(buyer, 10n);
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 110n, total_deposited: U64_MAX });
+    await d.deposit(buyer, 10n);
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 120n, total_deposited: U64_MAX });
+  });
+
+  it("refuses a balance of another deployment (WrongDeployment)", async () => {
+    const other = await Deployment.create({ svm: d.svm, admin: d.admin });
+    const there = await other.newBuyer(1_000n, buyer.wallet);
+    await other.deposit(there, 1_000n);
+    const mixed = d.depositIx({ ...buyer, balance: there.balance }, 10n);
+    await expectRefused(d.svm, [there.balance, buyer.tokens, d.vault], "WrongDeployment", () => d.send(buyer.wallet, [mixed]));
   });
 
   it("refuses a zero amount (ZeroAmount) and creates no balance", async () => {
@@ -135,7 +160,6 @@ describe("withdraw", () => {
       total_deposited: 400_000n,
       total_withdrawn: 150_000n,
     });
-    expect(d.account("Config", d.config).total_withdrawn).to.equal(150_000n);
     expect(d.tokens(d.vault)).to.equal(250_000n);
     expect(d.tokens(buyer.tokens)).to.equal(750_000n);
     expect(eventOf(r, "Withdrawn")).to.deep.equal({
@@ -152,6 +176,13 @@ describe("withdraw", () => {
     expect(d.tokens(elsewhere)).to.equal(400_000n);
     expect(d.account("Balance", buyer.balance).available).to.equal(0n);
     expect(eventOf(r, "Withdrawn")).to.include({ destination: elsewhere, available: 0n });
+  });
+
+  it("saturates total_withdrawn at u64::MAX instead of refusing the withdrawal", async () => {
+    setU64(d, buyer.balance, 64 + 24, U64_MAX - 1n); // Balance.total_withdrawn
+    await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 1_000n)]), "withdraw");
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 399_000n, total_withdrawn: U64_MAX });
+    expect(d.tokens(buyer.tokens)).to.equal(601_000n);
   });
 
   it("never pays out reserved tokens (InsufficientBalance)", async () => {
@@ -209,7 +240,6 @@ describe("claim", () => {
       total_earned: earned,
       total_claimed: 30_000n,
     });
-    expect(d.account("Config", d.config).total_claimed).to.equal(30_000n);
     expect(d.tokens(op.payout)).to.equal(30_000n);
     expect(d.tokens(d.vault)).to.equal(100_000n - 30_000n);
     expect(eventOf(r, "Claimed")).to.deep.equal({
@@ -218,6 +248,23 @@ describe("claim", () => {
       amount: 30_000n,
       claimable: earned - 30_000n,
     });
+  });
+
+  it("saturates total_claimed at u64::MAX instead of refusing the claim", async () => {
+    setU64(d, op.address, 96 + 24, U64_MAX - 1n); // Operator.total_claimed
+    await expectOk(d.send(op.authority, [d.claimIx(op, earned)]), "claim");
+    expect(d.account("Operator", op.address)).to.include({ claimable: 0n, total_claimed: U64_MAX });
+    expect(d.tokens(op.payout)).to.equal(earned);
+  });
+
+  it("refuses an operator of another deployment (WrongDeployment)", async () => {
+    const other = await Deployment.create({ svm: d.svm, admin: d.admin });
+    // Same authority registered in another deployment of the program: that deployment's
+    // earnings cannot be claimed from this vault.
+    const there = await other.newOperator({ H100: 1n }, true, op.authority);
+    setU64(d, there.address, 96, 1_000n); // claimable, as if earned there
+    const fromHere = d.claimIx({ ...op, address: there.address }, 1_000n);
+    await expectRefused(d.svm, [there.address, d.vault, op.payout], "WrongDeployment", () => d.send(op.authority, [fromHere]));
   });
 
   it("refuses more than claimable (InsufficientClaimable), also after a full claim", async () => {
@@ -278,23 +325,40 @@ describe("withdraw_fees", () => {
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
   });
 
-  it("sends settled fees to the treasury", async () => {
-    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: fees, total_fees: fees });
+  it("sweeps the operators' fees owed into the config, then sends the amount to the treasury", async () => {
+    // Settlement left the fee with the operator; finalize did not touch the config.
+    expect(d.account("Operator", op.address).fees_owed).to.equal(fees);
+    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(0n);
     const vaultBefore = d.tokens(d.vault);
-    const r = await expectOk(d.send(d.admin, [d.withdrawFeesIx(600n)]), "withdraw fees");
-    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 400n, total_fees: fees });
+    const r = await expectOk(d.send(d.admin, [d.withdrawFeesIx(600n, d.treasury, d.admin, [op.address])]), "withdraw fees");
+    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(400n);
+    expect(d.account("Operator", op.address)).to.include({ fees_owed: 0n, claimable: 39_000n });
     expect(d.tokens(d.treasury)).to.equal(600n);
     expect(d.tokens(d.vault)).to.equal(vaultBefore - 600n);
     expect(eventOf(r, "FeesWithdrawn")).to.deep.equal({ treasury: d.treasury, amount: 600n, fees_unwithdrawn: 400n });
+    // The rest later, without sweeping again.
+    await expectOk(d.send(d.admin, [d.withdrawFeesIx(400n)]), "the rest");
+    expect(d.tokens(d.treasury)).to.equal(fees);
   });
 
-  it("refuses more than the settled fees (InsufficientFees), open executions' fees included", async () => {
-    // A second execution accrues 500 of fees that stay in it until finalize.
+  it("refuses more than the swept fees (InsufficientFees); unswept and open executions' fees cannot be taken", async () => {
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury, op.address], "InsufficientFees", () =>
+      d.send(d.admin, [d.withdrawFeesIx(1n)]),
+    );
     const open = await openExecution(d, buyer, op, "H100", { id: 2n, maxBurn: 50_000n });
     await settle(d, open, [{ op, segment: 0, sku: "H100", units: 500n, seq: 1 }]);
     expect(d.account("Execution", open).fees_accrued).to.equal(500n);
-    await expectRefused(d.svm, [d.config, d.vault, d.treasury], "InsufficientFees", () =>
-      d.send(d.admin, [d.withdrawFeesIx(fees + 1n)]),
+    expect(d.account("Operator", op.address).fees_owed).to.equal(fees + 500n);
+    await expectRefused(d.svm, [d.config, d.vault, d.treasury, op.address], "InsufficientFees", () =>
+      d.send(d.admin, [d.withdrawFeesIx(fees + 501n, d.treasury, d.admin, [op.address])]),
+    );
+  });
+
+  it("refuses to sweep an operator of another deployment (WrongDeployment)", async () => {
+    const other = await Deployment.create({ svm: d.svm, admin: d.admin });
+    const foreign = await other.newOperator({ H100: 1n });
+    await expectRefused(d.svm, [d.config, d.vault, foreign.address], "WrongDeployment", () =>
+      d.send(d.admin, [d.withdrawFeesIx(1n, d.treasury, d.admin, [foreign.address])]),
     );
   });
 
@@ -310,7 +374,7 @@ describe("withdraw_fees", () => {
     await expectRefused(d.svm, [d.config, d.vault, d.treasury], "InvalidTreasury", () =>
       d.send(d.admin, [d.withdrawFeesIx(1n)]),
     );
-    await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, newTreasury)]), "withdraw to the new treasury");
+    await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, newTreasury, d.admin, [op.address])]), "withdraw to the new treasury");
     expect(d.tokens(newTreasury)).to.equal(fees);
     expect(d.tokens(d.treasury)).to.equal(0n);
   });

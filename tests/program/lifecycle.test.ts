@@ -1,10 +1,12 @@
 // One whole execution against the compiled program: two operators, three SKUs, streamed
-// cumulative receipts, finalize with refund, claims. The bill must match the receipts
-// to the token unit, and the vault must hold exactly what the accounts say.
+// cumulative receipts, finalize with refund, ratings, close, claims and fees. The bill
+// must match the receipts to the token unit, the operators' statistics what the chain
+// saw, and the vault must hold exactly what the accounts say.
 import { expect } from "chai";
 import { decodeEvents, skuName } from "../helpers/idl.ts";
 import type { Address } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { lamportsOf } from "../helpers/tx.ts";
 
 const FEE_BPS = 250n;
 const fee = (cost: bigint) => (cost * FEE_BPS) / 10_000n;
@@ -73,7 +75,8 @@ describe("execution lifecycle", () => {
     const events = decodeEvents(batch.logs).filter((x) => x.name === "ReceiptsSettled");
     expect(events).to.have.length(1);
     const settled = events[0].data.receipts;
-    expect(settled.map((s: any) => s.units)).to.deep.equal([500n, 500n, 3_000n, 1_000n, 10_000n, 2_000n]);
+    expect(settled.map((s: any) => s.cumulative_units)).to.deep.equal([1_500n, 2_000n, 3_000n, 4_000n, 10_000n, 12_000n]);
+    expect(settled.map((s: any) => s.cost)).to.deep.equal([20_000n, 20_000n, 75_000n, 25_000n, 90_000n, 18_000n]);
     expect(settled.map((s: any) => s.segment_index)).to.deep.equal([0, 0, 1, 1, 2, 2]);
 
     expect(events[0].data.consumed).to.equal(d.account("Execution", ex).consumed);
@@ -82,7 +85,7 @@ describe("execution lifecycle", () => {
     const last = await expectOk(
       d.send(d.router, d.submitIxs(ex, [{ op: beta, segment: 2, sku: "RTX5090", units: 13_000n, seq: 3 }])),
     );
-    expect(decodeEvents(last.logs)[0].data.receipts.map((s: any) => s.units)).to.deep.equal([1_000n]);
+    expect(decodeEvents(last.logs)[0].data.receipts.map((s: any) => s.cost)).to.deep.equal([9_000n]);
 
     const e = d.account("Execution", ex);
     const charged = [2_000n * prices.H100, 4_000n * prices.A100, 13_000n * prices.RTX5090];
@@ -90,10 +93,10 @@ describe("execution lifecycle", () => {
     expect(e.consumed).to.equal(charged.reduce((a, b) => a + b));
   });
 
-  it("finalizes with the bill, the fee and the refund in the same instruction", async () => {
+  it("finalizes as completed with the bill, the fee and the refund in the same instruction", async () => {
     const ex = execution;
     const before = d.account("Execution", ex);
-    const r = await expectOk(d.send(d.router, [d.finalizeIx(ex, d.router, buyer)]), "finalize");
+    const r = await expectOk(d.send(d.router, [d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]), "finalize");
     const bill = decodeEvents(r.logs).find((x) => x.name === "ExecutionFinalized")!.data;
     expect(bill.max_burn).to.equal(maxBurn);
     expect(bill.consumed).to.equal(before.consumed);
@@ -104,20 +107,45 @@ describe("execution lifecycle", () => {
       [alpha.address, "A100", prices.A100, 4_000n, 100_000n],
       [beta.address, "RTX5090", prices.RTX5090, 13_000n, 117_000n],
     ]);
-    expect(d.exists(ex)).to.equal(false);
+    expect(bill.reason).to.equal(END.completed);
+    expect(d.account("Execution", ex)).to.include({ status: 2, end_reason: END.completed });
 
     const bal = d.account("Balance", buyer.balance);
     expect(bal.reserved).to.equal(0n);
     expect(bal.available).to.equal(800_000n - before.consumed);
 
-    // Fees are charged per receipt on actual use; operators get the rest exactly.
-    const perReceipt = [40_000n, 20_000n, 20_000n, 75_000n, 25_000n, 90_000n, 18_000n, 9_000n];
-    const fees = perReceipt.map(fee);
-    const alphaEarned = perReceipt.slice(0, 5).reduce((a, c, i) => a + c - fees[i], 0n);
-    const betaEarned = perReceipt.slice(5).reduce((a, c, i) => a + c - fees[5 + i], 0n);
-    expect(d.account("Operator", alpha.address).claimable).to.equal(alphaEarned);
-    expect(d.account("Operator", beta.address).claimable).to.equal(betaEarned);
-    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(fees.reduce((a, b) => a + b));
+    // The fee is the fee of each segment's total; operators get the rest exactly.
+    const segmentFees = [80_000n, 100_000n, 117_000n].map(fee);
+    const alphaEarned = 180_000n - segmentFees[0] - segmentFees[1];
+    const betaEarned = 117_000n - segmentFees[2];
+    expect(bill.fee).to.equal(segmentFees.reduce((a, b) => a + b));
+    expect(d.account("Operator", alpha.address)).to.include({ claimable: alphaEarned, fees_owed: segmentFees[0] + segmentFees[1] });
+    expect(d.account("Operator", beta.address)).to.include({ claimable: betaEarned, fees_owed: segmentFees[2] });
+  });
+
+  it("keeps what the chain saw on each operator: segments, completed jobs, units and tokens per SKU", async () => {
+    const a = d.account("Operator", alpha.address);
+    expect(a).to.include({ segments_assigned: 2n, segments_settled: 2n, executions_completed: 1n });
+    expect(a.rates.slice(0, 2).map((r: any) => [skuName(r.sku), r.units_served, r.tokens_served])).to.deep.equal([
+      ["H100", 2_000n, 80_000n],
+      ["A100", 4_000n, 100_000n],
+    ]);
+    const b = d.account("Operator", beta.address);
+    expect(b).to.include({ segments_assigned: 1n, segments_settled: 1n, executions_completed: 1n });
+    expect([b.rates[0].units_served, b.rates[0].tokens_served]).to.deep.equal([13_000n, 117_000n]);
+  });
+
+  it("lets the buyer rate both operators it paid, then close: rent back to the payer", async () => {
+    await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, alpha, 5)]), "rate alpha");
+    await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, beta, 3)]), "rate beta");
+    expect(d.account("Operator", alpha.address)).to.include({ rating_count: 1n, rating_sum: 5n });
+    expect(d.account("Operator", beta.address)).to.include({ rating_count: 1n, rating_sum: 3n });
+    expect(d.account("Execution", execution).segments.slice(0, 3).map((s: any) => s.rating)).to.deep.equal([5, 5, 3]);
+    const rent = lamportsOf(d.svm, execution);
+    const payerBefore = lamportsOf(d.svm, buyer.wallet.address);
+    await expectOk(d.send(buyer.wallet, [d.closeIx(execution, buyer.wallet, buyer.wallet.address)]), "close");
+    expect(d.exists(execution)).to.equal(false);
+    expect(lamportsOf(d.svm, buyer.wallet.address)).to.equal(payerBefore + rent - 5_000n);
   });
 
   it("pays claims and fees out, and the vault holds exactly what the accounts owe", async () => {
@@ -127,8 +155,8 @@ describe("execution lifecycle", () => {
     await expectOk(d.send(beta.authority, [d.claimIx(beta, claimB - 1n)]), "claim beta");
     expect(d.tokens(alpha.payout)).to.equal(claimA);
     expect(d.tokens(beta.payout)).to.equal(claimB - 1n);
-    const fees = d.account("Config", d.config).fees_unwithdrawn;
-    await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees)]), "withdraw fees");
+    const fees = d.account("Operator", alpha.address).fees_owed + d.account("Operator", beta.address).fees_owed;
+    await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]), "withdraw fees");
     expect(d.tokens(d.treasury)).to.equal(fees);
 
     const owed =

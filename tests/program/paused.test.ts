@@ -68,7 +68,7 @@ describe("paused", () => {
       expect(d.account("Balance", buyer.balance)).to.include({ available: 260_000n, reserved: 0n });
       await expectOk(d.send(op.authority, [d.claimIx(op, 39_000n)]), "claim while paused");
       expect(d.tokens(op.payout)).to.equal(39_000n);
-      await expectOk(d.send(d.admin, [d.withdrawFeesIx(1_000n)]), "withdraw fees while paused");
+      await expectOk(d.send(d.admin, [d.withdrawFeesIx(1_000n, d.treasury, d.admin, [op.address])]), "withdraw fees while paused");
       expect(d.tokens(d.treasury)).to.equal(1_000n);
     });
   });

@@ -1,14 +1,14 @@
 // submit_receipts: cumulative, operator-signed receipts charge only their increase, at the
 // price pinned at assignment and the fee snapshotted at reservation, never past the max
-// burn. Receipts bound to another execution, for unassigned segments, replayed, from a
+// burn or the segment's budget; the fee is charged on each segment's total. Receipts bound to another execution, for unassigned segments, replayed, from a
 // suspended operator or a rotated-out key are refused, and a refusal settles nothing of
 // the batch. Settlement is reported by one ReceiptsSettled event per instruction.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { Deployment, addressOf, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
 import { openExecution, settle, type ReceiptSpec } from "../helpers/flows.ts";
-import { PROGRAM_ID, ix, pubkey, sku } from "../helpers/idl.ts";
+import { sku } from "../helpers/idl.ts";
 import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
 import { fundedSigner, send } from "../helpers/svm.ts";
 import { eventOf } from "../helpers/tx.ts";
@@ -35,22 +35,24 @@ describe("submit_receipts", () => {
     execution = await openExecution(d, buyer, alpha, "H100", { maxBurn: MAX_BURN, deposit: 200_000n });
   });
 
-  it("charges units × pinned price; the fee stays in the execution, the rest goes to the operator", async () => {
+  it("charges units × pinned price; the operator gets the rest and owes the fee", async () => {
     const r = await expectOk(submit([h100(1_000n, 1)]), "submit");
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 40_000n,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 1_000n, units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: false },
+        { segment_index: 0, cumulative_units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0, _padding: [0, 0] },
       ],
     });
     const e = d.account("Execution", execution);
     expect(e).to.include({ consumed: 40_000n, fees_accrued: 1_000n });
-    expect(e.segments[0]).to.include({ settled_units: 1_000n, last_seq: 1n, charged: 40_000n, price: 40n });
-    expect(d.account("Operator", alpha.address)).to.include({ claimable: 39_000n, total_earned: 39_000n });
-    // Accounting only: the balance stays reserved, the config untouched until finalize.
+    expect(e.segments[0]).to.include({ settled_units: 1_000n, last_seq: 1, charged: 40_000n, price: 40n });
+    expect(d.account("Operator", alpha.address)).to.include({ claimable: 39_000n, total_earned: 39_000n, fees_owed: 1_000n });
+    // Accounting only: the balance stays reserved, the config untouched.
     expect(d.account("Balance", buyer.balance)).to.include({ available: 100_000n, reserved: MAX_BURN });
-    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 0n, total_settled: 0n });
+    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 0n });
     expect(d.tokens(d.vault)).to.equal(200_000n);
   });
 
@@ -60,11 +62,13 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 60_000n,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 1_500n, units: 500n, sequence: 2, cost: 20_000n, fee: 500n, capped: false },
+        { segment_index: 0, cumulative_units: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0, _padding: [0, 0] },
       ],
     });
-    expect(d.account("Execution", execution).segments[0]).to.include({ settled_units: 1_500n, last_seq: 2n, charged: 60_000n });
+    expect(d.account("Execution", execution).segments[0]).to.include({ settled_units: 1_500n, last_seq: 2, charged: 60_000n });
     expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n + 19_500n);
   });
 
@@ -78,7 +82,6 @@ describe("submit_receipts", () => {
     await d.deposit(buyer, MAX_BURN);
     const other = await openExecution(d, buyer, alpha, "H100", { id: 2n, maxBurn: MAX_BURN, deposit: 0n });
     const forOther = signReceipt(alpha.key, {
-      programId: PROGRAM_ID,
       execution: other,
       segment: 0,
       sku: sku("H100"),
@@ -112,8 +115,10 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: MAX_BURN,
+      fee_bps: Number(FEE_BPS),
+      _padding: [0, 0],
       receipts: [
-        { segment_index: 0, cumulative_units: 3_000n, units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: true },
+        { segment_index: 0, cumulative_units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1, _padding: [0, 0] },
       ],
     });
     expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, fees_accrued: fee });
@@ -121,7 +126,7 @@ describe("submit_receipts", () => {
 
     const later = await expectOk(submit([h100(3_100n, 2)]), "receipt past the cap");
     expect(eventOf(later, "ReceiptsSettled").receipts).to.deep.equal([
-      { segment_index: 0, cumulative_units: 3_100n, units: 100n, sequence: 2, cost: 0n, fee: 0n, capped: true },
+      { segment_index: 0, cumulative_units: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1, _padding: [0, 0] },
     ]);
     const e = d.account("Execution", execution);
     expect(e).to.include({ consumed: MAX_BURN, fees_accrued: fee });
@@ -135,7 +140,7 @@ describe("submit_receipts", () => {
   it("clamps a receipt that crosses the cap to exactly what is left", async () => {
     await settle(d, execution, [h100(1_000n, 1)]); // 40,000 consumed
     const r = await expectOk(submit([h100(4_000n, 2)]), "crossing receipt"); // +120,000 asked, 60,000 left
-    expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ units: 3_000n, cost: 60_000n, fee: 1_500n, capped: true });
+    expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cumulative_units: 4_000n, cost: 60_000n, fee: 1_500n, capped: 1 });
     expect(d.account("Execution", execution).consumed).to.equal(MAX_BURN);
   });
 
@@ -153,12 +158,8 @@ describe("submit_receipts", () => {
   });
 
   it("refuses receipts signed by a rotated-out key (ReceiptSignerMismatch); the new key settles", async () => {
-    const key = newSigningKey();
-    const rotate = ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(key.publicKey)) }, {
-      authority: alpha.authority.address,
-      operator: alpha.address,
-    });
-    await expectOk(d.send(alpha.authority, [rotate]), "rotate");
+    const key = await newSigningKey();
+    await expectOk(d.send(alpha.authority, [d.rotateIx(alpha, key)]), "rotate");
     await expectRefused(d.svm, watched(), "ReceiptSignerMismatch", () => submit([h100(1_000n, 1)]));
     const rotated = { ...alpha, key };
     await expectOk(submit([h100(1_000n, 1, rotated)]), "receipt signed by the new key");
@@ -169,7 +170,6 @@ describe("submit_receipts", () => {
     const beta = await d.newOperator({ H100: 1n });
     // Signed by beta's key, settled against alpha's segment and account.
     const forged = signReceipt(beta.key, {
-      programId: PROGRAM_ID,
       execution,
       segment: 0,
       sku: sku("H100"),
@@ -204,11 +204,72 @@ describe("submit_receipts", () => {
     );
   });
 
-  it("refuses a receipt after finalize: the execution is closed (InvalidAccountOwner)", async () => {
+  it("refuses a receipt after finalize: the execution is settled (ExecutionSettled)", async () => {
     await settle(d, execution, [h100(1_000n, 1)]);
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
-    await expectRefused(d.svm, watched(), "InvalidAccountOwner", () => submit([h100(2_000n, 2)]));
+    await expectRefused(d.svm, watched(), "ExecutionSettled", () => submit([h100(2_000n, 2)]));
     expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n);
+    // And after close the account is gone (InvalidAccountOwner).
+    await expectOk(d.send(buyer.wallet, [d.closeIx(execution, buyer.wallet, buyer.wallet.address)]), "close");
+    await expectRefused(d.svm, [alpha.address, buyer.balance], "InvalidAccountOwner", () => submit([h100(2_000n, 2)]));
+  });
+
+  describe("fee on the segment's total", () => {
+    it("charges fee_of(total) however the work is split: small receipts no longer pay no fee", async () => {
+      // 39 units at 40 = 1,560 per receipt: floor(1,560 × 2.5%) = 39 each; 12 of them =
+      // 18,720, whose fee is 468 (12 × 39 = 468 too). At price 1, 39 units cost 39, and
+      // floor(39 × 2.5%) = 0 per receipt: the old rule charged no fee at all.
+      const cheap = await d.newOperator({ GPU: 1n });
+      await d.assign(execution, 1, cheap, "GPU");
+      const rc = (units: bigint, seq: number): ReceiptSpec => ({ op: cheap, segment: 1, sku: "GPU", units, seq });
+      const fees: bigint[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const receipts = [1, 2, 3, 4].map((i) => rc(39n * BigInt(batch * 4 + i), batch * 4 + i));
+        const r = await expectOk(submit(receipts), `batch ${batch}`);
+        fees.push(...eventOf(r, "ReceiptsSettled").receipts.map((x: any) => x.fee));
+      }
+      const total = 12n * 39n; // 468 tokens charged
+      const feeOfTotal = (total * FEE_BPS) / 10_000n; // 11
+      expect(feeOfTotal).to.equal(11n);
+      expect(fees.reduce((a, b) => a + b, 0n)).to.equal(feeOfTotal);
+      expect(d.account("Execution", execution).segments[1]).to.include({ charged: total });
+      expect(d.account("Operator", cheap.address)).to.include({ fees_owed: feeOfTotal, claimable: total - feeOfTotal });
+    });
+
+    it("gives each receipt the fee increase of its segment, and each segment its own total", async () => {
+      // Segment 0: 1,001 then 1,002 units at 40 → 40,040 then 40,080: fees 1,001 then 1,002 − 1,001 = 1.
+      await settle(d, execution, [h100(1_001n, 1)]);
+      const r = await expectOk(submit([h100(1_002n, 2)]), "second");
+      expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 40n, fee: 1n });
+      expect(d.account("Execution", execution).fees_accrued).to.equal((40_080n * FEE_BPS) / 10_000n);
+    });
+  });
+
+  describe("segment budget", () => {
+    it("caps a segment's charges at its budget (capped 2), leaving the max burn to the other segments", async () => {
+      const beta = await d.newOperator({ A100: 25n });
+      // Segment 1 on beta with a 10,000 budget; segment 0 (alpha) shares the max burn.
+      await d.assign(execution, 1, beta, "A100", { budget: 10_000n });
+      expect(d.account("Execution", execution).segments[1]).to.include({ budget: 10_000n, price: 25n });
+      const a100 = (units: bigint, seq: number): ReceiptSpec => ({ op: beta, segment: 1, sku: "A100", units, seq });
+      const r = await expectOk(submit([a100(1_000n, 1)]), "over budget"); // 25,000 asked
+      expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 10_000n, capped: 2 });
+      const later = await expectOk(submit([a100(1_100n, 2)]), "past the budget");
+      expect(eventOf(later, "ReceiptsSettled").receipts[0]).to.include({ cost: 0n, fee: 0n, capped: 2 });
+      expect(d.account("Execution", execution).segments[1]).to.include({ charged: 10_000n, settled_units: 1_100n });
+      // Alpha still has the remaining 90,000 of the max burn.
+      const rest = await expectOk(submit([h100(2_000n, 1)]), "alpha");
+      expect(eventOf(rest, "ReceiptsSettled").receipts[0]).to.include({ cost: 80_000n, capped: 0 });
+      const last = await expectOk(submit([h100(2_500n, 2)]), "alpha over the max burn");
+      expect(eventOf(last, "ReceiptsSettled").receipts[0]).to.include({ cost: 10_000n, capped: 1 });
+      expect(d.account("Execution", execution).consumed).to.equal(MAX_BURN);
+    });
+
+    it("caps at the max burn when it is smaller than what is left of the budget (capped 1)", async () => {
+      await d.assign(execution, 1, alpha, "A100", { budget: 1_000_000n });
+      const r = await expectOk(submit([{ op: alpha, segment: 1, sku: "A100", units: 10_000n, seq: 1 }]), "big");
+      expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: MAX_BURN, capped: 1 });
+    });
   });
 
   describe("pinned terms", () => {

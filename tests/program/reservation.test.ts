@@ -17,7 +17,11 @@ describe("reserve", () => {
   let buyer: Buyer;
 
   beforeEach(async () => {
-    d = await Deployment.create({ feeBps: 250, graceSecs: 600n });
+    d = await Deployment.create({
+      feeBps: 250,
+      graceSecs: 600n,
+      timing: { settlementWindowSecs: 300n, minDurationSecs: 120n, reviewWindowSecs: 900n },
+    });
     setTime(d.svm, T0);
     buyer = await d.newBuyer(1_000_000n);
     await d.deposit(buyer, 400_000n);
@@ -35,6 +39,7 @@ describe("reserve", () => {
     });
     const e = d.account("Execution", execution);
     expect(e).to.include({
+      config: d.config,
       buyer: buyer.wallet.address,
       router: d.router.address,
       rent_payer: buyer.wallet.address,
@@ -44,11 +49,15 @@ describe("reserve", () => {
       fees_accrued: 0n,
       created_at: T0,
       expires_at: T0 + 7_200n,
+      settled_at: 0n,
       grace_secs: 600n,
+      settlement_window_secs: 300n,
+      review_window_secs: 900n,
       fee_bps: 250,
       status: 1,
+      end_reason: 0,
       segment_count: 0,
-      bump: (await executionPda(buyer.wallet.address, 7n)).bump,
+      bump: (await executionPda(d.config, buyer.wallet.address, 7n)).bump,
       price_cap_count: 1,
     });
     expect(e.price_caps[0]).to.deep.equal({ sku: sku("H100"), max_price: 50n });
@@ -61,10 +70,24 @@ describe("reserve", () => {
       execution_id: 7n,
       max_burn: 150_000n,
       expires_at: T0 + 7_200n,
-      router: d.router.address,
-      fee_bps: 250,
       from_wallet: false,
     });
+  });
+
+  it("refuses a duration below the deployment's minimum (DurationTooShort): no 1-second reservations", async () => {
+    for (const durationSecs of [1n, 119n]) {
+      const { ix: short, execution } = await d.reserveIx(buyer, 1n, 1_000n, { durationSecs });
+      await expectRefused(d.svm, [buyer.balance, execution], "DurationTooShort", () => d.send(buyer.wallet, [short]));
+    }
+    await d.reserve(buyer, 1n, 1_000n, { durationSecs: 120n });
+  });
+
+  it("refuses a balance of another deployment of the program (WrongDeployment)", async () => {
+    const other = await Deployment.create({ svm: d.svm, admin: d.admin });
+    const there = await other.newBuyer(10_000n, buyer.wallet);
+    await other.deposit(there, 10_000n);
+    const { ix: mixed, execution } = await d.reserveIx({ ...buyer, balance: there.balance }, 1n, 1_000n);
+    await expectRefused(d.svm, [there.balance, execution], "WrongDeployment", () => d.send(buyer.wallet, [mixed]));
   });
 
   it("lets another payer pay the rent, and records it as the rent payer", async () => {
@@ -110,7 +133,7 @@ describe("reserve", () => {
     await expectRefused(d.svm, [buyer.balance, execution], "WrongBuyer", () => d.send(thief.wallet, [reserveIx]));
   });
 
-  it("only accepts increasing execution ids (ExecutionIdNotIncreasing), even after finalize", async () => {
+  it("only accepts increasing execution ids (ExecutionIdNotIncreasing), even after finalize and close", async () => {
     const { execution } = await d.reserve(buyer, 5n, 1_000n);
     for (const id of [0n, 4n, 5n]) {
       const { ix: again, execution: target } = await d.reserveIx(buyer, id, 1_000n);
@@ -119,6 +142,7 @@ describe("reserve", () => {
       );
     }
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize 5");
+    await expectOk(d.send(buyer.wallet, [d.closeIx(execution, buyer.wallet, buyer.wallet.address)]), "close 5");
     const { ix: reuse } = await d.reserveIx(buyer, 5n, 1_000n);
     await expectRefused(d.svm, [buyer.balance, execution], "ExecutionIdNotIncreasing", () =>
       d.send(buyer.wallet, [reuse]),
@@ -150,11 +174,15 @@ describe("reserve", () => {
     await expectRefused(d.svm, [buyer.balance, execution], "InvalidSku", () => d.send(buyer.wallet, [badSku]));
   });
 
-  it("refuses an execution address that is not the id's PDA (InvalidPda)", async () => {
+  it("refuses an execution address that is not the id's PDA: the system program's create needs the PDA's signature", async () => {
     const { ix: reserve1 } = await d.reserveIx(buyer, 1n, 1_000n);
-    const other = (await executionPda(buyer.wallet.address, 2n)).address;
-    const wrong = replaceAccount(reserve1, (await executionPda(buyer.wallet.address, 1n)).address, other);
-    await expectRefused(d.svm, [buyer.balance, other], "InvalidPda", () => d.send(buyer.wallet, [wrong]));
+    const other = (await executionPda(d.config, buyer.wallet.address, 2n)).address;
+    const wrong = replaceAccount(reserve1, (await executionPda(d.config, buyer.wallet.address, 1n)).address, other);
+    const before = snapshot(d.svm, [buyer.balance, other]);
+    const r = await d.send(buyer.wallet, [wrong]);
+    expect(r.ok).to.equal(false);
+    expect(r.error).to.match(/PrivilegeEscalation/);
+    expect(snapshot(d.svm, [buyer.balance, other])).to.deep.equal(before);
   });
 });
 
@@ -180,7 +208,6 @@ describe("reserve_from_wallet", () => {
       total_deposited: 250_000n,
       last_execution_id: 1n,
     });
-    expect(d.account("Config", d.config).total_deposited).to.equal(250_000n);
     expect(d.account("Execution", execution)).to.include({ max_burn: 250_000n, rent_payer: buyer.wallet.address });
     expect(eventNames(r)).to.deep.equal(["Deposited", "ExecutionReserved"]);
     expect(eventOf(r, "Deposited")).to.deep.equal({
@@ -300,9 +327,9 @@ describe("top_up", () => {
     );
   });
 
-  it("refuses a finalized execution (InvalidAccountOwner)", async () => {
+  it("refuses a settled execution (ExecutionSettled)", async () => {
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
-    await expectRefused(d.svm, [buyer.balance, execution], "InvalidAccountOwner", () =>
+    await expectRefused(d.svm, [buyer.balance, execution], "ExecutionSettled", () =>
       d.send(buyer.wallet, [d.topUpIx(buyer, execution, 1n)]),
     );
   });

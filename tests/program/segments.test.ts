@@ -1,6 +1,7 @@
 // assign_segment: only the execution's router may name the next segment's operator and
 // SKU; the operator must be active and offer the SKU, and the price it pins is bounded by
-// the buyer's cap. Refusals leave the execution byte-for-byte unchanged.
+// the max price the router agreed to and by the buyer's cap. Refusals leave the execution
+// byte-for-byte unchanged.
 import { expect } from "chai";
 import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { expectRefused } from "../helpers/errors.ts";
@@ -22,17 +23,21 @@ describe("assign_segment", () => {
     ({ execution } = await d.reserve(buyer, 1n, 100_000n, { priceCaps: [{ sku: "H100", maxPrice: 45n }] }));
   });
 
-  it("assigns the next segment and pins the operator's current price", async () => {
-    const r = await d.assign(execution, 0, alpha, "H100");
+  it("assigns the next segment, pins the operator's current price and counts it on the operator", async () => {
+    const r = await d.assign(execution, 0, alpha, "H100", { maxPrice: 40n, budget: 7_000n });
     const e = d.account("Execution", execution);
     expect(e.segment_count).to.equal(1);
     expect(e.segments[0]).to.deep.equal({
       operator: alpha.address,
       sku: sku("H100"),
       price: 40n,
+      budget: 7_000n,
       settled_units: 0n,
-      last_seq: 0n,
       charged: 0n,
+      last_seq: 0,
+      rate_index: 0,
+      rating: 0,
+      _padding: [0, 0],
     });
     expect(eventOf(r, "SegmentAssigned")).to.deep.equal({
       execution,
@@ -40,9 +45,43 @@ describe("assign_segment", () => {
       operator: alpha.address,
       sku: sku("H100"),
       price: 40n,
+      budget: 7_000n,
     });
+    expect(d.account("Operator", alpha.address).segments_assigned).to.equal(1n);
     await d.assign(execution, 1, alpha, "A100");
-    expect(d.account("Execution", execution).segments[1]).to.include({ operator: alpha.address, price: 25n });
+    expect(d.account("Execution", execution).segments[1]).to.include({ operator: alpha.address, price: 25n, rate_index: 1 });
+    expect(d.account("Operator", alpha.address).segments_assigned).to.equal(2n);
+  });
+
+  it("refuses a rate raised above the price the router agreed to (RateAboveMaxPrice): no last-second raise", async () => {
+    // The router chose alpha at 40; alpha raises to 44 (still under the buyer's cap of 45)
+    // before the assignment lands.
+    await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 44n)]), "raise");
+    await expectRefused(d.svm, [execution, alpha.address], "RateAboveMaxPrice", () =>
+      d.send(d.router, [d.assignIx(execution, 0, alpha, "H100", d.router, { maxPrice: 40n })]),
+    );
+    // Without a buyer cap the raise would have pinned anything: still refused.
+    await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "A100", 1_000_000n)]), "raise A100");
+    await expectRefused(d.svm, [execution, alpha.address], "RateAboveMaxPrice", () =>
+      d.send(d.router, [d.assignIx(execution, 0, alpha, "A100", d.router, { maxPrice: 25n })]),
+    );
+    // A lower rate than agreed pins the lower rate.
+    await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 30n)]), "lower");
+    await d.assign(execution, 0, alpha, "H100", { maxPrice: 40n });
+    expect(d.account("Execution", execution).segments[0].price).to.equal(30n);
+  });
+
+  it("refuses an operator of another deployment (WrongDeployment)", async () => {
+    const other = await Deployment.create({ svm: d.svm, admin: d.admin });
+    const foreign = await other.newOperator({ H100: 1n });
+    await expectRefused(d.svm, [execution, foreign.address], "WrongDeployment", () =>
+      d.send(d.router, [d.assignIx(execution, 0, foreign, "H100")]),
+    );
+  });
+
+  it("refuses a withdrawn SKU (SkuNotOffered)", async () => {
+    await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 0n)]), "withdraw H100");
+    await expectRefused(d.svm, [execution], "SkuNotOffered", () => d.send(d.router, [d.assignIx(execution, 0, alpha, "H100")]));
   });
 
   it("refuses a signer that is not the execution's router (WrongRouter)", async () => {
@@ -126,9 +165,9 @@ describe("assign_segment", () => {
     );
   });
 
-  it("refuses a finalized execution (InvalidAccountOwner)", async () => {
+  it("refuses a settled execution (ExecutionSettled)", async () => {
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
-    await expectRefused(d.svm, [execution], "InvalidAccountOwner", () =>
+    await expectRefused(d.svm, [execution], "ExecutionSettled", () =>
       d.send(d.router, [d.assignIx(execution, 0, alpha, "H100")]),
     );
   });

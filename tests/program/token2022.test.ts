@@ -37,7 +37,7 @@ describe("Token-2022 deployment", () => {
     const claim = await expectOk(d.send(op.authority, [d.claimIx(op, 39_000n)]), "claim");
     expect(eventOf(claim, "Claimed")).to.include({ amount: 39_000n, claimable: 0n });
     expect(d.tokens(op.payout)).to.equal(39_000n);
-    await expectOk(d.send(d.admin, [d.withdrawFeesIx(1_000n)]), "withdraw fees");
+    await expectOk(d.send(d.admin, [d.withdrawFeesIx(1_000n, d.treasury, d.admin, [op.address])]), "withdraw fees");
     expect(d.tokens(d.treasury)).to.equal(1_000n);
     await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 260_000n)]), "withdraw");
     expect(d.tokens(buyer.tokens)).to.equal(960_000n);

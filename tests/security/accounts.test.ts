@@ -5,9 +5,9 @@
 //    expected, ...): refused by size, or, with a matching size, by discriminator.
 import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
-import { INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
+import { INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM, expectOk } from "../helpers/escrow.ts";
 import { ix } from "../helpers/idl.ts";
-import { freshAddress, patchAccount, plantCopy, swapAccount, world, type World } from "./support.ts";
+import { freshAddress, patchAccount, plantCopy, signed, swapAccount, world, type World } from "./support.ts";
 import { TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
 
 const enc = getAddressEncoder();
@@ -198,13 +198,13 @@ describe("security: account type confusion", () => {
     );
   });
 
-  it("the Config as the Balance of finalize, an Execution as its Config", async () => {
+  it("the Config as the Balance of finalize, the Config as its Execution", async () => {
     const finalize = w.d.finalizeIx(w.execution, w.d.router, w.buyer);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
       w.d.send(w.d.router, [swapAccount(finalize, w.buyer.balance, w.d.config)]),
     );
-    const asConfig = { ...finalize, accounts: finalize.accounts!.map((m, i) => (i === 1 ? { address: w.execution, role: m.role } : m)) };
-    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.d.router, [asConfig]));
+    const asExecution = { ...finalize, accounts: finalize.accounts!.map((m, i) => (i === 1 ? { address: w.d.config, role: m.role } : m)) };
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.d.router, [asExecution]));
   });
 
   it("same size, other discriminator: InvalidAccountType (only reachable by rewriting program-owned bytes)", async () => {
@@ -230,9 +230,9 @@ describe("security: written accounts passed read-only, fake system program", () 
     accounts: instruction.accounts!.map((m, i) => (i === index ? { address: m.address, role: AccountRole.READONLY } : m)),
   });
 
-  it("withdraw with the balance read-only, finalize with the config or rent payer read-only: AccountNotWritable", async () => {
+  it("withdraw with the balance read-only, finalize with the execution or balance read-only: AccountNotWritable", async () => {
     await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.buyer.wallet, [readOnly(w.d.withdrawIx(w.buyer, 1n), 2)]));
-    for (const slot of [1, 4]) {
+    for (const slot of [1, 2]) {
       await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () =>
         w.d.send(w.d.router, [readOnly(w.d.finalizeIx(w.execution, w.d.router, w.buyer), slot)]),
       );
@@ -248,6 +248,17 @@ describe("security: written accounts passed read-only, fake system program", () 
 
   it("claim with the operator read-only: AccountNotWritable", () =>
     expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.op.authority, [readOnly(w.d.claimIx(w.op, 1n), 2)])));
+
+  it("assign_segment with the operator read-only, close with the rent payer read-only: AccountNotWritable", async () => {
+    await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () =>
+      w.d.send(w.d.router, [readOnly(w.d.assignIx(w.execution, 1, w.op, "A100"), 2)]),
+    );
+    const { execution } = await w.d.reserve(w.buyer, w.nextId++, 1n);
+    await expectOk(w.d.send(w.buyer.wallet, [w.d.cancelIx(execution, w.buyer)]), "cancel");
+    // Another fee payer: the buyer (its own rent payer) signs read-only.
+    const close = signed(readOnly(w.d.closeIx(execution, w.buyer.wallet, w.buyer.wallet.address), 2), w.buyer.wallet);
+    await expectRefused(w.d.svm, [...w.watched, execution], "AccountNotWritable", () => w.d.send(w.attacker.wallet, [close]));
+  });
 
   it("a fake system program where an account is created: InvalidSystemProgram", async () => {
     const fake = await freshAddress();

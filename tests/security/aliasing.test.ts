@@ -33,12 +33,20 @@ describe("security: the same account in two writable slots", () => {
     await expectRefused(w.d.svm, [...w.watched, execution], "DuplicateAccount", () => w.d.send(w.attacker.wallet, [reserve]));
   });
 
-  it("finalize with the execution or the balance as rent payer: InvalidRentPayer", async () => {
+  it("close with the execution or the balance as rent payer: InvalidRentPayer", async () => {
+    await expectOk(w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer)]), "finalize");
     for (const rentPayer of [w.execution, w.buyer.balance]) {
       await expectRefused(w.d.svm, w.watched, "InvalidRentPayer", () =>
-        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer, rentPayer)]),
+        w.d.send(w.buyer.wallet, [w.d.closeIx(w.execution, w.buyer.wallet, rentPayer)]),
       );
     }
+  });
+
+  it("finalize with the execution as its own balance: InvalidAccountData", async () => {
+    const asBalance = { ...w.buyer, balance: w.execution };
+    await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
+      w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, asBalance)]),
+    );
   });
 
   it("top_up with the balance as the execution: InvalidAccountData", () =>

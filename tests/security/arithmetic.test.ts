@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { getTransferInstruction } from "@solana-program/token";
 import { expectRefused } from "../helpers/errors.ts";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
+import { DEFAULT_TIMING, Deployment, expectOk, timingArgs, type Buyer, type Operator } from "../helpers/escrow.ts";
 import { setTime } from "../helpers/svm.ts";
 import { mintTo } from "../helpers/tokens.ts";
 import { U64_MAX, Undeployed, world, type World } from "./support.ts";
@@ -36,7 +36,7 @@ describe("security: arithmetic at the edges", () => {
       );
     });
 
-    it("removing a rate the card does not have (price 0): InvalidRate", () =>
+    it("withdrawing a rate the card does not have (price 0): InvalidRate", () =>
       expectRefused(w.d.svm, w.watched, "InvalidRate", () => w.d.send(w.op.authority, [w.d.setRateIx(w.op, "V100", 0n)])));
   });
 
@@ -64,16 +64,19 @@ describe("security: arithmetic at the edges", () => {
       expect([e.consumed, e.fees_accrued]).to.deep.equal([U64_MAX, expectedFee]);
       expect(d.account("Operator", op.address).claimable).to.equal(U64_MAX - expectedFee);
       await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, whale)]), "finalize");
-      expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(expectedFee);
+      expect(d.account("Operator", op.address).fees_owed).to.equal(expectedFee);
+      expect(d.account("Operator", op.address).rates[0]).to.include({ units_served: U64_MAX, tokens_served: U64_MAX });
       await expectOk(d.send(op.authority, [d.claimIx(op, U64_MAX - expectedFee)]), "claim");
-      await expectOk(d.send(d.admin, [d.withdrawFeesIx(expectedFee)]), "withdraw fees");
+      await expectOk(d.send(d.admin, [d.withdrawFeesIx(expectedFee, d.treasury, d.admin, [op.address])]), "withdraw fees");
       expect([d.tokens(op.payout), d.tokens(d.treasury), d.tokens(d.vault)]).to.deep.equal([U64_MAX - expectedFee, expectedFee, 0n]);
     });
   });
 
   describe("cumulative deposits past u64::MAX", () => {
-    // An attacker holding most of the supply cycles it through deposit and withdraw
-    // until Config.total_deposited (a statistics counter) is at u64::MAX.
+    // An attacker holding most of the supply cycles it through deposit and withdraw to
+    // push the statistics counters to u64::MAX. v1 kept a deployment-wide total in the
+    // Config with a checked add, so every later deposit failed (ArithmeticOverflow);
+    // statistics now live per balance and saturate.
     let d: Deployment;
     let victim: Buyer;
     let attacker: Buyer;
@@ -85,28 +88,22 @@ describe("security: arithmetic at the edges", () => {
       await d.deposit(victim, 1_000n);
       await d.deposit(attacker, U64_MAX - 1_000n);
       await expectOk(d.send(attacker.wallet, [d.withdrawIx(attacker, U64_MAX - 1_000n)]), "round trip");
-      expect(d.account("Config", d.config).total_deposited).to.equal(U64_MAX);
+      await d.deposit(attacker, U64_MAX - 1_000n);
+      await expectOk(d.send(attacker.wallet, [d.withdrawIx(attacker, U64_MAX - 1_000n)]), "second round trip");
+      expect(d.account("Balance", attacker.balance)).to.include({ total_deposited: U64_MAX, total_withdrawn: U64_MAX });
       await expectOk(d.send(attacker.wallet, [getTransferInstruction({ source: attacker.tokens, destination: victim.tokens, authority: attacker.wallet, amount: 10n })]));
     });
 
-    it("the next deposit fails with ArithmeticOverflow (current behaviour, see the skipped test)", () =>
-      expectRefused(d.svm, [d.config, d.vault, victim.balance, victim.tokens], "ArithmeticOverflow", () =>
-        d.send(victim.wallet, [d.depositIx(victim, 10n)]),
-      ));
-
-    it("withdrawals still work: they are bounded by deposits, so their counter cannot overflow", async () => {
-      await expectOk(d.send(victim.wallet, [d.withdrawIx(victim, 1_000n)]), "withdraw");
-      expect(d.tokens(victim.tokens)).to.equal(1_010n);
+    it("deposits keep working once cumulative deposits pass u64::MAX", async () => {
+      await expectOk(d.send(victim.wallet, [d.depositIx(victim, 10n)]), "victim deposits");
+      expect(d.account("Balance", victim.balance)).to.include({ available: 1_010n, total_deposited: 1_010n });
+      await expectOk(d.send(attacker.wallet, [d.depositIx(attacker, 10n)]), "attacker deposits past its saturated counter");
+      expect(d.account("Balance", attacker.balance)).to.include({ available: 10n, total_deposited: U64_MAX });
     });
 
-    // FINDING (low): Config.total_deposited is a statistics counter added with a checked
-    // add, so once the deployment's cumulative deposits reach u64::MAX base units every
-    // deposit and reserve_from_wallet fails with ArithmeticOverflow, for good. Anyone
-    // holding enough of the mint can get there by cycling deposit/withdraw (a round trip
-    // costs transaction fees only). Correct behaviour: statistics counters saturate and
-    // never block a deposit. Skipped until the program is changed.
-    it.skip("deposits keep working once cumulative deposits pass u64::MAX", async () => {
-      await expectOk(d.send(victim.wallet, [d.depositIx(victim, 10n)]), "deposit after the counter is full");
+    it("withdrawals still work", async () => {
+      await expectOk(d.send(victim.wallet, [d.withdrawIx(victim, 1_000n)]), "withdraw");
+      expect(d.tokens(victim.tokens)).to.equal(1_000n);
     });
   });
 
@@ -122,7 +119,7 @@ describe("security: arithmetic at the edges", () => {
     });
 
     for (const bps of [0n, 1n, 999n, 1000n]) {
-      it(`${bps} bps: fee + operator share == cost for every receipt, fee rounded down`, async () => {
+      it(`${bps} bps: fee + operator share == cost for every receipt; the fees add up to the fee of the total`, async () => {
         const d = await Deployment.create({ feeBps: Number(bps) });
         const buyer = await d.newBuyer(10n ** 12n);
         const op = await d.newOperator({ H100: 1n });
@@ -140,11 +137,13 @@ describe("security: arithmetic at the edges", () => {
           const share = d.account("Operator", op.address).claimable - c0;
           const charged = e1.consumed - e0.consumed;
           const f = e1.fees_accrued - e0.fees_accrued;
-          expect([charged, f, share + f]).to.deep.equal([cost, fee(cost, bps), cost]);
+          // The receipt's fee is the increase of the fee of the segment's total.
+          expect([charged, f, share + f]).to.deep.equal([cost, fee(units, bps) - fee(units - cost, bps), cost]);
         }
+        expect(d.account("Execution", execution).fees_accrued).to.equal(fee(units, bps));
         await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]));
         const claimable = d.account("Operator", op.address).claimable;
-        const fees = d.account("Config", d.config).fees_unwithdrawn;
+        const fees = d.account("Operator", op.address).fees_owed;
         expect(d.account("Balance", buyer.balance).available + claimable + fees).to.equal(10n ** 12n);
         expect(d.tokens(d.vault)).to.equal(10n ** 12n);
       });
@@ -176,8 +175,9 @@ describe("security: arithmetic at the edges", () => {
       }
     });
 
-    it("a grace of u64::MAX: strangers cannot finalize before the clock's last second, the buyer can from expiry", async () => {
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_expiry_grace", { expiry_grace_secs: U64_MAX })]));
+    it("a grace of u64::MAX: strangers cannot finalize before the clock's last second, the buyer can from expiry + window", async () => {
+      const timing = { ...DEFAULT_TIMING, expiryGraceSecs: U64_MAX, settlementWindowSecs: 0n };
+      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_timing", timingArgs(timing))]));
       const id = w.nextId++;
       const { execution } = await w.d.reserve(w.buyer, id, 1_000n);
       const e = w.d.account("Execution", execution);

@@ -1,14 +1,16 @@
 // Attack class 5: wrong program-derived addresses. Config, Operator and Balance are
 // checked with find_program_address (canonical bump only); an Execution's bump is an
-// instruction argument checked with one sha256 (docs/protocol.md, deviation 3), so a
-// non-canonical bump may create the execution at another address, but only the one
-// execution of that id, once. Accounts of another buyer are refused by their contents.
+// instruction argument and its address is proven by the system program's create, which
+// needs the program's signature for exactly that PDA (docs/protocol.md, deviation 3): a
+// wrong address fails the CPI (PrivilegeEscalation). A non-canonical bump may create the
+// execution at another address, but only the one execution of that id, once. Accounts of
+// another buyer are refused by their contents.
 import { expect } from "chai";
 import { AccountRole, type Address } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
-import { expectOk, reserveArgs, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { ix, PROGRAM_ID, pubkey } from "../helpers/idl.ts";
-import { balancePda, executionPda, operatorPda } from "../helpers/pdas.ts";
+import { expectOk, newSalt, reserveArgs, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
+import { ix, PROGRAM_ID } from "../helpers/idl.ts";
+import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
 import { fundedSigner } from "../helpers/svm.ts";
 import { bumps, derivedHash, expectFailed, instructionError, onCurveBump, pdaAt, seeds, swapAccount, Undeployed, world, type World } from "./support.ts";
 
@@ -22,7 +24,7 @@ describe("security: wrong PDAs", () => {
     it("the non-canonical config address: InvalidPda", async () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
-      const other = pdaAt(seeds.config(), bumps(seeds.config()).nonCanonical)!;
+      const other = pdaAt(seeds.config(u.salt), bumps(seeds.config(u.salt)).nonCanonical)!;
       await expectRefused(u.svm, [u.config, other], "InvalidPda", () =>
         u.send([u.initializeIx(t, { config: { address: other, role: AccountRole.WRITABLE } })]),
       );
@@ -31,7 +33,7 @@ describe("security: wrong PDAs", () => {
     it("a config address from foreign seeds (the admin's balance PDA): InvalidPda", async () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
-      const foreign = await balancePda(u.admin.address);
+      const foreign = await balancePda(u.config, u.admin.address);
       await expectRefused(u.svm, [u.config, foreign], "InvalidPda", () =>
         u.send([u.initializeIx(t, { config: { address: foreign, role: AccountRole.WRITABLE } })]),
       );
@@ -39,19 +41,21 @@ describe("security: wrong PDAs", () => {
   });
 
   describe("Operator (register_operator)", () => {
+    // The authority co-signs as its own signing key.
     const register = (authority: Address, operator: Address) =>
-      ix("register_operator", { signing_key: pubkey(authority) }, { authority, operator, system_program: SYSTEM_PROGRAM });
+      ix("register_operator", {}, { authority, config: w.d.config, operator, signing_key: authority, system_program: SYSTEM_PROGRAM });
 
     it("another authority's operator address: InvalidPda", async () => {
       const attacker = await fundedSigner(w.d.svm);
       const victim = await fundedSigner(w.d.svm);
-      const theirs = await operatorPda(victim.address);
+      const theirs = await operatorPda(w.d.config, victim.address);
       await expectRefused(w.d.svm, [theirs], "InvalidPda", () => w.d.send(attacker, [register(attacker.address, theirs)]));
     });
 
     it("the non-canonical operator address: InvalidPda", async () => {
       const authority = await fundedSigner(w.d.svm);
-      const other = pdaAt(seeds.operator(authority.address), bumps(seeds.operator(authority.address)).nonCanonical)!;
+      const s = seeds.operator(w.d.config, authority.address);
+      const other = pdaAt(s, bumps(s).nonCanonical)!;
       await expectRefused(w.d.svm, [other], "InvalidPda", () => w.d.send(authority, [register(authority.address, other)]));
     });
   });
@@ -59,7 +63,8 @@ describe("security: wrong PDAs", () => {
   describe("Balance (deposit creates it)", () => {
     it("the non-canonical balance address: InvalidPda", async () => {
       const buyer = await w.d.newBuyer(100n);
-      const other = pdaAt(seeds.balance(buyer.wallet.address), bumps(seeds.balance(buyer.wallet.address)).nonCanonical)!;
+      const s = seeds.balance(w.d.config, buyer.wallet.address);
+      const other = pdaAt(s, bumps(s).nonCanonical)!;
       await expectRefused(w.d.svm, [...w.watched, other, buyer.tokens], "InvalidPda", () =>
         w.d.send(buyer.wallet, [w.d.depositIx({ ...buyer, balance: other }, 1n)]),
       );
@@ -68,7 +73,7 @@ describe("security: wrong PDAs", () => {
     it("the not-yet-created balance of another buyer: InvalidPda", async () => {
       const buyer = await w.d.newBuyer(100n);
       const stranger = await fundedSigner(w.d.svm);
-      const theirs = await balancePda(stranger.address);
+      const theirs = await balancePda(w.d.config, stranger.address);
       await expectRefused(w.d.svm, [...w.watched, theirs, buyer.tokens], "InvalidPda", () =>
         w.d.send(buyer.wallet, [w.d.depositIx({ ...buyer, balance: theirs }, 1n)]),
       );
@@ -82,15 +87,28 @@ describe("security: wrong PDAs", () => {
   });
 
   describe("Execution (reserve takes the bump)", () => {
-    it("the canonical bump with the address of another id: InvalidPda", async () => {
+    const escalation = instructionError(0, "PrivilegeEscalation");
+
+    it("the canonical bump with the address of another id: the create needs that PDA's signature (PrivilegeEscalation)", async () => {
       const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
-      const other = (await executionPda(w.buyer.wallet.address, w.nextId + 1n)).address;
-      await expectRefused(w.d.svm, [...w.watched, other], "InvalidPda", () => w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, other)]));
+      const other = (await executionPda(w.d.config, w.buyer.wallet.address, w.nextId + 1n)).address;
+      await expectFailed(w.d.svm, [...w.watched, other], escalation, () => w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, other)]));
     });
 
-    it("another buyer's execution seeds: InvalidPda", async () => {
-      const theirs = await executionPda(w.buyer.wallet.address, 100n);
-      const reserve = ix("reserve", reserveArgs(100n, 1n, theirs.bump, {}), {
+    it("the same buyer and id in another deployment is another address (PrivilegeEscalation)", async () => {
+      const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
+      const elsewhere = (await executionPda(await configPda(newSalt()), w.buyer.wallet.address, w.nextId)).address;
+      expect(elsewhere).to.not.equal(reserve.accounts![4].address);
+      await expectFailed(w.d.svm, [...w.watched, elsewhere], escalation, () =>
+        w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, elsewhere)]),
+      );
+    });
+
+    it("another buyer's execution seeds (PrivilegeEscalation)", async () => {
+      const theirs = await executionPda(w.d.config, w.buyer.wallet.address, 100n);
+      // The attacker's own canonical bump: the seeds derive the attacker's address, not theirs.
+      const own = await executionPda(w.d.config, w.attacker.wallet.address, 100n);
+      const reserve = ix("reserve", reserveArgs(100n, 1n, own.bump, {}), {
         payer: w.attacker.wallet.address,
         buyer: w.attacker.wallet.address,
         config: w.d.config,
@@ -98,20 +116,21 @@ describe("security: wrong PDAs", () => {
         execution: theirs.address,
         system_program: SYSTEM_PROGRAM,
       });
-      await expectRefused(w.d.svm, [...w.watched, theirs.address], "InvalidPda", () => w.d.send(w.attacker.wallet, [reserve]));
+      await expectFailed(w.d.svm, [...w.watched, theirs.address], escalation, () => w.d.send(w.attacker.wallet, [reserve]));
     });
 
-    it("a bump that does not derive the address passed: InvalidPda", async () => {
-      const { address, bump } = await executionPda(w.buyer.wallet.address, w.nextId);
-      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, (bump + 1) % 256, {}), {
+    it("a bump that does not derive the address passed (PrivilegeEscalation)", async () => {
+      const { address } = await executionPda(w.d.config, w.buyer.wallet.address, w.nextId);
+      const { nonCanonical } = bumps(seeds.execution(w.d.config, w.buyer.wallet.address, w.nextId));
+      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, nonCanonical, {}), {
         payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
         balance: w.buyer.balance, execution: address, system_program: SYSTEM_PROGRAM,
       });
-      await expectRefused(w.d.svm, [...w.watched, address], "InvalidPda", () => w.d.send(w.buyer.wallet, [reserve]));
+      await expectFailed(w.d.svm, [...w.watched, address], escalation, () => w.d.send(w.buyer.wallet, [reserve]));
     });
 
     it("an on-curve bump (a hash that is not a PDA): the runtime refuses to sign for it", async () => {
-      const s = seeds.execution(w.buyer.wallet.address, w.nextId);
+      const s = seeds.execution(w.d.config, w.buyer.wallet.address, w.nextId);
       const bump = onCurveBump(s);
       const onCurve = derivedHash(s, bump);
       const reserve = ix("reserve", reserveArgs(w.nextId, 1n, bump, {}), {
@@ -127,7 +146,7 @@ describe("security: wrong PDAs", () => {
     });
 
     it("a non-canonical off-curve bump opens that one execution, once: the id is then used up", async () => {
-      const s = seeds.execution(w.buyer.wallet.address, w.nextId);
+      const s = seeds.execution(w.d.config, w.buyer.wallet.address, w.nextId);
       const { canonical, nonCanonical } = bumps(s);
       const odd = pdaAt(s, nonCanonical)!;
       const canonicalAddress = pdaAt(s, canonical)!;
@@ -173,7 +192,7 @@ describe("security: wrong PDAs", () => {
 
     it("finalize another buyer's execution into one's own balance: WrongBuyer", async () => {
       await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
-        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.attacker, w.buyer.wallet.address)]),
+        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.attacker)]),
       );
     });
   });

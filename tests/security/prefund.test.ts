@@ -6,12 +6,12 @@ import { expect } from "chai";
 import type { LiteSVM } from "litesvm";
 import type { Address } from "@solana/kit";
 import { expectOk, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { ix, PROGRAM_ID, pubkey } from "../helpers/idl.ts";
+import { ix, PROGRAM_ID } from "../helpers/idl.ts";
 import { balancePda, executionPda, operatorPda } from "../helpers/pdas.ts";
 import { fundedSigner } from "../helpers/svm.ts";
 import { transferLamports, Undeployed, world, type World } from "./support.ts";
 
-const LEN = { Config: 296, Operator: 232, Balance: 88 };
+const LEN = { Config: 8 + 304, Operator: 8 + 432, Balance: 8 + 112 };
 
 /** The account exists, belongs to the program, has `len` bytes and is rent exempt. */
 function expectCreated(svm: LiteSVM, at: Address, prefunded: bigint, len?: number) {
@@ -35,7 +35,7 @@ describe("security: pre-funding a future PDA with lamports", () => {
     describe(`with ${label}`, () => {
       it("Balance: the first deposit still creates it", async () => {
         const buyer = await w.d.newBuyer(1_000n);
-        await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, await balancePda(buyer.wallet.address), prefund)]));
+        await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, await balancePda(w.d.config, buyer.wallet.address), prefund)]));
         await w.d.deposit(buyer, 1_000n);
         expectCreated(w.d.svm, buyer.balance, prefund, LEN.Balance);
         expect(w.d.account("Balance", buyer.balance).available).to.equal(1_000n);
@@ -43,11 +43,14 @@ describe("security: pre-funding a future PDA with lamports", () => {
 
       it("Operator: registration still creates it", async () => {
         const authority = await fundedSigner(w.d.svm);
-        const operator = await operatorPda(authority.address);
+        const operator = await operatorPda(w.d.config, authority.address);
         await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, operator, prefund)]));
-        await expectOk(w.d.send(authority, [ix("register_operator", { signing_key: pubkey(authority.address) }, {
+        // The authority co-signs as its own signing key.
+        await expectOk(w.d.send(authority, [ix("register_operator", {}, {
           authority: authority.address,
+          config: w.d.config,
           operator,
+          signing_key: authority.address,
           system_program: SYSTEM_PROGRAM,
         })]), "register");
         expectCreated(w.d.svm, operator, prefund, LEN.Operator);
@@ -56,7 +59,7 @@ describe("security: pre-funding a future PDA with lamports", () => {
 
       it("Execution: the reservation still creates it", async () => {
         const id = w.nextId++;
-        const { address } = await executionPda(w.buyer.wallet.address, id);
+        const { address } = await executionPda(w.d.config, w.buyer.wallet.address, id);
         await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, address, prefund)]));
         await w.d.reserve(w.buyer, id, 1_000n);
         expectCreated(w.d.svm, address, prefund);

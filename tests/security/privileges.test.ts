@@ -22,18 +22,23 @@ describe("security: router or admin redirecting funds", () => {
       const routerAsBuyer = {
         wallet: w.d.router,
         tokens: await createTokenAccount(w.d.svm, w.d.admin, w.d.mint, w.d.router.address),
-        balance: await balancePda(w.d.router.address),
+        balance: await balancePda(w.d.config, w.d.router.address),
       };
       await expectOk(w.d.send(w.attacker.wallet, [w.d.depositIx(routerAsBuyer, 1n, w.attacker)]), "router's balance");
       await expectRefused(w.d.svm, [...w.watched, routerAsBuyer.balance], "WrongBuyer", () =>
-        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, routerAsBuyer, w.buyer.wallet.address)]),
+        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, routerAsBuyer)]),
       );
     });
 
-    it("cannot take the execution's rent: InvalidRentPayer", () =>
-      expectRefused(w.d.svm, w.watched, "InvalidRentPayer", () =>
-        w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer, w.d.router.address)]),
-      ));
+    it("cannot close the bill before the review window (CloseNotAllowed) nor take its rent after (InvalidRentPayer)", async () => {
+      await expectOk(w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer)]), "finalize");
+      const close = (rentPayer = w.buyer.wallet.address) => w.d.send(w.d.router, [w.d.closeIx(w.execution, w.d.router, rentPayer)]);
+      await expectRefused(w.d.svm, w.watched, "CloseNotAllowed", () => close());
+      const e = w.d.account("Execution", w.execution);
+      setTime(w.d.svm, e.settled_at + e.review_window_secs);
+      await expectRefused(w.d.svm, w.watched, "InvalidRentPayer", () => close(w.d.router.address));
+      await expectOk(close(), "anyone closes after the window; the rent goes to its payer");
+    });
 
     it("cannot withdraw, reserve from or top up from the buyer's balance: WrongBuyer", async () => {
       const asBuyer = { ...w.buyer, wallet: w.d.router };

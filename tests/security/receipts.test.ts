@@ -1,12 +1,14 @@
 // Attack classes 8 and 12: forged receipts. submit_receipts trusts only what the Ed25519
 // precompile verified in the instruction right before it, read through that
-// instruction's own offsets, bound to this program and this execution, signed by the
-// segment operator's current key, each raising units and sequence.
+// instruction's own offsets, naming this execution (whose address fixes the program, the
+// deployment and so the cluster), signed by the segment operator's current key, each
+// raising units and sequence.
 import { expect } from "chai";
 import { type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
-import { addressOf, expectOk, type Operator } from "../helpers/escrow.ts";
-import { ix, pubkey, PROGRAM_ID, sku } from "../helpers/idl.ts";
+import { Deployment, expectOk, type Operator } from "../helpers/escrow.ts";
+import { ix, sku } from "../helpers/idl.ts";
+import { executionPda } from "../helpers/pdas.ts";
 import { ed25519Instruction, newSigningKey, receiptMessage, signReceipt, type SignedReceipt } from "../helpers/receipts.ts";
 import { ED25519_PROGRAM } from "../helpers/svm.ts";
 import { CLOCK_SYSVAR, customError, expectFailed, freshAddress, H100_PRICE, plantData, transferLamports, world, type World } from "./support.ts";
@@ -30,7 +32,6 @@ describe("security: Ed25519 receipt spoofing", () => {
   /** A receipt for `w.execution` segment 0 (H100) by `op`, with field overrides. */
   const receipt = (over: Partial<Parameters<typeof receiptMessage>[0]> = {}, op: Operator = w.op): SignedReceipt =>
     signReceipt(op.key, {
-      programId: PROGRAM_ID,
       execution: w.execution,
       segment: 0,
       sku: sku("H100"),
@@ -79,7 +80,7 @@ describe("security: Ed25519 receipt spoofing", () => {
 
     it("an unsigned message after the signed one is never read: only the signed units are charged", async () => {
       const pre = ed25519Instruction([receipt({ cumulativeUnits: 1_001n })]);
-      const decoy = receiptMessage({ programId: PROGRAM_ID, execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 900_000n, sequence: 3 });
+      const decoy = receiptMessage({ execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 900_000n, sequence: 3 });
       const data = new Uint8Array([...pre.data!, ...decoy]);
       const before = w.d.account("Execution", w.execution).consumed;
       await expectOk(w.d.send(w.attacker.wallet, [{ ...pre, data }, submit()]), "submit");
@@ -119,8 +120,23 @@ describe("security: Ed25519 receipt spoofing", () => {
       await refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ execution: other })]), submit()], [other]);
     });
 
-    it("a receipt for another program id: ReceiptWrongExecution", async () =>
-      refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ programId: await freshAddress() })]), submit()]));
+    it("a receipt signed on another cluster (same program id, buyer, id, segment, SKU and key): ReceiptWrongExecution", async () => {
+      // "devnet": the same program in another LiteSVM, the same buyer wallet and operator
+      // (same authority, same signing key), the same execution id; only the salt differs.
+      const devnet = await Deployment.create({ admin: w.d.admin });
+      const buyer = await devnet.newBuyer(10_000_000n, w.buyer.wallet);
+      const op: Operator = { ...(await devnet.operatorAccounts(w.op.authority)), key: w.op.key };
+      await expectOk(devnet.send(op.authority, [devnet.registerIx(op), devnet.setRateIx(op, "H100", H100_PRICE)]), "register");
+      await expectOk(devnet.send(devnet.admin, [devnet.setStatusIx(op, 1)]), "activate");
+      await devnet.deposit(buyer, 5_000_000n);
+      await devnet.reserve(buyer, 2n, 1_000_000n); // execution 2, as w.execution
+      const { execution: devnetExecution } = await devnet.reserve(buyer, 3n, 1_000_000n);
+      const sameId = (await executionPda(devnet.config, buyer.wallet.address, 2n)).address;
+      expect(sameId).to.not.equal(w.execution);
+      expect(devnetExecution).to.not.equal(w.execution);
+      // The operator signs for devnet's execution 2; replayed on this cluster it names another address.
+      await refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ execution: sameId })]), submit()]);
+    });
 
     it("a receipt for a segment of another operator: ReceiptSignerMismatch", async () => {
       const other = await w.d.newOperator({ H100: 3n });
@@ -134,8 +150,8 @@ describe("security: Ed25519 receipt spoofing", () => {
     it("a receipt naming another SKU than the segment's: ReceiptSkuMismatch", () =>
       refuse("ReceiptSkuMismatch", [ed25519Instruction([receipt({ sku: sku("A100") })]), submit()]));
 
-    it("a stranger's key signing a well-formed receipt: ReceiptSignerMismatch", () =>
-      refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({}, { ...w.op, key: newSigningKey() })]), submit()]));
+    it("a stranger's key signing a well-formed receipt: ReceiptSignerMismatch", async () =>
+      refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({}, { ...w.op, key: await newSigningKey() })]), submit()]));
 
     it("a receipt replayed, or with units or sequence not above the settled ones: ReceiptNotNewer", async () => {
       await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt()]), submit()]), "first");
@@ -148,9 +164,9 @@ describe("security: Ed25519 receipt spoofing", () => {
       for (const over of stale) await refuse("ReceiptNotNewer", [ed25519Instruction([receipt(over)]), submit()]);
     });
 
-    it("a message of the wrong size, tag or version: MalformedReceipt", async () => {
+    it("a message of the wrong size, tag or version (v1 receipts included): MalformedReceipt", async () => {
       const good = receipt().message;
-      const variants = [good.slice(0, 57), Uint8Array.from([...good.slice(0, 57), 0, 0]), Uint8Array.from(good).fill(0x58, 0, 1), Uint8Array.from(good).fill(2, 4, 5)];
+      const variants = [good.slice(0, 57), Uint8Array.from([...good.slice(0, 57), 0, 0]), Uint8Array.from(good).fill(0x58, 0, 1), Uint8Array.from(good).fill(1, 4, 5)];
       for (const message of variants) {
         await refuse("MalformedReceipt", [ed25519Instruction([{ key: w.op.key, message }]), submit()]);
       }
@@ -166,11 +182,8 @@ describe("security: Ed25519 receipt spoofing", () => {
     });
 
     it("a receipt signed by a rotated-out key: ReceiptSignerMismatch; the new key signs", async () => {
-      const next = newSigningKey();
-      await expectOk(w.d.send(w.op.authority, [ix("rotate_operator_key", { new_signing_key: pubkey(addressOf(next.publicKey)) }, {
-        authority: w.op.authority.address,
-        operator: w.op.address,
-      })]), "rotate");
+      const next = await newSigningKey();
+      await expectOk(w.d.send(w.op.authority, [w.d.rotateIx(w.op, next)]), "rotate");
       await refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt()]), submit()]);
       await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt({}, { ...w.op, key: next })]), submit()]), "new key");
     });
@@ -198,7 +211,7 @@ describe("security: fake Instructions sysvar", () => {
   const submitWith = (sysvar: Address) =>
     ix("submit_receipts", {}, { execution: w.execution, instructions_sysvar: sysvar, operator: w.op.address });
   const pre = () =>
-    ed25519Instruction([signReceipt(w.op.key, { programId: PROGRAM_ID, execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 5_000n, sequence: 2 })]);
+    ed25519Instruction([signReceipt(w.op.key, { execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 5_000n, sequence: 2 })]);
 
   it("the Clock sysvar in the Instructions sysvar slot: InvalidSysvar", () =>
     expectRefused(w.d.svm, w.watched, "InvalidSysvar", () => w.d.send(w.attacker.wallet, [pre(), submitWith(CLOCK_SYSVAR)])));

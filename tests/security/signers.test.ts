@@ -5,11 +5,12 @@
 // nothing.
 import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
+import { DEFAULT_TIMING, expectOk, timingArgs } from "../helpers/escrow.ts";
 import { ix, pubkey } from "../helpers/idl.ts";
+import { newSigningKey } from "../helpers/receipts.ts";
 import { operatorPda } from "../helpers/pdas.ts";
 import { fundedSigner, setTime, UPGRADEABLE_LOADER } from "../helpers/svm.ts";
-import { freshAddress, patchAccount, plantCopy, Undeployed, withoutSignature, world, type World } from "./support.ts";
+import { freshAddress, patchAccount, plantCopy, signed, Undeployed, withoutSignature, world, type World } from "./support.ts";
 
 describe("security: authority passed without its signature", () => {
   let w: World;
@@ -29,7 +30,7 @@ describe("security: authority passed without its signature", () => {
     it("set_fee", () => refuse(w.d.adminIx("set_fee", { fee_bps: 1000 }), admin()));
     it("set_paused", () => refuse(w.d.adminIx("set_paused", { paused: true }), admin()));
     it("set_router", () => refuse(w.d.adminIx("set_router", { router: pubkey(w.attacker.wallet.address) }), admin()));
-    it("set_expiry_grace", () => refuse(w.d.adminIx("set_expiry_grace", { expiry_grace_secs: 0n }), admin()));
+    it("set_timing", () => refuse(w.d.adminIx("set_timing", timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: 0n, settlementWindowSecs: 0n })), admin()));
     it("set_treasury", () => refuse(w.d.adminIx("set_treasury", {}, { treasury: w.attacker.tokens }), admin()));
     it("set_operator_status", () => refuse(w.d.setStatusIx(w.op, 2), admin()));
     it("withdraw_fees", () => refuse(w.d.withdrawFeesIx(1n), admin()));
@@ -82,18 +83,31 @@ describe("security: authority passed without its signature", () => {
   describe("operator paths", () => {
     const authority = () => w.op.authority.address;
     it("set_operator_rate", () => refuse(w.d.setRateIx(w.op, "H100", 1_000_000n), authority()));
-    it("rotate_operator_key", () =>
-      refuse(ix("rotate_operator_key", { new_signing_key: pubkey(w.attacker.wallet.address) }, { authority: authority(), operator: w.op.address }), authority()));
+    it("rotate_operator_key: the authority must sign", () =>
+      refuse(signed(ix("rotate_operator_key", {}, { authority: authority(), operator: w.op.address, new_signing_key: w.attacker.wallet.address }), w.attacker.wallet), authority()));
+    it("rotate_operator_key: the new key must sign (no rotation to a key not held)", async () => {
+      const key = await newSigningKey();
+      await refuse(signed(w.d.rotateIx(w.op, key), w.op.authority), key.signer.address);
+    });
     it("claim", () => refuse(w.d.claimIx(w.op, 1n, w.attacker.tokens), authority()));
     it("register_operator", async () => {
       const victim = await fundedSigner(w.d.svm);
-      const operator = await operatorPda(victim.address);
-      const register = ix("register_operator", { signing_key: pubkey(w.attacker.wallet.address) }, {
+      const operator = await operatorPda(w.d.config, victim.address);
+      const register = ix("register_operator", {}, {
         authority: victim.address,
+        config: w.d.config,
         operator,
+        signing_key: w.attacker.wallet.address,
         system_program: "11111111111111111111111111111111" as Address,
       });
       await refuse(register, victim.address, [operator, victim.address]);
+    });
+    it("register_operator: the signing key must sign", async () => {
+      const newcomer = await fundedSigner(w.d.svm);
+      const op = { ...(await w.d.operatorAccounts(newcomer)) };
+      await expectRefused(w.d.svm, [op.address], "MissingSigner", () =>
+        w.d.send(newcomer, [withoutSignature(w.d.registerIx(op), op.key.signer.address)]),
+      );
     });
   });
 

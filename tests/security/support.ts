@@ -27,7 +27,17 @@ import { getCreateAccountInstruction, getTransferSolInstruction } from "@solana-
 import { PROGRAM_ID, ix } from "../helpers/idl.ts";
 import { snapshot } from "../helpers/errors.ts";
 import { configPda } from "../helpers/pdas.ts";
-import { Deployment, SYSTEM_PROGRAM, expectOk, type Buyer, type DeploymentOptions, type Operator } from "../helpers/escrow.ts";
+import {
+  DEFAULT_TIMING,
+  Deployment,
+  SYSTEM_PROGRAM,
+  expectOk,
+  newSalt,
+  timingArgs,
+  type Buyer,
+  type DeploymentOptions,
+  type Operator,
+} from "../helpers/escrow.ts";
 import { createSvm, fundedSigner, programDataAddress, send, type TxResult } from "../helpers/svm.ts";
 import { createMint, createTokenAccount, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
 
@@ -141,11 +151,18 @@ export function onCurveBump(seeds: Uint8Array[], program: Address = PROGRAM_ID):
   throw new Error("no on-curve bump");
 }
 
+const key = (a: Address) => Uint8Array.from(enc.encode(a));
+
 export const seeds = {
-  config: (): Uint8Array[] => [text("config")],
-  balance: (buyer: Address): Uint8Array[] => [text("balance"), Uint8Array.from(enc.encode(buyer))],
-  operator: (authority: Address): Uint8Array[] => [text("operator"), Uint8Array.from(enc.encode(authority))],
-  execution: (buyer: Address, id: bigint): Uint8Array[] => [text("execution"), Uint8Array.from(enc.encode(buyer)), Uint8Array.from(getU64Encoder().encode(id))],
+  config: (salt: Uint8Array): Uint8Array[] => [text("config"), salt],
+  balance: (config: Address, buyer: Address): Uint8Array[] => [text("balance"), key(config), key(buyer)],
+  operator: (config: Address, authority: Address): Uint8Array[] => [text("operator"), key(config), key(authority)],
+  execution: (config: Address, buyer: Address, id: bigint): Uint8Array[] => [
+    text("execution"),
+    key(config),
+    key(buyer),
+    Uint8Array.from(getU64Encoder().encode(id)),
+  ],
 };
 
 /** A system transfer of `amount` lamports (pre-funding a future account, reviving a closed one). */
@@ -174,13 +191,15 @@ export class Undeployed {
     readonly router: KeyPairSigner,
     readonly config: Address,
     readonly programData: Address,
+    readonly salt: Uint8Array,
   ) {}
 
   static async create(): Promise<Undeployed> {
     const admin = await generateKeyPairSigner();
     const svm = await createSvm(admin.address);
     svm.airdrop(admin.address, lamports(1_000_000_000_000n));
-    return new Undeployed(svm, admin, await fundedSigner(svm), await configPda(), await programDataAddress(PROGRAM_ID));
+    const salt = newSalt();
+    return new Undeployed(svm, admin, await fundedSigner(svm), await configPda(salt), await programDataAddress(PROGRAM_ID), salt);
   }
 
   /** A mint with a vault (owned by the config PDA) and a treasury, all of `tokenProgram`. */
@@ -196,7 +215,8 @@ export class Undeployed {
     overrides: Record<string, Parameters<typeof ix>[2][string]> = {},
     args: { fee_bps?: number; expiry_grace_secs?: bigint } = {},
   ): Instruction {
-    return ix("initialize", { fee_bps: args.fee_bps ?? 250, expiry_grace_secs: args.expiry_grace_secs ?? 3600n }, {
+    const timing = timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: args.expiry_grace_secs ?? 3600n });
+    return ix("initialize", { salt: this.salt, fee_bps: args.fee_bps ?? 250, ...timing }, {
       admin: this.admin.address,
       config: this.config,
       mint: t.mint,
@@ -249,7 +269,8 @@ export function swapAccount(instruction: Instruction, from: Address, to: Address
 }
 
 /** A deployment in use: a buyer with an open, partly settled execution, an operator with
- *  claimable tokens, fees in the config, and an attacker wallet holding tokens. */
+ *  claimable tokens and fees owed, fees swept into the config, and an attacker wallet
+ *  holding tokens. */
 export interface World {
   d: Deployment;
   buyer: Buyer;
@@ -277,6 +298,8 @@ export async function world(opts: DeploymentOptions = {}): Promise<World> {
   };
   const done = await settleOne(1n, 500n);
   await expectOk(d.send(d.router, [d.finalizeIx(done, d.router, buyer)]), "finalize");
+  // Sweep the operator's fees into the config (withdrawing one token of them).
+  await expectOk(d.send(d.admin, [d.withdrawFeesIx(1n, d.treasury, d.admin, [op.address])]), "sweep fees");
   const execution = await settleOne(2n, 1_000n);
   const attacker = await d.newBuyer(1_000_000n);
   await d.deposit(attacker, 100_000n);

@@ -4,25 +4,26 @@
 //! Message (58 bytes, little endian):
 //! ```text
 //!  0..4   tag "ARKR"
-//!  4      version (1)
-//!  5..37  binding = sha256("arknet-escrow:receipt:v1" || program id || execution address)
+//!  4      version (2)
+//!  5..37  execution address
 //! 37      segment index
 //! 38..46  SKU code
 //! 46..54  cumulative work units (u64)
 //! 54..58  sequence number (u32)
 //! ```
-//! The program id and execution address enter through a 32-byte hash rather than
-//! verbatim so that six receipts from two operators fit one 1232-byte legacy
-//! transaction (docs/protocol.md has the byte budget).
+//! The execution address is a PDA of this program derived from the deployment's
+//! config (whose address comes from a salt chosen at `initialize`), the buyer and the
+//! execution id, so it names one execution of one deployment on one cluster; the
+//! segment index names one operator account, whose current key must have signed
+//! (docs/protocol.md, "Why the execution address is enough").
 
 use pinocchio::{error::ProgramError, Address};
 
 use crate::{errors::EscrowError, state::Sku};
 
 pub const RECEIPT_TAG: [u8; 4] = *b"ARKR";
-pub const RECEIPT_VERSION: u8 = 1;
+pub const RECEIPT_VERSION: u8 = 2;
 pub const RECEIPT_LEN: usize = 58;
-pub const BINDING_DOMAIN: &[u8] = b"arknet-escrow:receipt:v1";
 
 /// Most receipts one instruction settles: a transaction carries at most 8 precompile
 /// signatures.
@@ -37,7 +38,7 @@ const OFFSETS_LEN: usize = 14;
 /// "This instruction": the only instruction index a receipt's data may come from.
 const THIS_INSTRUCTION: u16 = u16::MAX;
 
-/// A receipt's fields once its tag, version and binding have been checked.
+/// A receipt's fields once its tag, version and execution have been checked.
 pub struct Receipt<'a> {
     pub signer: &'a [u8; 32],
     /// Where the signer's key sits in the precompile data: receipts sharing it share
@@ -47,12 +48,6 @@ pub struct Receipt<'a> {
     pub sku: &'a Sku,
     pub cumulative_units: u64,
     pub sequence: u32,
-}
-
-#[inline(always)]
-#[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
-fn u16_at(data: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([data[at], data[at + 1]])
 }
 
 /// Number of signatures the precompile instruction verified (at least one).
@@ -83,21 +78,24 @@ pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
 pub fn receipt_at<'a>(
     ed25519_data: &'a [u8],
     index: usize,
-    binding: &[u8; 32],
+    execution: &Address,
 ) -> Result<Receipt<'a>, ProgramError> {
-    let rec = HEADER_LEN + index * OFFSETS_LEN;
-    let sig_ix = u16_at(ed25519_data, rec + 2);
-    let key_offset = u16_at(ed25519_data, rec + 4) as usize;
-    let key_ix = u16_at(ed25519_data, rec + 6);
-    let msg_offset = u16_at(ed25519_data, rec + 8) as usize;
-    let msg_len = u16_at(ed25519_data, rec + 10) as usize;
-    let msg_ix = u16_at(ed25519_data, rec + 12);
-    if sig_ix != THIS_INSTRUCTION || key_ix != THIS_INSTRUCTION || msg_ix != THIS_INSTRUCTION {
+    let at = HEADER_LEN + index * OFFSETS_LEN;
+    // One bounds check for the whole record; its fields are then constant offsets.
+    let rec: &[u8; OFFSETS_LEN] = ed25519_data
+        .get(at..at + OFFSETS_LEN)
+        .and_then(|r| r.try_into().ok())
+        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+    let field = |i: usize| u16::from_le_bytes([rec[i], rec[i + 1]]);
+    // The three instruction indices (bytes 2, 6, 12) must all be "this instruction".
+    if field(2) & field(6) & field(12) != THIS_INSTRUCTION {
         return Err(EscrowError::InvalidEd25519Instruction.into());
     }
-    if msg_len != RECEIPT_LEN {
+    if field(10) as usize != RECEIPT_LEN {
         return Err(EscrowError::MalformedReceipt.into());
     }
+    let key_offset = field(4) as usize;
+    let msg_offset = field(8) as usize;
     let signer: &[u8; 32] = ed25519_data
         .get(key_offset..key_offset + 32)
         .and_then(|s| s.try_into().ok())
@@ -106,10 +104,18 @@ pub fn receipt_at<'a>(
         .get(msg_offset..msg_offset + RECEIPT_LEN)
         .and_then(|s| s.try_into().ok())
         .ok_or(EscrowError::InvalidEd25519Instruction)?;
-    if msg[0..4] != RECEIPT_TAG || msg[4] != RECEIPT_VERSION {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&msg[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    // Tag and version as one word compare, the execution as four.
+    const HEAD: u64 = u64::from_le_bytes([RECEIPT_TAG[0], RECEIPT_TAG[1], RECEIPT_TAG[2], RECEIPT_TAG[3], RECEIPT_VERSION, 0, 0, 0]);
+    if word(0) & 0xff_ffff_ffff != HEAD {
         return Err(EscrowError::MalformedReceipt.into());
     }
-    if &msg[5..37] != binding {
+    let named: &[u8; 32] = msg[5..37].try_into().map_err(|_| EscrowError::MalformedReceipt)?;
+    if !crate::state::eq32(named, execution.as_array()) {
         return Err(EscrowError::ReceiptWrongExecution.into());
     }
     Ok(Receipt {
@@ -117,17 +123,9 @@ pub fn receipt_at<'a>(
         signer_offset: key_offset,
         segment: msg[37],
         sku: msg[38..46].try_into().map_err(|_| EscrowError::MalformedReceipt)?,
-        cumulative_units: u64::from_le_bytes(msg[46..54].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
-        sequence: u32::from_le_bytes(msg[54..58].try_into().map_err(|_| EscrowError::MalformedReceipt)?),
+        cumulative_units: word(46),
+        sequence: u32::from_le_bytes([msg[54], msg[55], msg[56], msg[57]]),
     })
-}
-
-/// `sha256(BINDING_DOMAIN || program_id || execution)`: ties a receipt to one execution
-/// of one deployment of this program (the `sol_sha256` syscall on-chain).
-#[inline(always)]
-pub fn binding(program_id: &Address, execution: &Address, out: &mut [u8; 32]) {
-    let parts: [&[u8]; 3] = [BINDING_DOMAIN, program_id.as_ref(), execution.as_ref()];
-    crate::utils::hash::sha256v(&parts, out);
 }
 
 #[cfg(test)]
@@ -135,7 +133,7 @@ mod tests {
     use super::*;
 
     /// One precompile instruction with `n` receipts sharing one public key.
-    fn precompile(n: usize, binding: &[u8; 32], ix_index: u16) -> Vec<u8> {
+    fn precompile(n: usize, execution: &Address, ix_index: u16) -> Vec<u8> {
         let mut data = vec![n as u8, 0];
         let key_at = HEADER_LEN + n * OFFSETS_LEN;
         let body_at = key_at + 32;
@@ -150,7 +148,7 @@ mod tests {
             data.extend_from_slice(&[0u8; 64]);
             data.extend_from_slice(&RECEIPT_TAG);
             data.push(RECEIPT_VERSION);
-            data.extend_from_slice(binding);
+            data.extend_from_slice(execution.as_ref());
             data.push(i as u8);
             data.extend_from_slice(b"H100\0\0\0\0");
             data.extend_from_slice(&(100 * (i as u64 + 1)).to_le_bytes());
@@ -161,7 +159,7 @@ mod tests {
 
     #[test]
     fn reads_every_receipt_through_its_offsets() {
-        let b = [9u8; 32];
+        let b = Address::new_from_array([9u8; 32]);
         let data = precompile(3, &b, THIS_INSTRUCTION);
         assert_eq!(signature_count(&data).unwrap(), 3);
         for i in 0..3 {
@@ -176,15 +174,15 @@ mod tests {
 
     #[test]
     fn refuses_data_from_other_instructions() {
-        let b = [9u8; 32];
+        let b = Address::new_from_array([9u8; 32]);
         let data = precompile(1, &b, 0);
         assert_eq!(receipt_at(&data, 0, &b).err(), Some(EscrowError::InvalidEd25519Instruction.into()));
     }
 
     #[test]
-    fn refuses_another_binding_and_zero_signatures() {
-        let data = precompile(1, &[9u8; 32], THIS_INSTRUCTION);
-        assert_eq!(receipt_at(&data, 0, &[8u8; 32]).err(), Some(EscrowError::ReceiptWrongExecution.into()));
+    fn refuses_another_execution_and_zero_signatures() {
+        let data = precompile(1, &Address::new_from_array([9u8; 32]), THIS_INSTRUCTION);
+        assert_eq!(receipt_at(&data, 0, &Address::new_from_array([8u8; 32])).err(), Some(EscrowError::ReceiptWrongExecution.into()));
         assert_eq!(signature_count(&[0, 0]).err(), Some(EscrowError::NoReceipts.into()));
         assert_eq!(signature_count(&[2, 0, 1]).err(), Some(EscrowError::InvalidEd25519Instruction.into()));
     }

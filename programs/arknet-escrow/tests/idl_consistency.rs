@@ -109,39 +109,40 @@ fn field_layouts_match_byte_for_byte() {
     check_layout(
         &idl,
         "Config",
-        fields!(Config: admin, pending_admin, router, mint, vault, treasury, token_program, expiry_grace_secs,
-            fees_unwithdrawn, total_fees, total_deposited, total_withdrawn, total_claimed, total_settled, fee_bps,
-            paused, bump, decimals, _reserved),
+        fields!(Config: admin, pending_admin, router, mint, vault, treasury, token_program, salt, expiry_grace_secs,
+            settlement_window_secs, min_duration_secs, review_window_secs, fees_unwithdrawn, fee_bps, paused, bump,
+            decimals, _padding),
         size_of::<Config>(),
     );
-    check_layout(&idl, "Rate", fields!(Rate: sku, price), size_of::<Rate>());
+    check_layout(&idl, "Rate", fields!(Rate: sku, price, units_served, tokens_served), size_of::<Rate>());
     check_layout(
         &idl,
         "Operator",
-        fields!(Operator: authority, signing_key, claimable, total_earned, total_claimed, status, bump, rate_count,
-            _reserved, rates),
+        fields!(Operator: config, authority, signing_key, claimable, fees_owed, total_earned, total_claimed,
+            segments_assigned, segments_settled, executions_completed, rating_count, rating_sum, status, bump,
+            rate_count, _padding, rates),
         size_of::<Operator>(),
     );
     check_layout(
         &idl,
         "Balance",
-        fields!(Balance: buyer, available, reserved, total_deposited, total_withdrawn, last_execution_id, bump,
-            _reserved),
+        fields!(Balance: config, buyer, available, reserved, total_deposited, total_withdrawn, last_execution_id,
+            bump, _padding),
         size_of::<Balance>(),
     );
     check_layout(&idl, "PriceCap", fields!(PriceCap: sku, max_price), size_of::<PriceCap>());
     check_layout(
         &idl,
         "Segment",
-        fields!(Segment: operator, sku, price, settled_units, last_seq, charged),
+        fields!(Segment: operator, sku, price, budget, settled_units, charged, last_seq, rate_index, rating, _padding),
         size_of::<Segment>(),
     );
     check_layout(
         &idl,
         "Execution",
-        fields!(Execution: buyer, router, rent_payer, execution_id, max_burn, consumed, fees_accrued, created_at,
-            expires_at, grace_secs, fee_bps, status, segment_count, bump, price_cap_count, _reserved, price_caps,
-            segments),
+        fields!(Execution: config, buyer, router, rent_payer, execution_id, max_burn, consumed, fees_accrued,
+            created_at, expires_at, settled_at, grace_secs, settlement_window_secs, review_window_secs, fee_bps,
+            status, end_reason, segment_count, bump, price_cap_count, _padding, price_caps, segments),
         size_of::<Execution>(),
     );
     // Array lengths in the IDL are the program's constants.
@@ -175,7 +176,7 @@ fn instruction_docs(file: &str) -> Vec<String> {
 
 fn source_file(ix: &str) -> &str {
     match ix {
-        "propose_admin" | "accept_admin" | "set_fee" | "set_paused" | "set_router" | "set_expiry_grace"
+        "propose_admin" | "accept_admin" | "set_fee" | "set_paused" | "set_router" | "set_timing"
         | "set_treasury" => "admin",
         other => other,
     }
@@ -217,6 +218,7 @@ fn idl_type(doc: &str) -> Value {
     match doc {
         "u8" | "u16" | "u32" | "u64" | "i64" | "bool" | "pubkey" => Value::from(doc),
         "[u8; 8]" => serde_json::json!({ "array": ["u8", 8] }),
+        "[u8; 32]" => serde_json::json!({ "array": ["u8", 32] }),
         _ => {
             let inner = doc.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).unwrap_or_else(|| panic!("type {doc}"));
             serde_json::json!({ "vec": { "defined": { "name": inner } } })

@@ -8,11 +8,12 @@ out="$root/target/deploy/cpi_forwarder.so"
 if [ -f "$out" ] && [ -z "$(find "$here" -newer "$out" -type f -not -path '*/target/*' -print -quit)" ]; then
   exit 0
 fi
-bash "$root/scripts/install-toolchain.sh" >&2
+linker_dir=$(bash "$root/scripts/install-toolchain.sh" --print-linker-dir | tail -1)
 cd "$root"  # .cargo/config.toml there sets the sbpf-linker for the bpf target
-RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 PATH="$HOME/.cargo/bin:$PATH" \
+RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 PATH="$linker_dir:$PATH" \
   /usr/bin/cargo build --release --target bpfel-unknown-none -Z build-std=core,alloc \
-  --manifest-path "$here/Cargo.toml" --target-dir "$root/target/cpi-forwarder" >&2
+  --manifest-path "$here/Cargo.toml" --target-dir "$root/target/cpi-forwarder" \
+  --config 'target.bpfel-unknown-none.rustflags=["-C", "link-arg=--arch=v3"]' >&2
 mkdir -p "$root/target/deploy"
 cp "$root/target/cpi-forwarder/bpfel-unknown-none/release/libcpi_forwarder.so" "$out"
 echo "cpi-forwarder: $out" >&2

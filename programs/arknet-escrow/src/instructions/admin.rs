@@ -9,7 +9,7 @@ use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
-    state::Config,
+    state::{Config, Execution},
     utils::{config_mut, require_admin, require_signer, token::read_token_account, DataReader},
 };
 
@@ -18,7 +18,7 @@ pub const ACCEPT_ADMIN: [u8; 8] = [112, 42, 45, 90, 116, 181, 13, 170];
 pub const SET_FEE: [u8; 8] = [18, 154, 24, 18, 237, 214, 19, 80];
 pub const SET_PAUSED: [u8; 8] = [91, 60, 125, 192, 176, 225, 166, 218];
 pub const SET_ROUTER: [u8; 8] = [236, 248, 107, 200, 151, 160, 44, 250];
-pub const SET_EXPIRY_GRACE: [u8; 8] = [47, 148, 57, 79, 229, 23, 107, 217];
+pub const SET_TIMING: [u8; 8] = [14, 216, 98, 185, 54, 189, 253, 135];
 pub const SET_TREASURY: [u8; 8] = [57, 97, 196, 95, 195, 206, 106, 136];
 
 /// Runs `update` on the config once the admin's signature is checked, then reports the
@@ -31,7 +31,7 @@ fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -
     let c = config_mut(config, program_id)?;
     require_admin(c, admin)?;
     update(c, rest)?;
-    events::config_updated(c);
+    events::config_updated(config.address(), c);
     Ok(())
 }
 
@@ -63,7 +63,7 @@ pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
     }
     c.admin = c.pending_admin;
     c.pending_admin = Address::default();
-    events::config_updated(c);
+    events::config_updated(config.address(), c);
     Ok(())
 }
 
@@ -109,15 +109,51 @@ pub fn process_set_router(ix: &Ix) -> ProgramResult {
     })
 }
 
-/// `set_expiry_grace(expiry_grace_secs: u64)`: applies to executions reserved from now on.
+/// The deployment's clocks, in seconds (arguments of `initialize` and `set_timing`).
+pub struct Timing {
+    pub expiry_grace_secs: u64,
+    pub settlement_window_secs: u64,
+    pub min_duration_secs: u64,
+    pub review_window_secs: u64,
+}
+
+impl Timing {
+    /// Reads the four values; the buyer's settlement window may not outlast the grace
+    /// after which anyone may finalize, and a minimum duration above the 30-day maximum
+    /// would refuse every reservation.
+    #[inline(always)]
+    pub fn read(args: &mut DataReader) -> Result<Self, ProgramError> {
+        let t = Timing {
+            expiry_grace_secs: args.u64()?,
+            settlement_window_secs: args.u64()?,
+            min_duration_secs: args.u64()?,
+            review_window_secs: args.u64()?,
+        };
+        if t.settlement_window_secs > t.expiry_grace_secs || t.min_duration_secs > Execution::MAX_DURATION_SECS {
+            return Err(EscrowError::InvalidTiming.into());
+        }
+        Ok(t)
+    }
+
+    #[inline(always)]
+    pub fn apply(&self, c: &mut Config) {
+        c.expiry_grace_secs = self.expiry_grace_secs;
+        c.settlement_window_secs = self.settlement_window_secs;
+        c.min_duration_secs = self.min_duration_secs;
+        c.review_window_secs = self.review_window_secs;
+    }
+}
+
+/// `set_timing(expiry_grace_secs: u64, settlement_window_secs: u64, min_duration_secs: u64, review_window_secs: u64)`:
+/// applies to executions reserved from now on.
 #[inline(never)]
-pub fn process_set_expiry_grace(ix: &Ix) -> ProgramResult {
+pub fn process_set_timing(ix: &Ix) -> ProgramResult {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
-    let grace = args.u64()?;
+    let timing = Timing::read(&mut args)?;
     args.finish()?;
     with_admin_config(ix, |c, _| {
-        c.expiry_grace_secs = grace;
+        timing.apply(c);
         Ok(())
     })
 }

@@ -1,39 +1,54 @@
-//! `assign_segment(segment_index: u8, sku: [u8; 8])`: the execution's router names the
-//! operator and SKU of the next segment and pins the operator's current rate, bounded by
-//! the buyer's price cap for that SKU. Later rate or fee changes never reach it.
+//! `assign_segment(segment_index: u8, sku: [u8; 8], max_price: u64, budget: u64)`: the
+//! execution's router names the operator and SKU of the next segment and pins the
+//! operator's current rate. The router states the most it agreed to pay per work unit
+//! (`max_price`): a rate raised after the router chose the operator is refused, not
+//! pinned. The buyer's price cap for the SKU bounds it too. `budget` (tokens, fee
+//! included) caps what this segment may charge, so one operator cannot use up the max
+//! burn another one needs; 0 shares the whole max burn. Later rate or fee changes never
+//! reach the segment.
 //!
 //! Accounts:
 //! 0. `[signer]` router
 //! 1. `[writable]` execution
-//! 2. `[]` operator
+//! 2. `[writable]` operator: its `segments_assigned` counts this segment
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
-    instructions::Ix,
     errors::EscrowError,
     events,
-    state::{load, load_mut, Execution, Operator, Segment},
-    utils::{require_signer, DataReader},
+    instructions::Ix,
+    state::{load_mut, Execution, Operator},
+    utils::require_signer,
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [183, 212, 141, 226, 86, 56, 138, 2];
 
 #[inline(never)]
+#[allow(clippy::arithmetic_side_effects, reason = "constant offsets into the 25 argument bytes")]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
     let [router, execution, operator, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
-    let mut args = DataReader::new(data);
-    let index = args.u8()?;
-    let sku = *args.bytes::<8>()?;
-    args.finish()?;
+    // u8, [u8; 8], u64, u64: exactly 25 bytes, read at constant offsets.
+    let args: &[u8; 25] = data.try_into().map_err(|_| EscrowError::InvalidInstructionData)?;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&args[at..at + 8]);
+        w
+    };
+    let (index, sku) = (args[0], word(1));
+    let (max_price, budget) = (u64::from_le_bytes(word(9)), u64::from_le_bytes(word(17)));
 
     require_signer(router)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &e.router != router.address() {
+    if !address_eq(&e.router, router.address()) {
         return Err(EscrowError::WrongRouter.into());
+    }
+    if !e.is_open() {
+        return Err(EscrowError::ExecutionSettled.into());
     }
     if e.segment_count as usize >= Execution::MAX_SEGMENTS {
         return Err(EscrowError::TooManySegments.into());
@@ -41,19 +56,33 @@ pub fn process(ix: &Ix) -> ProgramResult {
     if index != e.segment_count {
         return Err(EscrowError::InvalidSegmentIndex.into());
     }
-    let op = load::<Operator>(operator, program_id)?;
+    let op = load_mut::<Operator>(operator, program_id)?;
+    if !address_eq(&op.config, &e.config) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
     if !op.is_active() {
         return Err(EscrowError::OperatorNotActive.into());
     }
-    let price = op.rate_for(&sku).ok_or(EscrowError::SkuNotOffered)?;
+    let (rate_index, price) = op.rate_for(&sku).ok_or(EscrowError::SkuNotOffered)?;
+    if price > max_price {
+        return Err(EscrowError::RateAboveMaxPrice.into());
+    }
     if let Some(cap) = e.price_cap_for(&sku) {
         if price > cap {
             return Err(EscrowError::PriceAboveCap.into());
         }
     }
-    e.segments[index as usize] =
-        Segment { operator: *operator.address(), sku, price, settled_units: 0, last_seq: 0, charged: 0 };
+    op.segments_assigned = op.segments_assigned.saturating_add(1);
+    // Field by field: the slot of a new segment is still zeroed (segments are only
+    // ever appended), so the counters need no write.
+    let segment = &mut e.segments[index as usize];
+    segment.operator = *operator.address();
+    segment.sku = sku;
+    segment.price = price;
+    segment.budget = budget;
+    // rate_for searches at most MAX_RATES (8) lines.
+    segment.rate_index = rate_index as u8;
     e.segment_count = e.segment_count.saturating_add(1);
-    events::segment_assigned(execution.address(), index, operator.address(), &sku, price);
+    events::segment_assigned(execution.address(), index, segment);
     Ok(())
 }

@@ -3,7 +3,7 @@
 //!
 //! Accounts:
 //! 0. `[signer]` authority
-//! 1. `[writable]` config
+//! 1. `[]` config: read only (it signs for the vault)
 //! 2. `[writable]` operator
 //! 3. `[writable]` vault
 //! 4. `[writable]` destination: any token account of the mint except the vault
@@ -12,12 +12,14 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
+    state::{load, Config},
     utils::{
-        add, config_mut, require_nonzero, sub,
+        require_nonzero, sub,
         token::{pay_out, VaultAccounts},
         DataReader,
     },
@@ -38,11 +40,13 @@ pub fn process(ix: &Ix) -> ProgramResult {
     args.finish()?;
 
     require_nonzero(amount)?;
-    let c = config_mut(config, program_id)?;
+    let c = load::<Config>(config, program_id)?;
     let op = operator_of_authority(program_id, authority, operator)?;
+    if !address_eq(&op.config, config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
     op.claimable = sub(op.claimable, amount, EscrowError::InsufficientClaimable)?;
-    op.total_claimed = add(op.total_claimed, amount)?;
-    c.total_claimed = add(c.total_claimed, amount)?;
+    op.total_claimed = op.total_claimed.saturating_add(amount);
     pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
     events::claimed(operator.address(), destination.address(), amount, op.claimable);
     Ok(())

@@ -5,8 +5,8 @@
 //! Accounts:
 //! 0. `[signer, writable]` depositor: token authority of `source`; pays rent of a new balance
 //! 1. `[]` buyer
-//! 2. `[writable]` config
-//! 3. `[writable]` balance: PDA `["balance", buyer]`
+//! 2. `[]` config: read only, so deposits never wait on a deployment-wide lock
+//! 3. `[writable]` balance: PDA `["balance", config, buyer]`
 //! 4. `[writable]` source: token account of the mint
 //! 5. `[writable]` vault
 //! 6. `[]` mint
@@ -15,13 +15,14 @@
 
 use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
-    state::{init_account, load_mut, Balance, Config, ProgramAccount},
+    state::{init_account, load, load_mut, Balance, Config, ProgramAccount},
     utils::{
-        add, config_mut,
+        add,
         cpi::{create_program_account, NewAccount},
         require_nonzero, require_not_paused, require_signer, require_system_program, require_writable,
         token::{pull_in, TokenSource, VaultAccounts},
@@ -42,15 +43,15 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let amount = args.u64()?;
     args.finish()?;
 
-    let c = config_mut(config, program_id)?;
+    let c = load::<Config>(config, program_id)?;
     require_not_paused(c)?;
     require_nonzero(amount)?;
     require_signer(depositor)?;
-    let new_balance = BalanceAccounts { program_id, payer: depositor, balance, system_program };
+    let new_balance = BalanceAccounts { program_id, config, payer: depositor, balance, system_program };
     let bal = open_balance(&new_balance, buyer.address())?;
     let from = TokenSource { account: source, authority: depositor };
     pull_in(c, &VaultAccounts { config, vault, mint, token_program }, &from, amount)?;
-    credit(c, bal, amount)?;
+    credit(bal, amount)?;
     events::deposited(buyer.address(), depositor.address(), amount, bal.available);
     Ok(())
 }
@@ -58,52 +59,60 @@ pub fn process(ix: &Ix) -> ProgramResult {
 /// A balance to open, and who pays its rent if it must be created.
 pub struct BalanceAccounts<'a> {
     pub program_id: &'a Address,
+    pub config: &'a AccountView,
     pub payer: &'a AccountView,
     pub balance: &'a AccountView,
     pub system_program: &'a AccountView,
 }
 
-/// The buyer's balance, created (rent paid by `payer`) if it does not exist yet.
+/// The buyer's balance of this deployment, created (rent paid by `payer`) if it does not
+/// exist yet.
 #[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
-    ensure_balance(accounts, buyer)?;
-    load_mut::<Balance>(accounts.balance, accounts.program_id)
+    if !address_eq(&accounts.balance.owner(), accounts.program_id) {
+        create_balance(accounts, buyer)?;
+    }
+    let bal = load_mut::<Balance>(accounts.balance, accounts.program_id)?;
+    if !address_eq(&bal.buyer, buyer) {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    if !address_eq(&bal.config, accounts.config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    Ok(bal)
 }
 
-/// Creates the buyer's balance if it does not exist, or checks that it is the buyer's.
-/// Out of line (it returns nothing): deposit and reserve_from_wallet share one copy.
+/// Creates the buyer's balance. Out of line (it returns nothing): deposit and
+/// reserve_from_wallet share one copy.
 #[inline(never)]
-fn ensure_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
-    let BalanceAccounts { program_id, payer, balance, system_program } = *accounts;
-    if balance.owned_by(program_id) {
-        let bal = load_mut::<Balance>(balance, program_id)?;
-        if &bal.buyer != buyer {
-            return Err(EscrowError::WrongBuyer.into());
-        }
-        return Ok(());
-    }
+fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
+    let BalanceAccounts { program_id, config, payer, balance, system_program } = *accounts;
+    let config = config.address();
     require_writable(balance)?;
     require_system_program(system_program)?;
-    let (expected, bump) = Address::find_program_address(&[Balance::SEED, buyer.as_ref()], program_id);
+    let (expected, bump) =
+        Address::find_program_address(&[Balance::SEED, config.as_ref(), buyer.as_ref()], program_id);
     if balance.address() != &expected {
         return Err(EscrowError::InvalidPda.into());
     }
     let bump_seed = [bump];
-    let balance_seeds = seeds!(Balance::SEED, buyer.as_ref(), &bump_seed);
+    let balance_seeds = seeds!(Balance::SEED, config.as_ref(), buyer.as_ref(), &bump_seed);
     create_program_account(
         &NewAccount { payer, account: balance, space: Balance::LEN, owner: program_id },
         &[Signer::from(&balance_seeds)],
     )?;
     let bal = init_account::<Balance>(balance, program_id)?;
+    bal.config = *config;
     bal.buyer = *buyer;
     bal.bump = bump;
     Ok(())
 }
 
-/// Books a deposit that has reached the vault.
-pub fn credit(c: &mut Config, bal: &mut Balance, amount: u64) -> ProgramResult {
+/// Books a deposit that has reached the vault. The statistic saturates: no counter can
+/// ever refuse money.
+#[inline(always)]
+pub fn credit(bal: &mut Balance, amount: u64) -> ProgramResult {
     bal.available = add(bal.available, amount)?;
-    bal.total_deposited = add(bal.total_deposited, amount)?;
-    c.total_deposited = add(c.total_deposited, amount)?;
+    bal.total_deposited = bal.total_deposited.saturating_add(amount);
     Ok(())
 }

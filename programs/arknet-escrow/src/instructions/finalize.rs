@@ -1,16 +1,20 @@
-//! `finalize()`: closes an execution. The router may finalize at any time, the buyer once
-//! it has expired, anyone once expiry + grace has passed, so a buyer always gets the
-//! unused escrow back even if the router and every operator vanish. Returns
-//! max burn - consumed to the buyer's available balance, moves the fee to the config,
-//! emits the bill and closes the account (rent to whoever paid it). Later receipts find
-//! no execution and fail.
+//! `finalize(reason: u8)`: settles an execution. The router may finalize at any time and
+//! says why it ended (1 completed, 2 preempted, 3 failed, 4 expired): a spot preemption
+//! refunds whatever the receipts do not prove. The buyer may finalize from expiry plus
+//! the settlement window, anyone from expiry plus the grace, both with reason 4
+//! (expired): operators always have the settlement window to land receipts for work
+//! already done, and a buyer always gets the unused escrow back even if the router and
+//! every operator vanish. Returns max burn - consumed to the buyer's available balance
+//! and leaves the execution as the bill, settled and read-only, for the review window
+//! (`rate`, then `close`). Writes no deployment-wide account, and not the rent payer.
 //!
 //! Accounts:
 //! 0. `[signer]` authority: router, buyer or anyone (see above)
-//! 1. `[writable]` config
-//! 2. `[writable]` execution
-//! 3. `[writable]` balance: the execution buyer's
-//! 4. `[writable]` rent_payer: the execution's rent payer
+//! 1. `[writable]` execution
+//! 2. `[writable]` balance: the execution buyer's
+//!
+//! With reason 1 (completed), every operator paid in the execution follows as a further
+//! writable account (once each, any order): its `executions_completed` counts the job.
 
 use pinocchio::{
     error::ProgramError,
@@ -18,12 +22,13 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
-    instructions::Ix,
     errors::EscrowError,
     events,
-    state::{load_mut, Balance, Execution},
-    utils::{add, config_mut, require_signer, require_writable, sub, DataReader},
+    instructions::Ix,
+    state::{load_mut, Balance, Execution, Operator},
+    utils::{add, require_signer, sub, DataReader},
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [171, 61, 218, 56, 127, 115, 12, 217];
@@ -31,62 +36,86 @@ pub const DISCRIMINATOR: [u8; 8] = [171, 61, 218, 56, 127, 115, 12, 217];
 #[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
-    let [authority, config, execution, balance, rent_payer, ..] = accounts else {
+    let [authority, execution, balance, operators @ ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
-    DataReader::new(data).finish()?;
+    let mut args = DataReader::new(data);
+    let reason = args.u8()?;
+    args.finish()?;
     require_signer(authority)?;
-    require_writable(rent_payer)?;
-    let c = config_mut(config, program_id)?;
     let e = load_mut::<Execution>(execution, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if bal.buyer != e.buyer {
-        return Err(EscrowError::WrongBuyer.into());
+    let now = Clock::get()?.unix_timestamp;
+    check_finalize(e, authority.address(), reason, now)?;
+    if reason == Execution::END_COMPLETED {
+        count_completed(program_id, e, operators)?;
     }
-    if rent_payer.address() != &e.rent_payer {
-        return Err(EscrowError::InvalidRentPayer.into());
+    settle(&Settled { execution, by: authority.address(), reason, now }, e, bal)
+}
+
+/// Who may finalize when, and with which reason.
+#[inline(always)]
+fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> ProgramResult {
+    if address_eq(signer, &e.router) {
+        return match reason {
+            Execution::END_COMPLETED | Execution::END_PREEMPTED | Execution::END_FAILED => Ok(()),
+            Execution::END_EXPIRED if now >= e.expires_at => Ok(()),
+            _ => Err(EscrowError::InvalidEndReason.into()),
+        };
     }
-    if !may_finalize(e, authority.address())? {
+    if reason != Execution::END_EXPIRED {
+        return Err(EscrowError::InvalidEndReason.into());
+    }
+    let wait = if address_eq(signer, &e.buyer) { e.settlement_window_secs } else { e.grace_secs };
+    let from = e.expires_at.saturating_add(wait.min(i64::MAX as u64) as i64);
+    if now < from {
         return Err(EscrowError::FinalizeNotAllowed.into());
     }
+    Ok(())
+}
 
+/// Adds the completed job to every operator paid in `e` (each once).
+#[inline(never)]
+fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView]) -> ProgramResult {
+    let segments = &e.segments[..e.segment_count as usize];
+    for (i, seg) in segments.iter().enumerate() {
+        if seg.charged == 0 || segments[..i].iter().any(|s| s.charged != 0 && address_eq(&s.operator, &seg.operator)) {
+            continue;
+        }
+        let view = operators.iter().find(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
+        let op = load_mut::<Operator>(view, program_id)?;
+        op.executions_completed = op.executions_completed.saturating_add(1);
+    }
+    Ok(())
+}
+
+/// How an execution is being settled.
+pub struct Settled<'a> {
+    pub execution: &'a AccountView,
+    pub by: &'a Address,
+    pub reason: u8,
+    pub now: i64,
+}
+
+/// Refunds the unused max burn to the buyer's balance, marks the execution settled and
+/// emits the bill (shared with `cancel`).
+#[inline(never)]
+pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> ProgramResult {
+    if !e.is_open() {
+        return Err(EscrowError::ExecutionSettled.into());
+    }
+    if !address_eq(&bal.buyer, &e.buyer) {
+        return Err(EscrowError::WrongBuyer.into());
+    }
+    if !address_eq(&bal.config, &e.config) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
     let refund = e.remaining();
     bal.available = add(bal.available, refund)?;
     bal.reserved = sub(bal.reserved, e.max_burn, EscrowError::ArithmeticOverflow)?;
-    c.fees_unwithdrawn = add(c.fees_unwithdrawn, e.fees_accrued)?;
-    c.total_fees = add(c.total_fees, e.fees_accrued)?;
-    c.total_settled = add(c.total_settled, e.consumed)?;
-    events::execution_finalized(execution.address(), e, refund, authority.address());
-
-    close(execution, rent_payer)
-}
-
-/// Router: always. Buyer: from expiry. Anyone: from expiry + grace.
-fn may_finalize(e: &Execution, signer: &Address) -> Result<bool, ProgramError> {
-    if signer == &e.router {
-        return Ok(true);
-    }
-    let now = Clock::get()?.unix_timestamp;
-    if now < e.expires_at {
-        return Ok(false);
-    }
-    if signer == &e.buyer {
-        return Ok(true);
-    }
-    let open_to_all_at = e.expires_at.saturating_add(e.grace_secs.min(i64::MAX as u64) as i64);
-    Ok(now >= open_to_all_at)
-}
-
-/// Wipes the discriminator, sends the lamports to `rent_payer` and hands the account back
-/// to the system program, so it cannot be revived as an execution in the same
-/// transaction.
-fn close(execution: &AccountView, rent_payer: &AccountView) -> ProgramResult {
-    // SAFETY: no other reference to the execution's data is used after this point.
-    unsafe { (execution.data_ptr() as *mut u8).write_bytes(0, 8) };
-    let mut execution = *execution;
-    let mut rent_payer = *rent_payer;
-    let lamports = add(rent_payer.lamports(), execution.lamports())?;
-    rent_payer.set_lamports(lamports);
-    execution.set_lamports(0);
-    execution.close()
+    e.status = Execution::STATUS_SETTLED;
+    e.end_reason = s.reason;
+    e.settled_at = s.now;
+    events::execution_finalized(s.execution.address(), e, refund, s.by);
+    Ok(())
 }

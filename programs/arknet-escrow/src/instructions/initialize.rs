@@ -1,8 +1,11 @@
-//! `initialize(fee_bps: u16, expiry_grace_secs: u64)`: creates the deployment's Config.
+//! `initialize(salt: [u8; 32], fee_bps: u16, expiry_grace_secs: u64, settlement_window_secs: u64, min_duration_secs: u64, review_window_secs: u64)`:
+//! creates a deployment's Config. The salt (32 random bytes, a new one for every
+//! deployment and cluster) enters the config address, and through it every balance,
+//! operator and execution address, so receipts of one deployment never settle in another.
 //!
 //! Accounts:
 //! 0. `[signer, writable]` admin: must be the program's upgrade authority; pays rent
-//! 1. `[writable]` config: PDA `["config"]`
+//! 1. `[writable]` config: PDA `["config", salt]`
 //! 2. `[]` mint
 //! 3. `[]` vault: token account of `mint` owned by the config PDA, no delegate, no close authority
 //! 4. `[]` treasury: token account of `mint` that receives withdrawn fees
@@ -31,6 +34,8 @@ use crate::{
     },
 };
 
+use super::admin::Timing;
+
 pub const DISCRIMINATOR: [u8; 8] = [175, 175, 109, 31, 13, 152, 155, 237];
 
 const BPF_LOADER_UPGRADEABLE: Address =
@@ -45,8 +50,9 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
     let mut args = DataReader::new(data);
+    let salt = *args.bytes::<32>()?;
     let fee_bps = args.u16()?;
-    let expiry_grace_secs = args.u64()?;
+    let timing = Timing::read(&mut args)?;
     args.finish()?;
 
     require_signer(admin)?;
@@ -60,7 +66,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     // A local array, not `&[Config::SEED]`: that constant would be promoted into
     // .rodata, which sbpf-linker emits with 1-byte alignment, and the syscall refuses
     // the unaligned seeds pointer ("Unaligned pointer").
-    let config_seeds: [&[u8]; 1] = [core::hint::black_box(Config::SEED)];
+    let config_seeds: [&[u8]; 2] = [core::hint::black_box(Config::SEED), &salt];
     let (config_address, bump) = Address::find_program_address(&config_seeds, program_id);
     if config.address() != &config_address {
         return Err(EscrowError::InvalidPda.into());
@@ -86,7 +92,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_distinct(vault, treasury)?;
 
     let bump_seed = [bump];
-    let signer_seeds = seeds!(Config::SEED, &bump_seed);
+    let signer_seeds = seeds!(Config::SEED, &salt, &bump_seed);
     create_program_account(
         &NewAccount { payer: admin, account: config, space: Config::LEN, owner: program_id },
         &[Signer::from(&signer_seeds)],
@@ -99,11 +105,12 @@ pub fn process(ix: &Ix) -> ProgramResult {
     c.vault = *vault.address();
     c.treasury = *treasury.address();
     c.token_program = *token_program.address();
-    c.expiry_grace_secs = expiry_grace_secs;
+    c.salt = salt;
+    timing.apply(c);
     c.fee_bps = fee_bps;
     c.bump = bump;
     c.decimals = decimals;
-    events::config_updated(c);
+    events::config_updated(config.address(), c);
     Ok(())
 }
 

@@ -5,10 +5,13 @@ use pinocchio::{AccountView, Address};
 
 pub mod admin;
 pub mod assign_segment;
+pub mod cancel;
 pub mod claim;
+pub mod close;
 pub mod deposit;
 pub mod finalize;
 pub mod initialize;
+pub mod rate;
 pub mod register_operator;
 pub mod reserve;
 pub mod reserve_from_wallet;
@@ -21,14 +24,14 @@ pub mod withdraw;
 pub mod withdraw_fees;
 
 /// Every instruction's (name, discriminator), checked against sha256 and the IDL.
-pub const ALL_INSTRUCTIONS: [(&str, [u8; 8]); 22] = [
+pub const ALL_INSTRUCTIONS: [(&str, [u8; 8]); 25] = [
     ("initialize", initialize::DISCRIMINATOR),
     ("propose_admin", admin::PROPOSE_ADMIN),
     ("accept_admin", admin::ACCEPT_ADMIN),
     ("set_fee", admin::SET_FEE),
     ("set_paused", admin::SET_PAUSED),
     ("set_router", admin::SET_ROUTER),
-    ("set_expiry_grace", admin::SET_EXPIRY_GRACE),
+    ("set_timing", admin::SET_TIMING),
     ("set_treasury", admin::SET_TREASURY),
     ("register_operator", register_operator::DISCRIMINATOR),
     ("set_operator_status", set_operator_status::DISCRIMINATOR),
@@ -42,6 +45,9 @@ pub const ALL_INSTRUCTIONS: [(&str, [u8; 8]); 22] = [
     ("assign_segment", assign_segment::DISCRIMINATOR),
     ("submit_receipts", submit_receipts::DISCRIMINATOR),
     ("finalize", finalize::DISCRIMINATOR),
+    ("cancel", cancel::DISCRIMINATOR),
+    ("rate", rate::DISCRIMINATOR),
+    ("close", close::DISCRIMINATOR),
     ("claim", claim::DISCRIMINATOR),
     ("withdraw_fees", withdraw_fees::DISCRIMINATOR),
 ];

@@ -1,19 +1,24 @@
-//! `register_operator(signing_key: pubkey)`: an operator registers itself, pending until
-//! the admin activates it.
+//! `register_operator()`: an operator registers itself in a deployment, pending until
+//! the admin activates it. Its receipt signing key co-signs: only who holds a key can
+//! register it, so no operator account can claim another's key (and its receipts).
 //!
 //! Accounts:
 //! 0. `[signer, writable]` authority: manages the operator, receives claims, pays rent
-//! 1. `[writable]` operator: PDA `["operator", authority]`
-//! 2. `[]` system_program
+//! 1. `[]` config: the deployment
+//! 2. `[writable]` operator: PDA `["operator", config, authority]`
+//! 3. `[signer]` signing_key: the ed25519 key that will sign receipts
+//! 4. `[]` system_program
 
 use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, Address, ProgramResult};
 
 use crate::{
     instructions::Ix,
-    errors::EscrowError,
     events,
-    state::{init_account, Operator, ProgramAccount},
-    utils::{cpi::{create_program_account, NewAccount}, require_signer, require_system_program, require_writable, DataReader},
+    state::{init_account, load, Config, Operator, ProgramAccount},
+    utils::{
+        cpi::{create_program_account, NewAccount},
+        require_signer, require_system_program, require_writable, DataReader,
+    },
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [49, 242, 151, 125, 212, 136, 31, 89];
@@ -21,40 +26,40 @@ pub const DISCRIMINATOR: [u8; 8] = [49, 242, 151, 125, 212, 136, 31, 89];
 #[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
-    let [authority, operator, system_program, ..] = accounts else {
+    let [authority, config, operator, signing_key, system_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
-    let mut args = DataReader::new(data);
-    let signing_key = args.address()?;
-    args.finish()?;
+    DataReader::new(data).finish()?;
 
     require_signer(authority)?;
+    require_signer(signing_key)?;
     require_writable(operator)?;
     require_system_program(system_program)?;
-    if signing_key == Address::default() {
-        return Err(EscrowError::InvalidSigningKey.into());
-    }
-    let (expected, bump) =
-        Address::find_program_address(&[Operator::SEED, authority.address().as_ref()], program_id);
+    load::<Config>(config, program_id)?;
+    let (expected, bump) = Address::find_program_address(
+        &[Operator::SEED, config.address().as_ref(), authority.address().as_ref()],
+        program_id,
+    );
     if operator.address() != &expected {
-        return Err(EscrowError::InvalidPda.into());
+        return Err(crate::errors::EscrowError::InvalidPda.into());
     }
     if operator.owned_by(program_id) {
-        return Err(EscrowError::AlreadyInitialized.into());
+        return Err(crate::errors::EscrowError::AlreadyInitialized.into());
     }
 
     let bump_seed = [bump];
-    let operator_seeds = seeds!(Operator::SEED, authority.address().as_ref(), &bump_seed);
+    let operator_seeds = seeds!(Operator::SEED, config.address().as_ref(), authority.address().as_ref(), &bump_seed);
     create_program_account(
         &NewAccount { payer: authority, account: operator, space: Operator::LEN, owner: program_id },
         &[Signer::from(&operator_seeds)],
     )?;
 
     let op = init_account::<Operator>(operator, program_id)?;
+    op.config = *config.address();
     op.authority = *authority.address();
-    op.signing_key = signing_key;
+    op.signing_key = *signing_key.address();
     op.status = Operator::STATUS_PENDING;
     op.bump = bump;
-    events::operator_registered(operator.address(), authority.address(), &signing_key);
+    events::operator_registered(operator.address(), config.address(), authority.address(), signing_key.address());
     Ok(())
 }

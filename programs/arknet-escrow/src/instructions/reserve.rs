@@ -1,13 +1,15 @@
 //! `reserve(execution_id: u64, max_burn: u64, duration_secs: u64, bump: u8,
 //! price_caps: Vec<PriceCap>)`: moves the max burn from the buyer's available balance
-//! into a new execution. Fails closed: without enough balance nothing is created.
+//! into a new execution. Fails closed: without enough balance nothing is created. The
+//! duration must be at least the deployment's minimum (operators need time to work) and
+//! at most 30 days.
 //!
 //! Accounts:
-//! 0. `[signer, writable]` payer: pays the execution's rent and gets it back on finalize
+//! 0. `[signer, writable]` payer: pays the execution's rent and gets it back on close
 //! 1. `[signer]` buyer
 //! 2. `[]` config
 //! 3. `[writable]` balance: the buyer's
-//! 4. `[writable]` execution: PDA `["execution", buyer, execution_id (u64 le)]` with `bump`
+//! 4. `[writable]` execution: PDA `["execution", config, buyer, execution_id (u64 le)]` with `bump`
 //! 5. `[]` system_program
 
 use pinocchio::{
@@ -18,6 +20,7 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -25,8 +28,8 @@ use crate::{
     state::{init_account, is_valid_sku, load, load_mut, Balance, Config, Execution, PriceCap, ProgramAccount},
     utils::{
         add, cpi::{create_program_account, NewAccount},
-        hash::is_derived_address, require_nonzero, require_not_paused, require_signer,
-        require_system_program, require_writable, sub, DataReader,
+        require_nonzero, require_not_paused, require_signer,
+        require_system_program, require_writable, sub,
     },
 };
 
@@ -44,25 +47,37 @@ pub struct ReserveArgs {
 
 impl ReserveArgs {
     #[inline(always)]
+    #[allow(clippy::arithmetic_side_effects, reason = "constant offsets; count <= MAX_PRICE_CAPS")]
     pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = DataReader::new(data);
-        let execution_id = args.u64()?;
-        let max_burn = args.u64()?;
-        let duration_secs = args.u64()?;
-        let bump = args.u8()?;
-        let count = args.u32()? as usize;
+        // Fixed part (u64, u64, u64, u8, u32 vector length), then 16 bytes per cap: read
+        // with one length check each rather than a check per field.
+        const FIXED: usize = 8 + 8 + 8 + 1 + 4;
+        let bad = || ProgramError::from(EscrowError::InvalidInstructionData);
+        let (fixed, caps) = data.split_first_chunk::<FIXED>().ok_or_else(bad)?;
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&fixed[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let (execution_id, max_burn, duration_secs, bump) = (word(0), word(8), word(16), fixed[24]);
+        let count = u32::from_le_bytes([fixed[25], fixed[26], fixed[27], fixed[28]]) as usize;
         if count > Execution::MAX_PRICE_CAPS {
             return Err(EscrowError::TooManyPriceCaps.into());
         }
+        if caps.len() != count * 16 {
+            return Err(bad());
+        }
         let mut price_caps = [PriceCap { sku: [0; 8], max_price: 0 }; Execution::MAX_PRICE_CAPS];
-        for cap in price_caps.iter_mut().take(count) {
-            cap.sku = *args.bytes::<8>()?;
-            cap.max_price = args.u64()?;
-            if !is_valid_sku(&cap.sku) {
+        for (cap, raw) in price_caps.iter_mut().zip(caps.chunks_exact(16)) {
+            let mut sku = [0u8; 8];
+            sku.copy_from_slice(&raw[..8]);
+            if !is_valid_sku(&sku) {
                 return Err(EscrowError::InvalidSku.into());
             }
+            let mut price = [0u8; 8];
+            price.copy_from_slice(&raw[8..]);
+            *cap = PriceCap { sku, max_price: u64::from_le_bytes(price) };
         }
-        args.finish()?;
         require_nonzero(max_burn)?;
         if duration_secs == 0 || duration_secs > Execution::MAX_DURATION_SECS {
             return Err(EscrowError::InvalidExpiry.into());
@@ -74,6 +89,7 @@ impl ReserveArgs {
 /// The accounts both reserve instructions share.
 pub struct ReserveAccounts<'a> {
     pub program_id: &'a Address,
+    pub config: &'a AccountView,
     pub payer: &'a AccountView,
     pub buyer: &'a AccountView,
     pub execution: &'a AccountView,
@@ -89,7 +105,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
     let args = ReserveArgs::parse(data)?;
     let c = load::<Config>(config, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    let ctx = ReserveAccounts { program_id, payer, buyer, execution, system_program };
+    let ctx = ReserveAccounts { program_id, config, payer, buyer, execution, system_program };
     open_execution(&ctx, c, bal, &args)?;
     let e = load::<Execution>(execution, program_id)?;
     events::execution_reserved(execution.address(), e, false);
@@ -104,8 +120,14 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     require_signer(a.buyer)?;
     require_writable(a.execution)?;
     require_system_program(a.system_program)?;
-    if &bal.buyer != a.buyer.address() {
+    if !address_eq(&bal.buyer, a.buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
+    }
+    if !address_eq(&bal.config, a.config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    if args.duration_secs < c.min_duration_secs {
+        return Err(EscrowError::DurationTooShort.into());
     }
     if args.execution_id <= bal.last_execution_id {
         return Err(EscrowError::ExecutionIdNotIncreasing.into());
@@ -114,19 +136,18 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     bal.reserved = add(bal.reserved, args.max_burn)?;
     bal.last_execution_id = args.execution_id;
 
-    // The address is checked with one sha256 (not the 1,500-CU create_program_address):
-    // the system program refuses to create it unless it is also off-curve. A
-    // non-canonical bump cannot open a second execution: ids only ever increase.
-    let id_bytes = args.execution_id.to_le_bytes();
-    let bump_seed = [args.bump];
-    let seeds: [&[u8]; 3] = [Execution::SEED, a.buyer.address().as_ref(), &id_bytes];
-    if !is_derived_address(a.execution.address(), &seeds, &bump_seed, program_id) {
-        return Err(EscrowError::InvalidPda.into());
-    }
+    // The address needs no check of its own: the system program creates (or allocates
+    // and assigns) the account only with this program's signature for it, and the
+    // runtime derives that signature's address from these seeds, so any other address
+    // fails the CPI. A non-canonical bump cannot open a second execution: ids only ever
+    // increase.
     if a.execution.owned_by(program_id) {
         return Err(EscrowError::AlreadyInitialized.into());
     }
-    let execution_seeds = seeds!(Execution::SEED, a.buyer.address().as_ref(), &id_bytes, &bump_seed);
+    let id_bytes = args.execution_id.to_le_bytes();
+    let bump_seed = [args.bump];
+    let execution_seeds =
+        seeds!(Execution::SEED, a.config.address().as_ref(), a.buyer.address().as_ref(), &id_bytes, &bump_seed);
     create_program_account(
         &NewAccount { payer: a.payer, account: a.execution, space: Execution::LEN, owner: program_id },
         &[Signer::from(&execution_seeds)],
@@ -134,6 +155,7 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
 
     let now = Clock::get()?.unix_timestamp;
     let e = init_account::<Execution>(a.execution, program_id)?;
+    e.config = *a.config.address();
     e.buyer = *a.buyer.address();
     e.router = c.router;
     e.rent_payer = *a.payer.address();
@@ -143,6 +165,8 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     // duration <= 30 days: the cast is exact.
     e.expires_at = now.checked_add(args.duration_secs as i64).ok_or(EscrowError::ArithmeticOverflow)?;
     e.grace_secs = c.expiry_grace_secs;
+    e.settlement_window_secs = c.settlement_window_secs;
+    e.review_window_secs = c.review_window_secs;
     e.fee_bps = c.fee_bps;
     e.status = Execution::STATUS_OPEN;
     e.bump = args.bump;

@@ -4,7 +4,7 @@
 //! Accounts:
 //! 0. `[signer, writable]` payer: execution rent (and a new balance's rent)
 //! 1. `[signer]` buyer: token authority of `source`
-//! 2. `[writable]` config
+//! 2. `[]` config
 //! 3. `[writable]` balance: the buyer's, created if missing
 //! 4. `[writable]` execution
 //! 5. `[writable]` source: the buyer's token account
@@ -18,9 +18,9 @@ use pinocchio::{error::ProgramError, ProgramResult};
 use crate::{
     instructions::Ix,
     events,
-    state::{load, Execution},
+    state::{load, Config, Execution},
     utils::{
-        config_mut, require_not_paused, require_signer,
+        require_not_paused, require_signer,
         token::{pull_in, TokenSource, VaultAccounts},
     },
 };
@@ -41,17 +41,17 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
     let args = ReserveArgs::parse(data)?;
-    let c = config_mut(config, program_id)?;
+    let c = load::<Config>(config, program_id)?;
     require_not_paused(c)?;
     require_signer(buyer)?;
     require_signer(payer)?;
-    let new_balance = BalanceAccounts { program_id, payer, balance, system_program };
+    let new_balance = BalanceAccounts { program_id, config, payer, balance, system_program };
     let bal = open_balance(&new_balance, buyer.address())?;
     let from = TokenSource { account: source, authority: buyer };
     pull_in(c, &VaultAccounts { config, vault, mint, token_program }, &from, args.max_burn)?;
-    credit(c, bal, args.max_burn)?;
+    credit(bal, args.max_burn)?;
     events::deposited(buyer.address(), buyer.address(), args.max_burn, bal.available);
-    let ctx = ReserveAccounts { program_id, payer, buyer, execution, system_program };
+    let ctx = ReserveAccounts { program_id, config, payer, buyer, execution, system_program };
     open_execution(&ctx, c, bal, &args)?;
     let e = load::<Execution>(execution, program_id)?;
     events::execution_reserved(execution.address(), e, true);

@@ -1,14 +1,18 @@
-//! `rotate_operator_key(new_signing_key: pubkey)`: receipts signed by the old key are
-//! refused from now on.
+//! `rotate_operator_key()`: the new signing key (which co-signs, proving it is held)
+//! replaces the old one; receipts signed by the old key are refused from now on.
 //!
 //! Accounts:
 //! 0. `[signer]` authority
 //! 1. `[writable]` operator
+//! 2. `[signer]` new_signing_key: the ed25519 key that will sign receipts
 
-use pinocchio::{error::ProgramError, Address, ProgramResult};
+use pinocchio::{error::ProgramError, ProgramResult};
 
 use crate::{
-    instructions::Ix,errors::EscrowError, events, utils::DataReader};
+    events,
+    instructions::Ix,
+    utils::{require_signer, DataReader},
+};
 
 use super::set_operator_rate::operator_of_authority;
 
@@ -17,18 +21,14 @@ pub const DISCRIMINATOR: [u8; 8] = [163, 239, 138, 94, 130, 48, 1, 190];
 #[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
-    let [authority, operator, ..] = accounts else {
+    let [authority, operator, new_signing_key, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
-    let mut args = DataReader::new(data);
-    let new_key = args.address()?;
-    args.finish()?;
+    DataReader::new(data).finish()?;
 
     let op = operator_of_authority(program_id, authority, operator)?;
-    if new_key == Address::default() {
-        return Err(EscrowError::InvalidSigningKey.into());
-    }
-    op.signing_key = new_key;
+    require_signer(new_signing_key)?;
+    op.signing_key = *new_signing_key.address();
     events::operator_updated(operator.address(), op.status, &op.signing_key, op.rate_count);
     Ok(())
 }

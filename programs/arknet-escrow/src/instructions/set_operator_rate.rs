@@ -1,6 +1,7 @@
 //! `set_operator_rate(sku: [u8; 8], price: u64)`: sets the operator's price per work unit
-//! for a SKU; a price of 0 removes the SKU from the rate card. Segments already assigned
-//! keep the price pinned at assignment.
+//! for a SKU; a price of 0 withdraws the SKU from sale (its line keeps the SKU's
+//! statistics until a new SKU needs the line). Segments already assigned keep the price
+//! pinned at assignment.
 //!
 //! Accounts:
 //! 0. `[signer]` authority
@@ -8,11 +9,12 @@
 
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
-    state::{is_valid_sku, load_mut, Operator, Rate},
+    state::{is_valid_sku, load_mut, sku_eq, Operator, Rate},
     utils::{require_signer, DataReader},
 };
 
@@ -27,7 +29,7 @@ pub fn operator_of_authority<'a>(
 ) -> Result<&'a mut Operator, ProgramError> {
     require_signer(authority)?;
     let op = load_mut::<Operator>(operator, program_id)?;
-    if &op.authority != authority.address() {
+    if !address_eq(&op.authority, authority.address()) {
         return Err(EscrowError::WrongAuthority.into());
     }
     Ok(op)
@@ -49,24 +51,20 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(EscrowError::InvalidSku.into());
     }
     let count = op.rate_count as usize;
-    let existing = op.rates[..count].iter().position(|r| r.sku == sku);
-    match (existing, price) {
-        (Some(i), 0) => {
-            // Remove by moving the last entry into the hole (count >= 1: `i` was found).
-            let last = count.saturating_sub(1);
-            op.rates[i] = op.rates[last];
-            op.rates[last] = Rate { sku: [0; 8], price: 0 };
-            op.rate_count = last as u8;
+    if let Some(line) = op.rates[..count].iter_mut().find(|r| sku_eq(&r.sku, &sku)) {
+        if price == 0 && line.price == 0 {
+            return Err(EscrowError::InvalidRate.into());
         }
-        (None, 0) => return Err(EscrowError::InvalidRate.into()),
-        (Some(i), _) => op.rates[i].price = price,
-        (None, _) => {
-            if count == Operator::MAX_RATES {
-                return Err(EscrowError::RateCardFull.into());
-            }
-            op.rates[count] = Rate { sku, price };
-            op.rate_count = op.rate_count.saturating_add(1);
-        }
+        line.price = price;
+    } else if price == 0 {
+        return Err(EscrowError::InvalidRate.into());
+    } else if count < Operator::MAX_RATES {
+        op.rates[count] = Rate { sku, price, units_served: 0, tokens_served: 0 };
+        op.rate_count = op.rate_count.saturating_add(1);
+    } else {
+        // A full card: the new SKU takes the line of a SKU no longer offered.
+        let line = op.rates.iter_mut().find(|r| r.price == 0).ok_or(EscrowError::RateCardFull)?;
+        *line = Rate { sku, price, units_served: 0, tokens_served: 0 };
     }
     events::operator_updated(operator.address(), op.status, &op.signing_key, op.rate_count);
     Ok(())

@@ -33,6 +33,9 @@ pub fn process(ix: &Ix) -> ProgramResult {
         return Err(EscrowError::InvalidOperatorStatus.into());
     }
     let op = load_mut::<Operator>(operator, program_id)?;
+    if &op.config != config_account.address() {
+        return Err(EscrowError::WrongDeployment.into());
+    }
     op.status = status;
     events::operator_updated(operator.address(), op.status, &op.signing_key, op.rate_count);
     Ok(())

@@ -1,5 +1,5 @@
 //! `top_up(amount: u64)`: the buyer raises an open execution's max burn from available
-//! balance.
+//! balance (refused once the execution is settled).
 //!
 //! Accounts:
 //! 0. `[signer]` buyer
@@ -9,6 +9,7 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -34,8 +35,14 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_signer(buyer)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if &bal.buyer != buyer.address() || &e.buyer != buyer.address() {
+    if !address_eq(&bal.buyer, buyer.address()) || !address_eq(&e.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
+    }
+    if !address_eq(&bal.config, config.address()) || !address_eq(&e.config, config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
+    if !e.is_open() {
+        return Err(EscrowError::ExecutionSettled.into());
     }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
     bal.reserved = add(bal.reserved, amount)?;

@@ -3,7 +3,7 @@
 //!
 //! Accounts:
 //! 0. `[signer]` buyer
-//! 1. `[writable]` config
+//! 1. `[]` config: read only (it signs for the vault)
 //! 2. `[writable]` balance
 //! 3. `[writable]` vault
 //! 4. `[writable]` destination: any token account of the mint except the vault
@@ -12,13 +12,14 @@
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
+use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
-    state::{load_mut, Balance},
+    state::{load, load_mut, Balance, Config},
     utils::{
-        add, config_mut, require_nonzero, require_signer, sub,
+        require_nonzero, require_signer, sub,
         token::{pay_out, VaultAccounts},
         DataReader,
     },
@@ -38,14 +39,16 @@ pub fn process(ix: &Ix) -> ProgramResult {
 
     require_signer(buyer)?;
     require_nonzero(amount)?;
-    let c = config_mut(config, program_id)?;
+    let c = load::<Config>(config, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if &bal.buyer != buyer.address() {
+    if !address_eq(&bal.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
+    if !address_eq(&bal.config, config.address()) {
+        return Err(EscrowError::WrongDeployment.into());
+    }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
-    bal.total_withdrawn = add(bal.total_withdrawn, amount)?;
-    c.total_withdrawn = add(c.total_withdrawn, amount)?;
+    bal.total_withdrawn = bal.total_withdrawn.saturating_add(amount);
     pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
     events::withdrawn(buyer.address(), destination.address(), amount, bal.available);
     Ok(())

@@ -1,5 +1,8 @@
 //! `withdraw_fees(amount: u64)`: the admin sends settled fees to the configured treasury,
-//! the only destination fees can go to.
+//! the only destination fees can go to. Settlement credits each receipt's fee to its
+//! operator's `fees_owed` (so settling and finalizing never write-lock the config);
+//! the operators passed after the fixed accounts are swept into `fees_unwithdrawn`
+//! first.
 //!
 //! Accounts:
 //! 0. `[signer]` admin
@@ -8,6 +11,8 @@
 //! 3. `[writable]` treasury
 //! 4. `[]` mint
 //! 5. `[]` token_program
+//!
+//! Further accounts: `[writable]` operators of this deployment whose fees to sweep.
 
 use pinocchio::{error::ProgramError, ProgramResult};
 
@@ -15,8 +20,9 @@ use crate::{
     instructions::Ix,
     errors::EscrowError,
     events,
+    state::{load_mut, Operator},
     utils::{
-        config_mut, require_admin, require_nonzero, sub,
+        add, config_mut, require_admin, require_nonzero, sub,
         token::{pay_out, VaultAccounts},
         DataReader,
     },
@@ -27,7 +33,7 @@ pub const DISCRIMINATOR: [u8; 8] = [198, 212, 171, 109, 144, 215, 174, 89];
 #[inline(never)]
 pub fn process(ix: &Ix) -> ProgramResult {
     let Ix { program_id, accounts, data } = *ix;
-    let [admin, config, vault, treasury, mint, token_program, ..] = accounts else {
+    let [admin, config, vault, treasury, mint, token_program, operators @ ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
     let mut args = DataReader::new(data);
@@ -39,6 +45,14 @@ pub fn process(ix: &Ix) -> ProgramResult {
     require_admin(c, admin)?;
     if treasury.address() != &c.treasury {
         return Err(EscrowError::InvalidTreasury.into());
+    }
+    for view in operators {
+        let op = load_mut::<Operator>(view, program_id)?;
+        if &op.config != config.address() {
+            return Err(EscrowError::WrongDeployment.into());
+        }
+        c.fees_unwithdrawn = add(c.fees_unwithdrawn, op.fees_owed)?;
+        op.fees_owed = 0;
     }
     c.fees_unwithdrawn = sub(c.fees_unwithdrawn, amount, EscrowError::InsufficientFees)?;
     pay_out(c, &VaultAccounts { config, vault, mint, token_program }, treasury, amount)?;

@@ -3,7 +3,7 @@
 
 use core::mem::{align_of, size_of};
 
-use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address, ProgramResult};
 
 use crate::errors::EscrowError;
 
@@ -20,7 +20,8 @@ pub trait ProgramAccount: Sized {
 /// these checks (program size).
 #[inline(never)]
 fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> ProgramResult {
-    if !view.owned_by(program_id) {
+    // Four word compares, not `owned_by` (a memcmp syscall).
+    if !address_eq(&view.owner(), program_id) {
         return Err(EscrowError::InvalidAccountOwner.into());
     }
     if view.data_len() != len {

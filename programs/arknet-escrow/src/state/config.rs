@@ -2,8 +2,12 @@ use pinocchio::Address;
 
 use super::ProgramAccount;
 
-/// The deployment's single configuration: PDA `["config"]`. It is also the authority of
-/// the vault token account, so only this program can move escrowed tokens.
+/// One deployment's configuration: PDA `["config", salt]`. The salt is chosen at
+/// `initialize` (32 random bytes), so two deployments of the same program (devnet and
+/// mainnet share the program id) never share a config address, and every other account
+/// derives from the config address: an execution address names one deployment on one
+/// cluster. The config is also the authority of the vault token account, so only this
+/// program can move escrowed tokens.
 #[repr(C)]
 pub struct Config {
     pub admin: Address,
@@ -18,21 +22,25 @@ pub struct Config {
     pub treasury: Address,
     /// SPL Token or Token-2022: the owner of `mint`.
     pub token_program: Address,
-    /// Seconds after an execution's expiry before anyone (not only its buyer) may finalize it.
+    /// Seed of this config's address, chosen at `initialize`.
+    pub salt: [u8; 32],
+    /// Seconds after an execution's expiry before anyone may finalize it.
     pub expiry_grace_secs: u64,
-    /// Fees settled but not yet withdrawn to the treasury.
+    /// Seconds after an execution's expiry before its buyer may finalize it: operators
+    /// land the receipts of work already done (<= expiry_grace_secs).
+    pub settlement_window_secs: u64,
+    /// Shortest reservation a buyer may ask for.
+    pub min_duration_secs: u64,
+    /// Seconds a settled execution stays open for the buyer's ratings before anyone may
+    /// close it.
+    pub review_window_secs: u64,
+    /// Fees swept from operators by `withdraw_fees` and not yet paid to the treasury.
     pub fees_unwithdrawn: u64,
-    pub total_fees: u64,
-    pub total_deposited: u64,
-    pub total_withdrawn: u64,
-    pub total_claimed: u64,
-    /// Gross amount charged to executions by settled receipts (operator share + fee).
-    pub total_settled: u64,
     pub fee_bps: u16,
     pub paused: u8,
     pub bump: u8,
     pub decimals: u8,
-    pub _reserved: [u8; 3],
+    pub _padding: [u8; 3],
 }
 
 impl ProgramAccount for Config {

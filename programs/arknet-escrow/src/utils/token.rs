@@ -2,7 +2,7 @@
 //! Both programs share the base layouts (mint: 82 bytes, account: 165 bytes); Token-2022
 //! appends an account-type byte and TLV extensions after byte 165.
 
-use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address};
+use pinocchio::{address::address_eq, cpi::Signer, error::ProgramError, AccountView, Address};
 use pinocchio_token::instructions::TransferChecked;
 
 use super::checks::{TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID};
@@ -122,10 +122,10 @@ pub fn require_configured_token(
     mint: &AccountView,
     token_program: &AccountView,
 ) -> Result<(), ProgramError> {
-    if token_program.address() != &config.token_program {
+    if !address_eq(token_program.address(), &config.token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
-    if mint.address() != &config.mint {
+    if !address_eq(mint.address(), &config.mint) {
         return Err(EscrowError::InvalidMint.into());
     }
     Ok(())
@@ -133,7 +133,7 @@ pub fn require_configured_token(
 
 #[inline(always)]
 pub fn require_vault(config: &Config, vault: &AccountView) -> Result<(), ProgramError> {
-    if vault.address() != &config.vault {
+    if !address_eq(vault.address(), &config.vault) {
         return Err(EscrowError::InvalidVault.into());
     }
     Ok(())
@@ -181,7 +181,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
     let TokenSource { account: source, authority } = *source;
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if source.address() == v.vault.address() {
+    if address_eq(source.address(), v.vault.address()) {
         return Err(EscrowError::DuplicateAccount.into());
     }
     transfer_checked(
@@ -202,11 +202,11 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
 pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> ProgramResult {
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if destination.address() == v.vault.address() {
+    if address_eq(destination.address(), v.vault.address()) {
         return Err(EscrowError::DestinationIsVault.into());
     }
     let bump_seed = [c.bump];
-    let config_seeds = seeds!(Config::SEED, &bump_seed);
+    let config_seeds = seeds!(Config::SEED, &c.salt, &bump_seed);
     transfer_checked(
         &Transfer {
             from: v.vault,

@@ -1,0 +1,41 @@
+// claim: an operator takes its claimable earnings out (works while paused or suspended).
+import type { Address, TransactionSigner } from "@solana/kit";
+import { getClaimInstruction } from "../generated/instructions";
+import type { Deployment } from "../deployment.ts";
+import { clientError } from "../errors.ts";
+import { operatorAddress } from "../pdas.ts";
+import type { SolanaClient } from "../tx/client.ts";
+import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
+import { createAssociatedTokenAccountIdempotent } from "./tokens.ts";
+
+export async function claim(
+  client: SolanaClient,
+  deployment: Deployment,
+  input: { authority: TransactionSigner; amount: bigint; destination?: Address },
+  opts: FlowOptions = {},
+): Promise<FlowResult> {
+  if (input.amount <= 0n) throw clientError("ZeroAmount", "amount must be greater than zero");
+  const instructions = [];
+  let destination = input.destination;
+  if (!destination) {
+    const ata = await createAssociatedTokenAccountIdempotent(input.authority, input.authority.address, deployment.mint, deployment.tokenProgram);
+    instructions.push(ata.instruction);
+    destination = ata.address;
+  }
+  instructions.push(
+    getClaimInstruction(
+      {
+        authority: input.authority,
+        config: deployment.config,
+        operator: await operatorAddress(deployment.config, input.authority.address, deployment.programAddress),
+        vault: deployment.vault,
+        destination,
+        mint: deployment.mint,
+        tokenProgram: deployment.tokenProgram,
+        amount: input.amount,
+      },
+      { programAddress: deployment.programAddress },
+    ),
+  );
+  return { signature: await sendFlow(client, deployment, input.authority, instructions, opts) };
+}
