@@ -4,6 +4,7 @@
 // CONCURRENCY clients; each segment's receipts go in order. Settlement on-chain is not in it
 // (the pipeline is not built yet). The clients run in a separate process. Writes bench/results/settler-intake.json at the repo root.
 
+import { encodeReceiptMessage } from "@arknet/escrow";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
@@ -25,22 +26,8 @@ const PORT = 48000 + Math.floor(Math.random() * 1000);
 const addr = (b: Uint8Array) => getAddressDecoder().decode(b);
 const randomAddr = () => addr(new Uint8Array(createHash("sha256").update(String(Math.random())).digest()));
 
-function message(programId: string, execution: string, segment: number, units: bigint, seq: number): Buffer {
-  const enc = getAddressEncoder();
-  const m = Buffer.alloc(58);
-  m.write("ARKR", 0, "ascii");
-  m[4] = 1;
-  createHash("sha256")
-    .update("arknet-escrow:receipt:v1")
-    .update(Uint8Array.from(enc.encode(programId as never)))
-    .update(Uint8Array.from(enc.encode(execution as never)))
-    .digest()
-    .copy(m, 5);
-  m[37] = segment;
-  m.write("H100", 38, "ascii");
-  m.writeBigUInt64LE(units, 46);
-  m.writeUInt32LE(seq, 54);
-  return m;
+function message(_programId: string, execution: string, segment: number, units: bigint, seq: number): Buffer {
+  return Buffer.from(encodeReceiptMessage({ execution: execution as never, segment, sku: "H100", cumulativeUnits: units, sequence: seq }));
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

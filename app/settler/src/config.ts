@@ -12,8 +12,21 @@ export interface SettlerConfig {
   routerToken: string;
   /** Program id the receipts are bound to (the binding hash includes it). */
   programId: string;
-  /** Validator JSON-RPC; used by the submission pipeline (not yet built). */
+  /** Validator JSON-RPC (PubSub on port + 1); with it, `escrowConfig` and `routerKeypair` start the pipeline. */
   rpcUrl: string | null;
+  /** The deployment's Config account (program, mint, vault come from it). */
+  escrowConfig: string | null;
+  /** Solana CLI keypair file of the router key (signs and pays every transaction). */
+  routerKeypair: string | null;
+  pipeline: {
+    intervalMs: number;
+    leaseTtlMs: number;
+    staleSlotMs: number;
+    rebroadcastMs: number;
+    crankIntervalMs: number;
+    /** This instance's name in leases (host:pid by default). */
+    holder: string;
+  };
   rateLimit: {
     /** Receipts per second per operator key, and the burst above it. */
     receiptsPerSecond: number;
@@ -62,6 +75,14 @@ export const OPTIONS = {
   routerToken: { flag: "router-token", env: "ARKNET_SETTLER_ROUTER_TOKEN", help: "bearer token for router endpoints (≥ 16 chars)" },
   programId: { flag: "program-id", env: "ARKNET_PROGRAM_ID", help: "escrow program id (base58)" },
   rpcUrl: { flag: "rpc-url", env: "ARKNET_RPC_URL", help: "validator JSON-RPC URL (pipeline)" },
+  escrowConfig: { flag: "config", env: "ARKNET_CONFIG", help: "escrow deployment Config address (pipeline)" },
+  routerKeypair: { flag: "router-keypair", env: "ARKNET_ROUTER_KEYPAIR", help: "router keypair file (pipeline)" },
+  pipelineIntervalMs: { flag: "pipeline-interval-ms", env: "ARKNET_SETTLER_PIPELINE_INTERVAL_MS", help: "pause between pipeline passes", default: "200" },
+  leaseTtlMs: { flag: "lease-ttl-ms", env: "ARKNET_SETTLER_LEASE_TTL_MS", help: "execution lease time", default: "10000" },
+  staleSlotMs: { flag: "stale-slot-ms", env: "ARKNET_SETTLER_STALE_SLOT_MS", help: "slot unchanged this long → unhealthy", default: "5000" },
+  rebroadcastMs: { flag: "rebroadcast-ms", env: "ARKNET_SETTLER_REBROADCAST_MS", help: "send the same bytes again after", default: "1000" },
+  crankIntervalMs: { flag: "crank-interval-ms", env: "ARKNET_SETTLER_CRANK_INTERVAL_MS", help: "expiry/close crank period", default: "2000" },
+  holder: { flag: "instance", env: "ARKNET_SETTLER_INSTANCE", help: "instance name in leases (host:pid)" },
   receiptsPerSecond: { flag: "rate-receipts", env: "ARKNET_SETTLER_RATE_RECEIPTS", help: "receipts/s per operator", default: "200" },
   receiptsBurst: { flag: "rate-receipts-burst", env: "ARKNET_SETTLER_RATE_RECEIPTS_BURST", help: "receipt burst per operator", default: "400" },
   routerPerSecond: { flag: "rate-router", env: "ARKNET_SETTLER_RATE_ROUTER", help: "router requests/s", default: "500" },
@@ -137,6 +158,10 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (programId && !BASE58_ADDRESS.test(programId)) problems.push(`${where("programId")} is not a base58 address`);
   const rpcUrl = raw("rpcUrl") ?? null;
   if (rpcUrl && !/^https?:\/\//.test(rpcUrl)) problems.push(`${where("rpcUrl")} must be an http(s) URL`);
+  const escrowConfig = raw("escrowConfig") ?? null;
+  if (escrowConfig && !BASE58_ADDRESS.test(escrowConfig)) problems.push(`${where("escrowConfig")} is not a base58 address`);
+  const routerKeypair = raw("routerKeypair") ?? null;
+  if (rpcUrl && (!escrowConfig || !routerKeypair)) problems.push(`${where("rpcUrl")} needs ${where("escrowConfig")} and ${where("routerKeypair")} (the pipeline signs as the router)`);
   const budgetText = raw("dailyFeeBudgetSol") ?? "";
   const budget = solToLamports(budgetText);
   if (budget === null) problems.push(`${where("dailyFeeBudgetSol")} must be a SOL amount like 0.5, got ${JSON.stringify(budgetText)}`);
@@ -151,6 +176,16 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     routerToken,
     programId,
     rpcUrl,
+    escrowConfig,
+    routerKeypair,
+    pipeline: {
+      intervalMs: int("pipelineIntervalMs", 1, 600_000),
+      leaseTtlMs: int("leaseTtlMs", 500, 3_600_000),
+      staleSlotMs: int("staleSlotMs", 100, 3_600_000),
+      rebroadcastMs: int("rebroadcastMs", 50, 600_000),
+      crankIntervalMs: int("crankIntervalMs", 50, 3_600_000),
+      holder: raw("holder") ?? `${process.env.HOSTNAME ?? "settler"}:${process.pid}`,
+    },
     rateLimit: {
       receiptsPerSecond: int("receiptsPerSecond", 1, 1_000_000),
       receiptsBurst: int("receiptsBurst", 1, 10_000_000),

@@ -324,6 +324,7 @@ export function storeSuite(harness: () => StoreHarness): void {
       await store.acceptReceipts([receipt("E1", 0, 1n, 1), receipt("E2", 0, 1n, 1)]);
       await store.markExecutionComplete("E3");
       await store.assignSegment(segment("idle", 0));
+      await store.markSegmentLanded("idle", 0, Date.now()); // an unlanded segment is work (assign_segment)
       const a = await store.claimExecutions("A", 10_000, 10);
       expect(a.map((l) => l.key).sort()).to.deep.equal(["execution:E1", "execution:E2", "execution:E3"]);
       expect(await store.claimExecutions("B", 10_000, 10)).to.deep.equal([]);

@@ -1,16 +1,14 @@
-// Receipt verification before anything is stored. `ReceiptVerifier` is the contract the SDK
-// (@arknet/escrow) will implement in full; the interim verifier here checks what can be
-// checked without it: the ed25519 signature over the exact message bytes (node:crypto's
-// OpenSSL ed25519: ~9,300 verifications/s here against ~700/s for @noble/curves, and the
-// intake target is 2,000 receipts/s; the tests sign with @noble/curves), the message's
-// layout and binding to this execution and program, and the segment's assignment in the
-// store. The chain checks (operator active on-chain, segment assigned on-chain, cumulative
-// above what already settled on-chain) are injected.
+// Receipt verification before anything is stored. The SDK (@arknet/escrow) owns the receipt
+// format: `decodeReceiptMessage` reads the canonical 58 bytes (v2: the execution address
+// verbatim, so no program binding to recompute) and `verifyReceipt` checks the ed25519
+// signature over exactly those bytes. Here: the execution the message names, the segment's
+// assignment, signer and SKU in the store, then the injected chain checks (operator active,
+// on-chain segment, settled units; `chainChecks.ts` over the SDK's account readers). The
+// cumulative increase over what the store holds is enforced by the store.
 
-import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
-import { getAddressEncoder } from "@solana/kit";
+import { decodeReceiptMessage, verifyReceipt, type ReceiptFields } from "@arknet/escrow";
+import type { Address as KitAddress } from "@solana/kit";
 import type { ReceiptInput, SegmentRecord, SettlerStore } from "../store/index.ts";
-import { decodeReceiptMessage, receiptBinding } from "./receiptMessage.ts";
 
 /** A receipt as a GPU node posts it, after JSON schema validation. */
 export interface SubmittedReceipt {
@@ -49,42 +47,14 @@ export class ReceiptRefusal extends Error {
 export type ReceiptVerifier = (receipt: SubmittedReceipt) => Promise<ReceiptInput>;
 
 /**
- * On-chain checks of a receipt whose signature and assignment are already verified.
- * TODO(@arknet/escrow): the SDK reads the Operator and Execution accounts and checks the
- * operator is active, the segment is assigned on-chain to this operator with this SKU,
- * and the cumulative units are above the segment's settled units. Throw a ReceiptRefusal.
+ * On-chain checks of a receipt whose signature and assignment are already verified: the
+ * operator is active, the segment (once assigned on-chain) is this operator's with this SKU,
+ * the cumulative units are above what settled. Throws a ReceiptRefusal.
  */
 export type ChainChecks = (receipt: ReceiptInput, segment: SegmentRecord) => Promise<void>;
 
-/** No chain checks: only until the SDK provides them (the settler logs a warning at start). */
+/** No chain checks (API tests without a validator; the settler logs a warning when used). */
 export const noChainChecks: ChainChecks = async () => undefined;
-
-const addressBytes = (a: string): Uint8Array => new Uint8Array(getAddressEncoder().encode(a as Parameters<ReturnType<typeof getAddressEncoder>["encode"]>[0]));
-
-// Operators post many receipts with one key: keep their parsed keys (least recently used out).
-const keys = new Map<string, KeyObject>();
-const KEY_CACHE = 10_000;
-function publicKey(signer: string): KeyObject {
-  let key = keys.get(signer);
-  if (key) {
-    keys.delete(signer);
-  } else {
-    const x = Buffer.from(addressBytes(signer)).toString("base64url");
-    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
-    if (keys.size >= KEY_CACHE) keys.delete(keys.keys().next().value!);
-  }
-  keys.set(signer, key);
-  return key;
-}
-
-/** Ed25519 over `message` by the 32-byte key `signer`; false for any malformed input. */
-export function ed25519Verifies(signature: Uint8Array, message: Uint8Array, signer: string): boolean {
-  try {
-    return signature.length === 64 && verifySignature(null, message, publicKey(signer), signature);
-  } catch {
-    return false;
-  }
-}
 
 /** A bounded map that forgets its least recently used entries. */
 function lru<V>(max: number) {
@@ -105,19 +75,22 @@ function lru<V>(max: number) {
   };
 }
 
-export function createInterimVerifier(opts: { store: SettlerStore; programId: string; chainChecks: ChainChecks }): ReceiptVerifier {
-  // Assignments never change once made, and bindings are pure: both are cached.
+export function createReceiptVerifier(opts: { store: SettlerStore; chainChecks: ChainChecks }): ReceiptVerifier {
+  // Assignments never change once made: cached.
   const segments = lru<SegmentRecord>(50_000);
-  const bindings = lru<Buffer>(50_000);
   return async (r) => {
-    const decoded = decodeReceiptMessage(r.message);
-    if (!decoded.ok) throw new ReceiptRefusal("MalformedReceipt", decoded.reason, 400);
-    const f = decoded.fields;
-    if (!ed25519Verifies(r.signature, r.message, r.signer)) throw new ReceiptRefusal("BadSignature", `signature does not verify for signer ${r.signer} over the message`, 401);
-    let binding = bindings.get(r.execution);
-    if (!binding) bindings.set(r.execution, (binding = Buffer.from(receiptBinding(opts.programId, r.execution))));
-    if (!binding.equals(f.binding)) {
-      throw new ReceiptRefusal("WrongExecution", `receipt is bound to another execution or program than ${r.execution}`, 422);
+    let f: ReceiptFields;
+    try {
+      f = decodeReceiptMessage(r.message);
+    } catch (e) {
+      throw new ReceiptRefusal("MalformedReceipt", (e as Error).message, 400);
+    }
+    const signed = { fields: f, message: r.message, signature: r.signature, signer: r.signer as KitAddress };
+    if (!(await verifyReceipt(signed).catch(() => false))) {
+      throw new ReceiptRefusal("BadSignature", `signature does not verify for signer ${r.signer} over the message`, 401);
+    }
+    if (f.execution !== r.execution) {
+      throw new ReceiptRefusal("WrongExecution", `receipt names execution ${f.execution}, not ${r.execution}`, 422);
     }
     const segmentKey = `${r.execution}/${f.segment}`;
     let segment = segments.get(segmentKey) ?? (await opts.store.getSegment(r.execution, f.segment));

@@ -321,9 +321,9 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
       };
     },
 
-    putOutbox: (t: OutboxInsert, fence?: Lease) =>
+    putOutbox: (t: OutboxInsert, fences?: Lease | Lease[]) =>
       db.transaction(async (tx) => {
-        if (fence) {
+        for (const fence of fences === undefined ? [] : Array.isArray(fences) ? fences : [fences]) {
           const [held] = await tx.query(
             `SELECT token FROM leases WHERE key = $1 AND holder = $2 AND token = $3 AND expires_at > ${db.nowMs}${db.forUpdate}`,
             [fence.key, fence.holder, fence.token],
@@ -389,6 +389,15 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
       }
     },
 
+    recordSettled: (items) => db.transaction((tx) => settleItems(tx, items)),
+
+    async listExecutions(statuses, limit) {
+      if (statuses.length === 0) return [];
+      const marks = statuses.map((_, i) => `$${i + 1}`).join(", ");
+      const rows = await db.query(`SELECT address FROM executions WHERE status IN (${marks}) ORDER BY updated_at, address LIMIT $${statuses.length + 1}`, [...statuses, limit]);
+      return rows.map((r) => r.address as Address);
+    },
+
     async feesSince(sinceMs) {
       const sum = db.kind === "postgres" ? "SUM(fee_lamports)" : "SUM(CAST(fee_lamports AS INTEGER))";
       const [row] = await db.query(`SELECT ${sum} AS total FROM outbox WHERE status = 'confirmed' AND confirmed_at >= $1`, [sinceMs]);
@@ -417,6 +426,7 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
         `SELECT address FROM executions e
          WHERE (e.status IN ('complete', 'finalizing')
             OR EXISTS (SELECT 1 FROM receipts r WHERE r.execution = e.address AND r.pending = 1)
+            OR (e.status = 'open' AND EXISTS (SELECT 1 FROM segments s WHERE s.execution = e.address AND s.landed_at IS NULL))
             OR EXISTS (SELECT 1 FROM outbox_executions oe JOIN outbox o ON o.signature = oe.signature
                        WHERE oe.execution = e.address AND o.status IN ('pending', 'sent')))
            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.key = '${EXECUTION_LEASE}' || e.address

@@ -170,8 +170,8 @@ export interface SettlerStore {
   pendingReceipts(opts?: { execution?: Address; limit?: number }): Promise<StoredReceipt[]>;
   stats(): Promise<StoreStats>;
 
-  /** Persists a signed transaction before its first send; with a fence, only while the lease holds. */
-  putOutbox(tx: OutboxInsert, fence?: Lease): Promise<void>;
+  /** Persists a signed transaction before its first send; with fences, only while every lease holds. */
+  putOutbox(tx: OutboxInsert, fence?: Lease | Lease[]): Promise<void>;
   getOutbox(signature: string): Promise<OutboxRecord | null>;
   listOutbox(status: OutboxStatus[]): Promise<OutboxRecord[]>;
   /** Records a send; OutboxMissingError unless the row was written first. */
@@ -179,6 +179,10 @@ export interface SettlerStore {
   /** Confirms and, in the same commit, marks the transaction's receipts settled. */
   markOutboxConfirmed(signature: string, result: { slot: bigint; feeLamports: bigint }): Promise<void>;
   markOutboxFinal(signature: string, status: "failed" | "expired", error: string): Promise<void>;
+  /** Marks receipts settled up to what the chain shows settled (an earlier landing seen after a crash); never backwards. */
+  recordSettled(items: OutboxItem[]): Promise<void>;
+  /** Executions in these statuses, least recently updated first (the crank's work list). */
+  listExecutions(statuses: ExecutionStatus[], limit: number): Promise<Address[]>;
   /** Fees of transactions confirmed at or after `sinceMs` (the daily budget counts from UTC midnight). */
   feesSince(sinceMs: number): Promise<bigint>;
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { createMetrics, type SettlerMetrics } from "../../src/api/metrics.ts";
 import { buildServer, type ApiDeps, type ApiLimits } from "../../src/api/server.ts";
-import { createInterimVerifier, noChainChecks, type ChainChecks } from "../../src/api/verify.ts";
+import { createReceiptVerifier, noChainChecks, type ChainChecks } from "../../src/api/verify.ts";
 import { openStore, type SettlerStore } from "../../src/store/index.ts";
 import { randomAddress } from "./receipts.ts";
 
@@ -46,7 +46,7 @@ export async function startApi(
     logger: pino({ level: "silent" }),
     routerToken: ROUTER_TOKEN,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
-    verifier: createInterimVerifier({ store, programId, chainChecks: opts.chainChecks ?? noChainChecks }),
+    verifier: createReceiptVerifier({ store, chainChecks: opts.chainChecks ?? noChainChecks }),
     ...opts.extra,
   });
   return {

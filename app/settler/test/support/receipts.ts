@@ -1,9 +1,10 @@
-// Signed receipts as a GPU node makes them. INTERIM: the SDK's signReceipt replaces this
-// once @arknet/escrow lands; the layout is programs/arknet-escrow/src/receipt.rs.
+// Signed receipts as a GPU node makes them: the SDK's canonical message, signed synchronously
+// with @noble/curves so tests can make thousands without awaiting.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { getAddressDecoder } from "@solana/kit";
 import { randomBytes } from "node:crypto";
-import { receiptBinding } from "../../src/api/receiptMessage.ts";
+import { encodeReceiptMessage } from "@arknet/escrow";
+import type { Address } from "@solana/kit";
 
 export const addressOf = (bytes: Uint8Array): string => getAddressDecoder().decode(bytes);
 export const randomAddress = (): string => addressOf(new Uint8Array(randomBytes(32)));
@@ -19,16 +20,9 @@ export function newOperator(): Operator {
   return { secret, key: addressOf(ed25519.getPublicKey(secret)), account: randomAddress() };
 }
 
-export function receiptMessage(programId: string, execution: string, segment: number, sku: string, units: bigint, sequence: number): Uint8Array {
-  const m = Buffer.alloc(58);
-  m.write("ARKR", 0, "ascii");
-  m[4] = 1;
-  Buffer.from(receiptBinding(programId, execution)).copy(m, 5);
-  m[37] = segment;
-  m.write(sku, 38, "ascii");
-  m.writeBigUInt64LE(units, 46);
-  m.writeUInt32LE(sequence, 54);
-  return new Uint8Array(m);
+/** The canonical v2 message (the execution verbatim; `_programId` is kept for callers' sake: v2 does not bind it). */
+export function receiptMessage(_programId: string, execution: string, segment: number, sku: string, units: bigint, sequence: number): Uint8Array {
+  return encodeReceiptMessage({ execution: execution as Address, segment, sku, cumulativeUnits: units, sequence });
 }
 
 export interface WireReceipt {
