@@ -11,16 +11,27 @@ import type { EscrowChain } from "./escrowChain.ts";
 const OPERATOR_ACTIVE = 1;
 const EXECUTION_OPEN = 1;
 
+/**
+ * Reads cached for `ttlMs`; when the RPC fails, the last value read stands (an outage must not
+ * stop intake of receipts the program will check again anyway), and only a key never read fails.
+ */
 function cached<V>(ttlMs: number, read: (key: string) => Promise<V>) {
-  const entries = new Map<string, { at: number; value: Promise<V> }>();
+  const entries = new Map<string, { at: number; value: Promise<V>; last?: V }>();
   return (key: string): Promise<V> => {
     const hit = entries.get(key);
     if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-    const value = read(key);
-    entries.set(key, { at: Date.now(), value });
-    value.catch(() => entries.delete(key));
+    const entry: { at: number; value: Promise<V>; last?: V } = { at: Date.now(), value: Promise.resolve() as Promise<V>, last: hit?.last };
+    entry.value = read(key).then(
+      (v) => ((entry.last = v), v),
+      (e) => {
+        if (entry.last !== undefined) return entry.last;
+        entries.delete(key);
+        throw e;
+      },
+    );
+    entries.set(key, entry);
     if (entries.size > 50_000) entries.delete(entries.keys().next().value!);
-    return value;
+    return entry.value;
   };
 }
 
