@@ -8,24 +8,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readBalance, readMaybeExecution, readOperatorAt, tokenBalance } from "@arknet/escrow";
 import type { Address } from "@solana/kit";
-import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
+import type { RunningValidator } from "@arknet/localnet/launch";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler, type Settler } from "../src/settler.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
 import { signedReceipt } from "./support/receipts.ts";
+import { VALIDATORS, startTestValidator, unavailable } from "./support/validators.ts";
 
 const TOKEN = "router-token-for-e2e-tests";
 
-describe("pipeline end to end (localnet over RPC, SQLite file)", function () {
-  this.timeout(180_000);
+for (const kind of VALIDATORS) describe(`pipeline end to end (${kind} over RPC, SQLite file)`, function () {
+  this.timeout(240_000);
   let v: RunningValidator;
   let t: TestEscrow;
   let dir: string;
   let settler: Settler | null = null;
 
-  before(async () => {
-    v = await startLocalnet({ slotMs: 100 });
+  before(async function () {
+    const why = unavailable(kind);
+    if (why) {
+      console.log(`      ${why}`);
+      return this.skip();
+    }
+    v = await startTestValidator(kind);
     t = await makeEscrow(v);
     dir = mkdtempSync(join(tmpdir(), "settler-e2e-"));
     writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
@@ -33,7 +39,7 @@ describe("pipeline end to end (localnet over RPC, SQLite file)", function () {
   after(async () => {
     await settler?.stop();
     await v?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("settles every receipt, finalizes every execution, refunds and pays exactly", async () => {
@@ -76,7 +82,7 @@ describe("pipeline end to end (localnet over RPC, SQLite file)", function () {
     }
     for (const e of executions) expect((await post(`/v1/executions/${e}/complete`, {}, true)).status).to.equal(202);
 
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000;
     for (;;) {
       const states = await Promise.all(executions.map((e) => settler!.store.getExecution(e)));
       if (states.every((x) => x?.status === "finalized" || x?.status === "closed")) break;
