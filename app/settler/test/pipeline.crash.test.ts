@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deploymentAccounts, fetchDeployment, readBalance, readMaybeExecution, readOperatorAt, tokenBalance, vaultCheck } from "@arknet/escrow";
-import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
+import type { RunningValidator } from "@arknet/localnet/launch";
 import { openStore } from "../src/store/index.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
 import { sleep } from "./support/fixtures.ts";
 import { freePort } from "./support/ports.ts";
 import { signedReceipt } from "./support/receipts.ts";
 import { kill9, startSettlerProcess } from "./support/settlerProcess.ts";
+import { VALIDATORS, startTestValidator, unavailable } from "./support/validators.ts";
 
 const TOKEN = "crash-test-router-token-0123";
 const KILLS = Number(process.env.ARKNET_CRASH_KILLS ?? 20);
@@ -26,15 +27,21 @@ const RECEIPTS = Number(process.env.ARKNET_CRASH_RECEIPTS ?? 10);
 const MAX_BURN = 1_000_000n;
 const DEPOSIT = 20_000_000n;
 
-describe("pipeline crash test (SIGKILL the settler, localnet over RPC, SQLite file)", function () {
+for (const kind of VALIDATORS) describe(`pipeline crash test (SIGKILL the settler, ${kind} over RPC, SQLite file)`, function () {
   this.timeout(Number(process.env.ARKNET_CRASH_TIMEOUT_MS ?? 240_000));
   let v: RunningValidator;
   let t: TestEscrow;
   let dir: string;
   let child: ChildProcess | null = null;
 
-  before(async () => {
-    v = await startLocalnet({ slotMs: 100 });
+  before(async function () {
+    // The Agave leg is opt-in for now: 20 restarts against Agave's 400 ms slots did not finish in 4 minutes here.
+    const why = kind === "solana-test-validator" && !process.env.ARKNET_CRASH_AGAVE ? "skipped: the Agave crash leg runs with ARKNET_CRASH_AGAVE=1 (slow)" : unavailable(kind);
+    if (why) {
+      console.log(`      ${why}`);
+      return this.skip();
+    }
+    v = await startTestValidator(kind);
     t = await makeEscrow(v);
     dir = mkdtempSync(join(tmpdir(), "settler-crash-"));
     writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
@@ -42,7 +49,7 @@ describe("pipeline crash test (SIGKILL the settler, localnet over RPC, SQLite fi
   after(async () => {
     if (child) await kill9(child);
     await v?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it(`loses nothing and charges nothing twice over ${KILLS} kills`, async () => {
@@ -114,7 +121,7 @@ describe("pipeline crash test (SIGKILL the settler, localnet over RPC, SQLite fi
 
     const store = await openStore(join(dir, "settler.sqlite"));
     try {
-      const deadline = Date.now() + 90_000;
+      const deadline = Date.now() + 150_000;
       for (;;) {
         const states = await Promise.all(executions.map((e) => store.getExecution(e)));
         if (states.every((x) => x?.status === "finalized" || x?.status === "closed")) break;

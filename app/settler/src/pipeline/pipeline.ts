@@ -1,5 +1,10 @@
 // The submission pipeline: one pass at a time over the store, all state in the store so a kill -9
-// anywhere is safe (see contract.ts for the order of a pass). Every transaction is written to the
+// anywhere is safe. A pass: observe the chain (or stop: unhealthy); check the day's fees against
+// the budget; claim leases on executions with work; settle what is in flight (confirmed → settle
+// its receipts in the same commit; failed or provably expired → read the chain back; else
+// rebroadcast); then new work per execution: land unassigned segments, pack pending receipts
+// across executions, finalize completed executions; every few seconds the crank finalizes
+// expired executions and closes settled ones after their review window. Every transaction is written to the
 // outbox (signed bytes, blockhash, last valid block height) before its first send; the same bytes
 // are rebroadcast until they land or the blockhash has provably expired (block height above the
 // last valid one); only then is the work signed again. Whatever the chain shows already done
