@@ -212,8 +212,18 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       await reconcile(batch.executions, batch.items);
       return;
     }
-    const fences = batch.executions.map((e) => leases.get(e)!).filter(Boolean);
-    await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences);
+    const fences = batch.executions.map((e) => leases.get(e));
+    if (fences.some((f) => !f)) return; // a lease lapsed during this pass: its holder now decides
+    try {
+      await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]);
+    } catch (e) {
+      if ((e as { code?: string }).code === "LeaseLost" || /LeaseLost|no longer held/.test((e as Error).message)) {
+        logger.warn({ executions: batch.executions }, "lease lost before the send: nothing sent");
+        for (const x of batch.executions) leases.delete(x);
+        return;
+      }
+      throw e;
+    }
     await broadcast(signed);
   }
 
@@ -229,11 +239,23 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const claimed = await store.claimExecutions(o.holder, o.leaseTtlMs, 256);
     const leases = new Map(claimed.map((l) => [l.key.slice(l.key.indexOf(":") + 1), l]));
     const busy = await inFlight(obs, new Set(leases.keys()));
+    // A long pass keeps its leases: renewed every third of their time, dropped when lost.
+    let renewedAt = Date.now();
+    const renewIfDue = async () => {
+      if (Date.now() - renewedAt < o.leaseTtlMs / 3) return;
+      renewedAt = Date.now();
+      for (const [address, lease] of [...leases]) {
+        const renewed = await store.renewLease(lease, o.leaseTtlMs).catch(() => null);
+        if (renewed) leases.set(address, renewed);
+        else leases.delete(address);
+      }
+    };
 
     const receipts: StoredReceipt[] = [];
     const operators = new Map<string, Address>();
-    for (const address of leases.keys()) {
-      if (busy.has(address)) continue;
+    for (const address of [...leases.keys()]) {
+      await renewIfDue();
+      if (busy.has(address) || !leases.has(address)) continue;
       const rec = await store.getExecution(address);
       if (!rec) continue;
       const unlanded = rec.segments.filter((s) => s.landedAt === null).sort((a, b) => a.segment - b.segment);
@@ -263,13 +285,16 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (rec.status === "complete" || rec.status === "finalizing") await finalizeIfSettled(address as Address, EndReason.Completed, leases);
     }
     if (receipts.length > 0) {
-      for (const batch of chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!)) await submit(batch, leases);
+      for (const batch of chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!)) {
+        await renewIfDue();
+        await submit(batch, leases);
+      }
     }
     if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
       lastCrankAt = Date.now();
       await crank(obs);
     }
-    for (const l of claimed) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
+    for (const l of leases.values()) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
   }
 
   async function finalizeIfSettled(address: Address, reason: EndReason, leases: Map<string, Lease>) {
