@@ -55,6 +55,8 @@ export interface Pipeline {
 }
 
 const EXECUTION_SETTLED = 2;
+const MAX_BATCHES_PER_PASS = 32;
+const SUBMIT_CONCURRENCY = 8;
 const utcMidnight = (now = Date.now()) => now - (now % 86_400_000);
 
 export function createPipeline(o: PipelineOptions): Pipeline {
@@ -197,8 +199,8 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   }
 
   /** Signs, persists (fenced by every lease of its executions), then sends. */
-  async function submit(batch: Batch, leases: Map<string, Lease>) {
-    const lifetime = await chain.latestBlockhash();
+  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }) {
+    lifetime ??= await chain.latestBlockhash();
     let signed;
     try {
       signed = await chain.sign(batch, lifetime);
@@ -285,9 +287,13 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (rec.status === "complete" || rec.status === "finalizing") await finalizeIfSettled(address as Address, EndReason.Completed, leases);
     }
     if (receipts.length > 0) {
-      for (const batch of chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!)) {
+      // One blockhash for the pass; a few batches signed and sent at once; the rest next pass,
+      // so transactions in flight are looked at again soon.
+      const lifetime = await chain.latestBlockhash();
+      const batches = chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!).slice(0, MAX_BATCHES_PER_PASS);
+      for (let i = 0; i < batches.length; i += SUBMIT_CONCURRENCY) {
         await renewIfDue();
-        await submit(batch, leases);
+        await Promise.all(batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submit(b, leases, lifetime)));
       }
     }
     if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
