@@ -1,0 +1,131 @@
+// `npm run bench:settler`: receipts settled end to end on the localnet over RPC. 100 executions ×
+// 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients to a settler with
+// its pipeline on (SQLite file); measured: receipts/s accepted (POST→202), receipts/s settled
+// (first POST to the last confirmation), and per receipt the latency from its POST to the
+// confirmation of a transaction that settles it (the newest cumulative receipt of a segment
+// settles every older one). Writes bench/results/settler.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startLocalnet } from "@arknet/localnet/launch";
+import { pino } from "pino";
+import { loadConfig } from "../src/config.ts";
+import { startSettler } from "../src/settler.ts";
+import { makeBuyer, makeEscrow, makeOperator } from "../test/support/escrow.ts";
+import { signedReceipt } from "../test/support/receipts.ts";
+
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100);
+const SEGMENTS = 4;
+const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 50);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const TOKEN = "bench-router-token-0123456";
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results/settler.json");
+
+const v = await startLocalnet({ slotMs: 100 });
+const dir = mkdtempSync(join(tmpdir(), "settler-bench-"));
+try {
+  const t = await makeEscrow(v, { reviewWindowSecs: 3600n, expiryGraceSecs: 2n, settlementWindowSecs: 1n });
+  const ops: Awaited<ReturnType<typeof makeOperator>>[] = [];
+  for (let s = 0; s < SEGMENTS; s++) ops.push(await makeOperator(t, 2n));
+  const executions: string[] = [];
+  for (let i = 0; i < EXECUTIONS; i += 25) {
+    const n = Math.min(25, EXECUTIONS - i);
+    executions.push(...(await makeBuyer(t, BigInt(n) * 10_000_000n, Array(n).fill(10_000_000n))).executions);
+  }
+  writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
+  const settler = await startSettler(
+    loadConfig([], {
+      ARKNET_SETTLER_DB: join(dir, "settler.sqlite"),
+      ARKNET_SETTLER_PORT: "0",
+      ARKNET_SETTLER_ROUTER_TOKEN: TOKEN,
+      ARKNET_PROGRAM_ID: t.deployment.programAddress,
+      ARKNET_RPC_URL: v.rpcUrl,
+      ARKNET_CONFIG: t.deployment.config,
+      ARKNET_ROUTER_KEYPAIR: join(dir, "router.json"),
+      ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "50",
+      ARKNET_SETTLER_RATE_RECEIPTS: "100000",
+      ARKNET_SETTLER_RATE_RECEIPTS_BURST: "200000",
+      ARKNET_SETTLER_RATE_IP: "100000",
+      ARKNET_SETTLER_RATE_IP_BURST: "200000",
+    }),
+    { logger: pino({ level: "warn" }) },
+  );
+  const post = (path: string, body: unknown, auth = false) =>
+    fetch(settler.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
+  for (const e of executions) {
+    for (let s = 0; s < SEGMENTS; s++) {
+      const res = await post(`/v1/executions/${e}/segments`, { segment: s, operator: ops[s]!.account, operatorKey: ops[s]!.key.address, sku: "H100" }, true);
+      if (res.status !== 202) throw new Error(`assign: ${res.status} ${await res.text()}`);
+    }
+  }
+  // Segments land first (assign_segment), so receipts are not refused by the chain checks' view.
+  for (;;) {
+    const recs = await Promise.all(executions.map((e) => settler.store.getExecution(e)));
+    if (recs.every((r) => r!.segments.every((s) => s.landedAt !== null))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  // Work: receipt n of every segment before n + 1 (nodes report as they meter).
+  const work: Array<{ e: string; s: number; n: number }> = [];
+  for (let n = 1; n <= RECEIPTS; n++) for (const e of executions) for (let s = 0; s < SEGMENTS; s++) work.push({ e, s, n });
+  const bodies = work.map(({ e, s, n }) => JSON.stringify({ receipts: [signedReceipt({ secret: ops[s]!.seed, key: ops[s]!.key.address, account: ops[s]!.account }, "", e, s, BigInt(10 * n), n)] }));
+  const postedAt = new Float64Array(work.length);
+  const acceptMs: number[] = [];
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < work.length) {
+        const i = next++;
+        postedAt[i] = Date.now();
+        const res = await fetch(settler.url + "/v1/receipts", { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
+        if (res.status !== 202) throw new Error(`receipt: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        acceptMs.push(Date.now() - postedAt[i]!);
+      }
+    }),
+  );
+  const acceptedIn = (Date.now() - t0) / 1000;
+  for (;;) {
+    const st = await settler.store.stats();
+    if (st.pendingReceipts === 0 && st.outboxInFlight === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const confirmed = (await settler.store.listOutbox(["confirmed"])).filter((o) => o.kind === "receipts");
+  const lastConfirm = Math.max(...confirmed.map((o) => o.confirmedAt!));
+  // Per segment, confirmations in order: the first one at or past a receipt's sequence settles it.
+  const landings = new Map<string, Array<{ seq: number; at: number }>>();
+  for (const o of confirmed) for (const it of o.items) landings.set(`${it.execution}/${it.segment}`, [...(landings.get(`${it.execution}/${it.segment}`) ?? []), { seq: it.sequence, at: o.confirmedAt! }]);
+  for (const l of landings.values()) l.sort((a, b) => a.at - b.at);
+  const latencies = work.map(({ e, s, n }, i) => {
+    const l = landings.get(`${e}/${s}`)!.find((x) => x.seq >= n)!;
+    return Math.max(0, l.at - postedAt[i]!);
+  });
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+  const result = {
+    bench: "settler end to end (localnet over RPC, SQLite file, pipeline on)",
+    executions: EXECUTIONS,
+    segments: SEGMENTS,
+    receiptsPerSegment: RECEIPTS,
+    receipts: work.length,
+    clients: CONCURRENCY,
+    acceptedPerSecond: Math.round(work.length / acceptedIn),
+    settledPerSecond: Math.round(work.length / ((lastConfirm - t0) / 1000)),
+    postTo202Ms: { p50: pct(acceptMs, 50), p99: pct(acceptMs, 99) },
+    postToConfirmedMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
+    receiptTransactions: confirmed.length,
+    receiptsLandedPerTransaction: +(confirmed.reduce((a, o) => a + o.items.length, 0) / confirmed.length).toFixed(2),
+    machine: { cpus: cpus().length, loadavg1: +loadavg()[0]!.toFixed(2) },
+    note: "clients, settler and validator share one process and the machine's 2 cores with other work",
+    at: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
+  await settler.stop();
+} finally {
+  await v.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,82 @@
+// Prometheus metrics, one registry per settler (tests run several in one process).
+// Queue depth and lag are read from the store at scrape time; the pipeline increments
+// the settled/tx/SOL counters when it lands.
+
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import type { SettlerStore } from "../store/index.ts";
+
+export interface SettlerMetrics {
+  registry: Registry;
+  receiptsAccepted: Counter;
+  receiptsDuplicate: Counter;
+  receiptsRefused: Counter<"reason">;
+  receiptsSettled: Counter;
+  txSent: Counter;
+  txConfirmed: Counter;
+  txFailed: Counter;
+  solSpentLamports: Counter;
+  webhookDelivered: Counter;
+  webhookFailed: Counter;
+}
+
+/** Midnight UTC of the day `ms` falls in: the daily fee budget's start. */
+export const utcDayStart = (ms: number): number => ms - (ms % 86_400_000);
+
+export function createMetrics(store: SettlerStore, opts: { dailyFeeBudgetLamports?: bigint } = {}): SettlerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "arknet_settler_" });
+  const counter = <L extends string = never>(name: string, help: string, labelNames: L[] = []) =>
+    new Counter<L>({ name: `arknet_settler_${name}`, help, labelNames, registers: [registry] });
+
+  // One store read serves all store gauges of a scrape.
+  let statsAt = 0;
+  let stats: ReturnType<SettlerStore["stats"]> | undefined;
+  const readStats = () => {
+    if (!stats || Date.now() - statsAt > 250) {
+      statsAt = Date.now();
+      stats = store.stats();
+    }
+    return stats;
+  };
+  const gauge = (name: string, help: string, read: (s: Awaited<ReturnType<SettlerStore["stats"]>>) => number) =>
+    new Gauge({
+      name: `arknet_settler_${name}`,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(read(await readStats()));
+      },
+    });
+
+  gauge("queue_depth", "Segments whose newest receipt has not settled on-chain yet", (s) => s.pendingReceipts);
+  gauge("settlement_lag_seconds", "Age of the oldest accepted receipt not yet settled", (s) =>
+    s.oldestPendingAcceptedAt === null ? 0 : Math.max(0, (Date.now() - s.oldestPendingAcceptedAt) / 1000),
+  );
+  gauge("outbox_in_flight", "Signed transactions sent or about to be sent, not yet final", (s) => s.outboxInFlight);
+  gauge("webhook_deliveries_pending", "Webhook deliveries waiting for a (re)try", (s) => s.webhookDeliveriesPending);
+  new Gauge({
+    name: "arknet_settler_fees_today_lamports",
+    help: "Fees of transactions confirmed since midnight UTC (the daily budget counts these)",
+    registers: [registry],
+    async collect() {
+      this.set(Number(await store.feesSince(utcDayStart(Date.now()))));
+    },
+  });
+  if (opts.dailyFeeBudgetLamports !== undefined) {
+    new Gauge({ name: "arknet_settler_fee_budget_lamports", help: "Daily fee budget", registers: [registry] }).set(Number(opts.dailyFeeBudgetLamports));
+  }
+
+  return {
+    registry,
+    receiptsAccepted: counter("receipts_accepted_total", "Receipts accepted and stored"),
+    receiptsDuplicate: counter("receipts_duplicate_total", "Receipts received again and acknowledged without change"),
+    receiptsRefused: counter("receipts_refused_total", "Receipt requests refused, by reason", ["reason"]),
+    receiptsSettled: counter("receipts_settled_total", "Receipts confirmed settled on-chain"),
+    txSent: counter("tx_sent_total", "Transactions sent (each broadcast)"),
+    txConfirmed: counter("tx_confirmed_total", "Transactions confirmed"),
+    txFailed: counter("tx_failed_total", "Transactions failed or expired"),
+    solSpentLamports: counter("sol_spent_lamports_total", "Transaction fees paid, in lamports"),
+    webhookDelivered: counter("webhook_delivered_total", "Webhook deliveries acknowledged with 2xx"),
+    webhookFailed: counter("webhook_failed_total", "Webhook delivery attempts that failed"),
+  };
+}

@@ -1,0 +1,214 @@
+// Settler configuration from environment variables and command-line flags (flags win).
+// Every problem is reported at once, in one ConfigError, before anything starts.
+
+import { parseArgs } from "node:util";
+
+export interface SettlerConfig {
+  /** postgres://… for PostgreSQL, otherwise a SQLite file path. */
+  database: string;
+  host: string;
+  port: number;
+  /** Bearer token the router presents on router endpoints. */
+  routerToken: string;
+  /** Program id the receipts are bound to (the binding hash includes it). */
+  programId: string;
+  /** Validator JSON-RPC (PubSub on port + 1); with it, `escrowConfig` and `routerKeypair` start the pipeline. */
+  rpcUrl: string | null;
+  /** The deployment's Config account (program, mint, vault come from it). */
+  escrowConfig: string | null;
+  /** Solana CLI keypair file of the router key (signs and pays every transaction). */
+  routerKeypair: string | null;
+  pipeline: {
+    intervalMs: number;
+    leaseTtlMs: number;
+    staleSlotMs: number;
+    rebroadcastMs: number;
+    crankIntervalMs: number;
+    /** This instance's name in leases (host:pid by default). */
+    holder: string;
+  };
+  rateLimit: {
+    /** Receipts per second per operator key, and the burst above it. */
+    receiptsPerSecond: number;
+    receiptsBurst: number;
+    /** Requests per second on router endpoints, per token, and burst. */
+    routerPerSecond: number;
+    routerBurst: number;
+    /** Requests per second per client address on every route, and burst. */
+    perIpPerSecond: number;
+    perIpBurst: number;
+  };
+  bodyLimitBytes: number;
+  maxReceiptsPerRequest: number;
+  /** Fee budget per UTC day; the pipeline stops sending past it. */
+  dailyFeeBudgetLamports: bigint;
+  webhooks: {
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    timeoutMs: number;
+    pollIntervalMs: number;
+  };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid settler configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+interface Option {
+  flag: string;
+  env: string;
+  help: string;
+  default?: string;
+}
+
+export const OPTIONS = {
+  database: { flag: "db", env: "ARKNET_SETTLER_DB", help: "postgres:// URL or SQLite file path", default: "settler.sqlite" },
+  host: { flag: "host", env: "ARKNET_SETTLER_HOST", help: "listen address", default: "127.0.0.1" },
+  port: { flag: "port", env: "ARKNET_SETTLER_PORT", help: "listen port", default: "8787" },
+  routerToken: { flag: "router-token", env: "ARKNET_SETTLER_ROUTER_TOKEN", help: "bearer token for router endpoints (≥ 16 chars)" },
+  programId: { flag: "program-id", env: "ARKNET_PROGRAM_ID", help: "escrow program id (base58)" },
+  rpcUrl: { flag: "rpc-url", env: "ARKNET_RPC_URL", help: "validator JSON-RPC URL (pipeline)" },
+  escrowConfig: { flag: "config", env: "ARKNET_CONFIG", help: "escrow deployment Config address (pipeline)" },
+  routerKeypair: { flag: "router-keypair", env: "ARKNET_ROUTER_KEYPAIR", help: "router keypair file (pipeline)" },
+  pipelineIntervalMs: { flag: "pipeline-interval-ms", env: "ARKNET_SETTLER_PIPELINE_INTERVAL_MS", help: "pause between pipeline passes", default: "200" },
+  leaseTtlMs: { flag: "lease-ttl-ms", env: "ARKNET_SETTLER_LEASE_TTL_MS", help: "execution lease time", default: "10000" },
+  staleSlotMs: { flag: "stale-slot-ms", env: "ARKNET_SETTLER_STALE_SLOT_MS", help: "slot unchanged this long → unhealthy", default: "5000" },
+  rebroadcastMs: { flag: "rebroadcast-ms", env: "ARKNET_SETTLER_REBROADCAST_MS", help: "send the same bytes again after", default: "1000" },
+  crankIntervalMs: { flag: "crank-interval-ms", env: "ARKNET_SETTLER_CRANK_INTERVAL_MS", help: "expiry/close crank period", default: "2000" },
+  holder: { flag: "instance", env: "ARKNET_SETTLER_INSTANCE", help: "instance name in leases (host:pid)" },
+  receiptsPerSecond: { flag: "rate-receipts", env: "ARKNET_SETTLER_RATE_RECEIPTS", help: "receipts/s per operator", default: "200" },
+  receiptsBurst: { flag: "rate-receipts-burst", env: "ARKNET_SETTLER_RATE_RECEIPTS_BURST", help: "receipt burst per operator", default: "400" },
+  routerPerSecond: { flag: "rate-router", env: "ARKNET_SETTLER_RATE_ROUTER", help: "router requests/s", default: "500" },
+  routerBurst: { flag: "rate-router-burst", env: "ARKNET_SETTLER_RATE_ROUTER_BURST", help: "router request burst", default: "1000" },
+  perIpPerSecond: { flag: "rate-ip", env: "ARKNET_SETTLER_RATE_IP", help: "requests/s per client address", default: "1000" },
+  perIpBurst: { flag: "rate-ip-burst", env: "ARKNET_SETTLER_RATE_IP_BURST", help: "request burst per client address", default: "2000" },
+  bodyLimitBytes: { flag: "body-limit", env: "ARKNET_SETTLER_BODY_LIMIT", help: "largest request body in bytes", default: "262144" },
+  maxReceiptsPerRequest: { flag: "max-receipts", env: "ARKNET_SETTLER_MAX_RECEIPTS", help: "receipts per request", default: "256" },
+  dailyFeeBudgetSol: { flag: "daily-sol-budget", env: "ARKNET_SETTLER_DAILY_SOL_BUDGET", help: "fee budget per UTC day in SOL", default: "1" },
+  webhookMaxAttempts: { flag: "webhook-max-attempts", env: "ARKNET_SETTLER_WEBHOOK_MAX_ATTEMPTS", help: "attempts before a delivery is dead", default: "12" },
+  webhookBaseDelayMs: { flag: "webhook-base-delay-ms", env: "ARKNET_SETTLER_WEBHOOK_BASE_DELAY_MS", help: "first retry delay", default: "1000" },
+  webhookMaxDelayMs: { flag: "webhook-max-delay-ms", env: "ARKNET_SETTLER_WEBHOOK_MAX_DELAY_MS", help: "longest retry delay", default: "3600000" },
+  webhookTimeoutMs: { flag: "webhook-timeout-ms", env: "ARKNET_SETTLER_WEBHOOK_TIMEOUT_MS", help: "per-attempt timeout", default: "10000" },
+  webhookPollMs: { flag: "webhook-poll-ms", env: "ARKNET_SETTLER_WEBHOOK_POLL_MS", help: "how often due deliveries are looked for", default: "500" },
+  logLevel: { flag: "log-level", env: "ARKNET_SETTLER_LOG_LEVEL", help: "pino level", default: "info" },
+} satisfies Record<string, Option>;
+
+type Key = keyof typeof OPTIONS;
+
+const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+const LAMPORTS_PER_SOL = 1_000_000_000n;
+
+/** "1.5" SOL → 1_500_000_000 lamports, exactly (no float). */
+export function solToLamports(text: string): bigint | null {
+  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(text.trim());
+  if (!m) return null;
+  return BigInt(m[1]!) * LAMPORTS_PER_SOL + BigInt((m[2] ?? "").padEnd(9, "0") || "0");
+}
+
+export function usage(): string {
+  return Object.values(OPTIONS)
+    .map((o: Option) => `  --${o.flag.padEnd(24)} ${o.env.padEnd(38)} ${o.help}${o.default ? ` (default ${o.default})` : ""}`)
+    .join("\n");
+}
+
+export function loadConfig(argv: string[], env: Record<string, string | undefined>): SettlerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.values(OPTIONS).map((o: Option) => [o.flag, { type: "string" as const }])),
+    strict: false,
+    allowPositionals: true,
+  });
+  const problems: string[] = [];
+  const known = new Set(Object.values(OPTIONS).map((o: Option) => o.flag));
+  for (const k of Object.keys(values)) if (!known.has(k)) problems.push(`unknown flag --${k}`);
+
+  const raw = (k: Key): string | undefined => {
+    const o: Option = OPTIONS[k];
+    const v = values[o.flag];
+    if (typeof v === "string") return v;
+    if (v !== undefined) problems.push(`--${o.flag} needs a value`);
+    return env[o.env] ?? o.default;
+  };
+  const where = (k: Key) => `--${OPTIONS[k].flag} / ${OPTIONS[k].env}`;
+  const int = (k: Key, min: number, max: number): number => {
+    const v = raw(k);
+    const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${where(k)} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+      return min;
+    }
+    return n;
+  };
+  const required = (k: Key): string => {
+    const v = raw(k);
+    if (!v) problems.push(`${where(k)} is required`);
+    return v ?? "";
+  };
+
+  const routerToken = required("routerToken");
+  if (routerToken && routerToken.length < 16) problems.push(`${where("routerToken")} must be at least 16 characters`);
+  const programId = required("programId");
+  if (programId && !BASE58_ADDRESS.test(programId)) problems.push(`${where("programId")} is not a base58 address`);
+  const rpcUrl = raw("rpcUrl") ?? null;
+  if (rpcUrl && !/^https?:\/\//.test(rpcUrl)) problems.push(`${where("rpcUrl")} must be an http(s) URL`);
+  const escrowConfig = raw("escrowConfig") ?? null;
+  if (escrowConfig && !BASE58_ADDRESS.test(escrowConfig)) problems.push(`${where("escrowConfig")} is not a base58 address`);
+  const routerKeypair = raw("routerKeypair") ?? null;
+  if (rpcUrl && (!escrowConfig || !routerKeypair)) problems.push(`${where("rpcUrl")} needs ${where("escrowConfig")} and ${where("routerKeypair")} (the pipeline signs as the router)`);
+  const budgetText = raw("dailyFeeBudgetSol") ?? "";
+  const budget = solToLamports(budgetText);
+  if (budget === null) problems.push(`${where("dailyFeeBudgetSol")} must be a SOL amount like 0.5, got ${JSON.stringify(budgetText)}`);
+  const logLevel = raw("logLevel") ?? "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) problems.push(`${where("logLevel")} is not a pino level`);
+  const database = required("database");
+
+  const config: SettlerConfig = {
+    database,
+    host: raw("host") ?? "127.0.0.1",
+    port: int("port", 0, 65535),
+    routerToken,
+    programId,
+    rpcUrl,
+    escrowConfig,
+    routerKeypair,
+    pipeline: {
+      intervalMs: int("pipelineIntervalMs", 1, 600_000),
+      leaseTtlMs: int("leaseTtlMs", 500, 3_600_000),
+      staleSlotMs: int("staleSlotMs", 100, 3_600_000),
+      rebroadcastMs: int("rebroadcastMs", 50, 600_000),
+      crankIntervalMs: int("crankIntervalMs", 50, 3_600_000),
+      holder: raw("holder") ?? `${process.env.HOSTNAME ?? "settler"}:${process.pid}`,
+    },
+    rateLimit: {
+      receiptsPerSecond: int("receiptsPerSecond", 1, 1_000_000),
+      receiptsBurst: int("receiptsBurst", 1, 10_000_000),
+      routerPerSecond: int("routerPerSecond", 1, 1_000_000),
+      routerBurst: int("routerBurst", 1, 10_000_000),
+      perIpPerSecond: int("perIpPerSecond", 1, 1_000_000),
+      perIpBurst: int("perIpBurst", 1, 10_000_000),
+    },
+    bodyLimitBytes: int("bodyLimitBytes", 1024, 64 * 1024 * 1024),
+    maxReceiptsPerRequest: int("maxReceiptsPerRequest", 1, 10_000),
+    dailyFeeBudgetLamports: budget ?? 0n,
+    webhooks: {
+      maxAttempts: int("webhookMaxAttempts", 1, 100),
+      baseDelayMs: int("webhookBaseDelayMs", 1, 86_400_000),
+      maxDelayMs: int("webhookMaxDelayMs", 1, 7 * 86_400_000),
+      timeoutMs: int("webhookTimeoutMs", 1, 600_000),
+      pollIntervalMs: int("webhookPollMs", 10, 600_000),
+    },
+    logLevel,
+  };
+  if (config.rateLimit.receiptsBurst < config.rateLimit.receiptsPerSecond) {
+    problems.push(`${where("receiptsBurst")} must be at least the per-second rate`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

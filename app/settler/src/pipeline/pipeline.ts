@@ -1,0 +1,375 @@
+// The submission pipeline: one pass at a time over the store, all state in the store so a kill -9
+// anywhere is safe. A pass: observe the chain (or stop: unhealthy); check the day's fees against
+// the budget; claim leases on executions with work; settle what is in flight (confirmed → settle
+// its receipts in the same commit; failed or provably expired → read the chain back; else
+// rebroadcast); then new work per execution: land unassigned segments, pack pending receipts
+// across executions, finalize completed executions; every few seconds the crank finalizes
+// expired executions and closes settled ones after their review window. Every transaction is written to the
+// outbox (signed bytes, blockhash, last valid block height) before its first send; the same bytes
+// are rebroadcast until they land or the blockhash has provably expired (block height above the
+// last valid one); only then is the work signed again. Whatever the chain shows already done
+// (after a crash, a takeover or an "already settled" failure) is read back from the chain and
+// recorded, never sent twice. When the RPC cannot be observed, or the slot stops moving, nothing
+// is sent and the settler reports unhealthy.
+import { EndReason, decodeSku, isArknetError } from "@arknet/escrow";
+import type { Address } from "@solana/kit";
+import type { Logger } from "pino";
+import type { SettlerMetrics } from "../api/metrics.ts";
+import type { Batch, EscrowChain, Observation } from "../chain/escrowChain.ts";
+import { ALREADY_DONE } from "../chain/escrowChain.ts";
+import type { Lease, OutboxItem, OutboxRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
+
+export interface PipelineOptions {
+  store: SettlerStore;
+  chain: EscrowChain;
+  logger: Logger;
+  metrics?: SettlerMetrics;
+  /** This instance's name in leases. */
+  holder: string;
+  intervalMs: number;
+  leaseTtlMs: number;
+  /** The slot must move within this long, or the RPC counts as unobservable. */
+  staleSlotMs: number;
+  /** Lamports per UTC day; past it nothing new is signed. */
+  dailyFeeBudgetLamports: bigint;
+  /** Send again after this long without a landing. */
+  rebroadcastMs: number;
+  /** How often the crank looks at open (expiry) and finalized (close) executions. */
+  crankIntervalMs: number;
+}
+
+export interface PipelineHealth {
+  healthy: boolean;
+  reason: string | null;
+  lastObservation: Observation | null;
+  budgetExhausted: boolean;
+}
+
+export interface Pipeline {
+  start(): void;
+  /** Finishes the pass in flight, then stops. */
+  stop(): Promise<void>;
+  /** One pass, for tests and for the loop. */
+  pass(): Promise<void>;
+  health(): PipelineHealth;
+}
+
+const EXECUTION_SETTLED = 2;
+const MAX_BATCHES_PER_PASS = 32;
+const SUBMIT_CONCURRENCY = 8;
+const utcMidnight = (now = Date.now()) => now - (now % 86_400_000);
+
+export function createPipeline(o: PipelineOptions): Pipeline {
+  const { store, chain, logger } = o;
+  const health: PipelineHealth = { healthy: false, reason: "not observed yet", lastObservation: null, budgetExhausted: false };
+  let lastSlot = -1n;
+  let lastSlotChangeAt = Date.now();
+  let lastCrankAt = 0;
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let inPass: Promise<void> | null = null;
+
+  const unhealthy = (reason: string) => {
+    if (health.healthy || health.reason !== reason) logger.warn({ reason }, "pipeline unhealthy: not sending");
+    health.healthy = false;
+    health.reason = reason;
+  };
+
+  async function observe(): Promise<Observation | null> {
+    let obs: Observation;
+    try {
+      obs = await chain.observe();
+    } catch (e) {
+      unhealthy(`RPC unobservable: ${(e as Error).message}`);
+      return null;
+    }
+    if (obs.slot !== lastSlot) {
+      lastSlot = obs.slot;
+      lastSlotChangeAt = Date.now();
+    } else if (Date.now() - lastSlotChangeAt > o.staleSlotMs) {
+      unhealthy(`slot ${obs.slot} has not moved for ${Date.now() - lastSlotChangeAt} ms`);
+      return null;
+    }
+    if (!health.healthy) logger.info({ slot: obs.slot }, "pipeline healthy: RPC observed");
+    health.healthy = true;
+    health.reason = null;
+    health.lastObservation = obs;
+    return obs;
+  }
+
+  /** Sends a row's exact bytes; a send error is only logged (the next pass looks again). */
+  async function broadcast(row: { signature: string; wire: Uint8Array }) {
+    await store.markOutboxSent(row.signature);
+    try {
+      await chain.send(row.wire);
+      o.metrics?.txSent.inc();
+    } catch (e) {
+      logger.warn({ signature: row.signature, err: (e as Error).message }, "send failed; will rebroadcast");
+    }
+  }
+
+  /** Records what the chain shows for the executions of a row that did not land as sent. */
+  async function reconcile(executions: Address[], items: OutboxItem[]) {
+    const settled: OutboxItem[] = [];
+    for (const address of executions) {
+      const ex = await chain.readExecution(address);
+      if (!ex) continue;
+      for (let s = 0; s < ex.segmentCount; s++) {
+        const seg = await store.getSegment(address, s);
+        if (seg && seg.landedAt === null) await store.markSegmentLanded(address, s, Date.now());
+      }
+      for (const it of items.filter((i) => i.execution === address && i.segment < ex.segmentCount)) {
+        const seg = ex.segments[it.segment];
+        // Cumulative: what settled on-chain covers every receipt at or below it.
+        if (seg.settledUnits >= it.cumulativeUnits && seg.lastSeq >= it.sequence) settled.push(it);
+      }
+    }
+    if (settled.length > 0) await store.recordSettled(settled);
+  }
+
+  async function onConfirmed(row: OutboxRecord, slot: bigint) {
+    const fee = await chain.feeOf(row.signature).catch(() => 0n);
+    await store.markOutboxConfirmed(row.signature, { slot, feeLamports: fee });
+    o.metrics?.txConfirmed.inc();
+    o.metrics?.solSpentLamports.inc(Number(fee));
+    o.metrics?.receiptsSettled.inc(row.items.length);
+    if (row.kind === "assign") for (const ex of row.executions) await landSegments(ex as Address);
+    if (row.kind === "receipts") await emit("settlement", { signature: row.signature, slot: String(slot), receipts: row.items.map(itemJson) });
+    if (row.kind === "finalize") for (const ex of row.executions) await finalized(ex as Address);
+    if (row.kind === "close") for (const ex of row.executions) await store.setExecutionStatus(ex, ["finalized"], "closed").catch(() => undefined);
+  }
+
+  const itemJson = (i: OutboxItem) => ({ execution: i.execution, segment: i.segment, cumulativeUnits: String(i.cumulativeUnits), sequence: i.sequence });
+
+  async function emit(type: string, payload: unknown) {
+    await store.enqueueEvent({ id: `${type}:${cryptoId()}`, type, payload, createdAt: Date.now() });
+  }
+
+  async function landSegments(address: Address) {
+    const ex = await chain.readExecution(address);
+    if (!ex) return;
+    for (let s = 0; s < ex.segmentCount; s++) {
+      const seg = await store.getSegment(address, s);
+      if (seg && seg.landedAt === null) await store.markSegmentLanded(address, s, Date.now());
+    }
+  }
+
+  /** The execution is settled on-chain: record it and emit the bill and the refund. */
+  async function finalized(address: Address) {
+    const rec = await store.getExecution(address);
+    if (!rec || rec.status === "finalized" || rec.status === "closed") return;
+    const ex = await chain.readExecution(address);
+    if (!ex || ex.status !== EXECUTION_SETTLED) return;
+    await store.setExecutionStatus(address, ["open", "complete", "finalizing"], "finalized");
+    const segments = ex.segments.slice(0, ex.segmentCount).map((s, i) => ({ segment: i, operator: s.operator, sku: decodeSku(s.sku), settledUnits: String(s.settledUnits), charged: String(s.charged) }));
+    await emit("bill", { execution: address, maxBurn: String(ex.maxBurn), consumed: String(ex.consumed), fees: String(ex.feesAccrued), endReason: ex.endReason, segments });
+    await emit("refund", { execution: address, buyer: ex.buyer, refund: String(ex.maxBurn - ex.consumed) });
+  }
+
+  /** Step 3: transactions in flight. Returns the executions that still have one. */
+  async function inFlight(obs: Observation, mine: Set<string>): Promise<Set<string>> {
+    const rows = (await store.listOutbox(["pending", "sent"])).filter((r) => r.executions.every((e) => mine.has(e)));
+    const busy = new Set<string>();
+    if (rows.length === 0) return busy;
+    const statuses = await chain.statuses(rows.map((r) => r.signature));
+    for (const row of rows) {
+      const st = statuses.get(row.signature) ?? { state: "unknown" as const };
+      if (st.state === "confirmed") {
+        await onConfirmed(row, st.slot);
+        continue;
+      }
+      if (st.state === "failed") {
+        await store.markOutboxFinal(row.signature, "failed", st.error);
+        o.metrics?.txFailed.inc();
+        // "Already settled" and any other failure alike: what the chain holds is the truth.
+        if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
+        await reconcile(row.executions as Address[], row.items);
+        continue;
+      }
+      if (st.state === "unknown" && obs.blockHeight > row.lastValidBlockHeight) {
+        // Provably expired: this signature can never land now; reconcile, then the work is signed again.
+        await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
+        await reconcile(row.executions as Address[], row.items);
+        continue;
+      }
+      row.executions.forEach((e) => busy.add(e));
+      if (st.state === "unknown" && (row.lastSentAt === null || Date.now() - row.lastSentAt >= o.rebroadcastMs)) await broadcast(row);
+    }
+    return busy;
+  }
+
+  /** Signs, persists (fenced by every lease of its executions), then sends. */
+  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }) {
+    lifetime ??= await chain.latestBlockhash();
+    let signed;
+    try {
+      signed = await chain.sign(batch, lifetime);
+    } catch (e) {
+      if (isArknetError(e) && ALREADY_DONE.has(e.errorName)) {
+        await reconcile(batch.executions, batch.items);
+        if (batch.kind === "finalize") for (const ex of batch.executions) await finalized(ex);
+        return;
+      }
+      logger.warn({ kind: batch.kind, executions: batch.executions, err: (e as Error).message }, "simulation refused the batch");
+      await reconcile(batch.executions, batch.items);
+      return;
+    }
+    const fences = batch.executions.map((e) => leases.get(e));
+    if (fences.some((f) => !f)) return; // a lease lapsed during this pass: its holder now decides
+    try {
+      await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]);
+    } catch (e) {
+      if ((e as { code?: string }).code === "LeaseLost" || /LeaseLost|no longer held/.test((e as Error).message)) {
+        logger.warn({ executions: batch.executions }, "lease lost before the send: nothing sent");
+        for (const x of batch.executions) leases.delete(x);
+        return;
+      }
+      throw e;
+    }
+    await broadcast(signed);
+  }
+
+  async function pass() {
+    const obs = await observe();
+    if (!obs) return;
+    const spent = await store.feesSince(utcMidnight());
+    health.budgetExhausted = spent >= o.dailyFeeBudgetLamports;
+    if (health.budgetExhausted) {
+      unhealthy(`daily fee budget spent: ${spent} of ${o.dailyFeeBudgetLamports} lamports`);
+      return;
+    }
+    const claimed = await store.claimExecutions(o.holder, o.leaseTtlMs, 256);
+    const leases = new Map(claimed.map((l) => [l.key.slice(l.key.indexOf(":") + 1), l]));
+    const busy = await inFlight(obs, new Set(leases.keys()));
+    // A long pass keeps its leases: renewed every third of their time, dropped when lost.
+    let renewedAt = Date.now();
+    const renewIfDue = async () => {
+      if (Date.now() - renewedAt < o.leaseTtlMs / 3) return;
+      renewedAt = Date.now();
+      for (const [address, lease] of [...leases]) {
+        const renewed = await store.renewLease(lease, o.leaseTtlMs).catch(() => null);
+        if (renewed) leases.set(address, renewed);
+        else leases.delete(address);
+      }
+    };
+
+    const receipts: StoredReceipt[] = [];
+    const operators = new Map<string, Address>();
+    for (const address of [...leases.keys()]) {
+      await renewIfDue();
+      if (busy.has(address) || !leases.has(address)) continue;
+      const rec = await store.getExecution(address);
+      if (!rec) continue;
+      const unlanded = rec.segments.filter((s) => s.landedAt === null).sort((a, b) => a.segment - b.segment);
+      if (unlanded.length > 0) {
+        const ex = await chain.readExecution(address as Address);
+        if (!ex) continue;
+        if (unlanded[0].segment < ex.segmentCount) {
+          await landSegments(address as Address);
+          continue;
+        }
+        if (ex.status === EXECUTION_SETTLED || unlanded[0].segment !== ex.segmentCount) continue;
+        const op = await chain.readOperator(unlanded[0].operator as Address);
+        const rate = op?.rates.slice(0, op.rateCount).find((r) => decodeSku(r.sku) === unlanded[0].sku);
+        if (!rate) {
+          logger.warn({ execution: address, segment: unlanded[0].segment }, "operator has no rate for the SKU: segment not assigned");
+          continue;
+        }
+        await submit(chain.assignBatch(address as Address, unlanded[0].segment, unlanded[0].operator as Address, unlanded[0].sku, rate.price), leases);
+        continue;
+      }
+      const pending = rec.segments.flatMap((s) => (s.receipt?.pending ? [s.receipt] : []));
+      if (pending.length > 0) {
+        for (const s of rec.segments) operators.set(`${address}/${s.segment}`, s.operator as Address);
+        receipts.push(...pending);
+        continue;
+      }
+      if (rec.status === "complete" || rec.status === "finalizing") await finalizeIfSettled(address as Address, EndReason.Completed, leases);
+    }
+    if (receipts.length > 0) {
+      // One blockhash for the pass; a few batches signed and sent at once; the rest next pass,
+      // so transactions in flight are looked at again soon.
+      const lifetime = await chain.latestBlockhash();
+      const batches = chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!).slice(0, MAX_BATCHES_PER_PASS);
+      for (let i = 0; i < batches.length; i += SUBMIT_CONCURRENCY) {
+        await renewIfDue();
+        await Promise.all(batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submit(b, leases, lifetime)));
+      }
+    }
+    if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
+      lastCrankAt = Date.now();
+      await crank(obs);
+    }
+    for (const l of leases.values()) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
+  }
+
+  async function finalizeIfSettled(address: Address, reason: EndReason, leases: Map<string, Lease>) {
+    const ex = await chain.readExecution(address);
+    if (!ex) return;
+    if (ex.status === EXECUTION_SETTLED) return finalized(address);
+    await store.setExecutionStatus(address, ["open", "complete", "finalizing"], "finalizing");
+    await submit(await chain.finalizeBatch({ ...ex, address }, reason), leases);
+  }
+
+  /** Expired executions are finalized (buyers get refunds when nodes vanish); settled ones closed after the review window. */
+  async function crank(obs: Observation) {
+    for (const address of await store.listExecutions(["open", "finalized"], 100)) {
+      const lease = await store.acquireLease(`execution:${address}`, o.holder, o.leaseTtlMs);
+      if (!lease) continue;
+      const leases = new Map([[address, lease]]);
+      const inflight = (await store.listOutbox(["pending", "sent"])).some((r) => r.executions.includes(address));
+      const rec = await store.getExecution(address);
+      if (inflight || !rec) continue;
+      const ex = await chain.readExecution(address as Address);
+      if (!ex) {
+        if (rec.status === "finalized") await store.setExecutionStatus(address, ["finalized"], "closed");
+        continue;
+      }
+      if (rec.status === "open") {
+        if (ex.status === EXECUTION_SETTLED) await finalized(address as Address);
+        else if (obs.unixTime >= ex.expiresAt && !rec.segments.some((s) => s.receipt?.pending)) {
+          logger.info({ execution: address }, "crank: finalizing an expired execution");
+          await finalizeIfSettled(address as Address, EndReason.Expired, leases);
+        }
+      } else if (ex.status === EXECUTION_SETTLED && obs.unixTime >= ex.settledAt + ex.reviewWindowSecs) {
+        await submit(chain.closeBatch({ ...ex, address: address as Address }), leases);
+      }
+    }
+  }
+
+  const loop = async () => {
+    if (!running) return;
+    inPass = pass().catch((e) => {
+      if (isArknetError(e) || (e as Error).name === "StoreError") logger.warn({ err: (e as Error).message }, "pipeline pass stopped early");
+      else logger.error({ err: e }, "pipeline pass failed");
+      unhealthyIfRpc(e);
+    });
+    await inPass;
+    inPass = null;
+    if (running) timer = setTimeout(loop, o.intervalMs);
+  };
+
+  const unhealthyIfRpc = (e: unknown) => {
+    const msg = String((e as Error)?.message ?? e);
+    if (/fetch failed|ECONNREFUSED|socket|HTTP error/i.test(msg)) unhealthy(`RPC error: ${msg}`);
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      timer = setTimeout(loop, 0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await inPass;
+    },
+    pass,
+    health: () => ({ ...health }),
+  };
+}
+
+function cryptoId(): string {
+  return globalThis.crypto.randomUUID();
+}

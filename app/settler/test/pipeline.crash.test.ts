@@ -1,0 +1,158 @@
+// Crash test: the real settler process is killed with SIGKILL at random moments (at least 20
+// times; ARKNET_CRASH_KILLS for the soak) while GPU nodes stream receipts and the pipeline
+// assigns, settles, finalizes and closes on the localnet over RPC; it is restarted each time
+// on the same SQLite file. At the end no receipt answered 202 is lost (on-chain settled units
+// equal each segment's last receipt), none is charged twice (consumed, claimable and refunds
+// exact), every execution is finalized, and the vault's conservation check holds.
+import { expect } from "chai";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deploymentAccounts, fetchDeployment, readBalance, readMaybeExecution, readOperatorAt, tokenBalance, vaultCheck } from "@arknet/escrow";
+import type { RunningValidator } from "@arknet/localnet/launch";
+import { openStore } from "../src/store/index.ts";
+import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
+import { sleep } from "./support/fixtures.ts";
+import { freePort } from "./support/ports.ts";
+import { signedReceipt } from "./support/receipts.ts";
+import { kill9, startSettlerProcess } from "./support/settlerProcess.ts";
+import { VALIDATORS, startTestValidator, unavailable } from "./support/validators.ts";
+
+const TOKEN = "crash-test-router-token-0123";
+const KILLS = Number(process.env.ARKNET_CRASH_KILLS ?? 20);
+const EXECUTIONS = Number(process.env.ARKNET_CRASH_EXECUTIONS ?? 4);
+const SEGMENTS = 2;
+const RECEIPTS = Number(process.env.ARKNET_CRASH_RECEIPTS ?? 10);
+const MAX_BURN = 1_000_000n;
+const DEPOSIT = 20_000_000n;
+
+for (const kind of VALIDATORS) describe(`pipeline crash test (SIGKILL the settler, ${kind} over RPC, SQLite file)`, function () {
+  this.timeout(Number(process.env.ARKNET_CRASH_TIMEOUT_MS ?? 240_000));
+  let v: RunningValidator;
+  let t: TestEscrow;
+  let dir: string;
+  let child: ChildProcess | null = null;
+
+  before(async function () {
+    // The Agave leg is opt-in for now: 20 restarts against Agave's 400 ms slots did not finish in 4 minutes here.
+    const why = kind === "solana-test-validator" && !process.env.ARKNET_CRASH_AGAVE ? "skipped: the Agave crash leg runs with ARKNET_CRASH_AGAVE=1 (slow)" : unavailable(kind);
+    if (why) {
+      console.log(`      ${why}`);
+      return this.skip();
+    }
+    v = await startTestValidator(kind);
+    t = await makeEscrow(v);
+    dir = mkdtempSync(join(tmpdir(), "settler-crash-"));
+    writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
+  });
+  after(async () => {
+    if (child) await kill9(child);
+    await v?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`loses nothing and charges nothing twice over ${KILLS} kills`, async () => {
+    const ops = [await makeOperator(t, 3n), await makeOperator(t, 5n)];
+    const opOf = (s: number): TestOperator => ops[s % ops.length]!;
+    const { buyer, executions } = await makeBuyer(t, DEPOSIT, Array(EXECUTIONS).fill(MAX_BURN));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const start = () =>
+      startSettlerProcess({
+        db: join(dir, "settler.sqlite"),
+        port,
+        token: TOKEN,
+        programId: t.deployment.programAddress,
+        rpcUrl: v.rpcUrl,
+        config: t.deployment.config,
+        routerKeypair: join(dir, "router.json"),
+        // One instance name across restarts: the restarted process takes its own leases back at once.
+        env: { ARKNET_SETTLER_INSTANCE: "crash-test", ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100", ARKNET_SETTLER_CRANK_INTERVAL_MS: "300", ARKNET_SETTLER_REBROADCAST_MS: "400" },
+      });
+    child = await start();
+
+    // Posts until the settler answers; a killed settler is retried like a real node would.
+    const postUntil = async (path: string, body: unknown, auth: boolean, ok: (status: number, text: string) => boolean) => {
+      for (;;) {
+        const res = await fetch(base + path, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) },
+          body: JSON.stringify(body),
+        }).catch(() => null);
+        if (res) {
+          const text = await res.text();
+          if (ok(res.status, text)) return res.status;
+          if (res.status < 500 && res.status !== 429) throw new Error(`${path}: ${res.status} ${text}`);
+        }
+        await sleep(100);
+      }
+    };
+
+    let kills = 0;
+    let streaming = true;
+    const killer = (async () => {
+      while (kills < KILLS || streaming) {
+        await sleep(300 + Math.random() * 900);
+        await kill9(child!);
+        kills++;
+        child = await start();
+      }
+    })();
+
+    const units = (n: number, s: number) => BigInt(50 * n + 3 * s);
+    const nodes = executions.flatMap((e) =>
+      Array.from({ length: SEGMENTS }, async (_, s) => {
+        await postUntil(`/v1/executions/${e}/segments`, { segment: s, operator: opOf(s).account, operatorKey: opOf(s).key.address, sku: "H100" }, true, (st) => st === 202);
+        for (let n = 1; n <= RECEIPTS; n++) {
+          const op = opOf(s);
+          const r = signedReceipt({ secret: op.seed, key: op.key.address, account: op.account }, "", e, s, units(n, s), n);
+          // 409 "already settled on-chain" answers a retry of a receipt that landed meanwhile.
+          await postUntil("/v1/receipts", { receipts: [r] }, false, (st, text) => st === 202 || (st === 409 && text.includes("already settled")));
+          await sleep(50 + Math.random() * 100);
+        }
+      }),
+    );
+    await Promise.all(nodes);
+    for (const e of executions) await postUntil(`/v1/executions/${e}/complete`, {}, true, (st) => st === 202);
+    streaming = false;
+    await killer;
+    expect(kills).to.be.at.least(KILLS);
+
+    const store = await openStore(join(dir, "settler.sqlite"));
+    try {
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const states = await Promise.all(executions.map((e) => store.getExecution(e)));
+        if (states.every((x) => x?.status === "finalized" || x?.status === "closed")) break;
+        if (Date.now() > deadline) throw new Error(`not finalized after the kills: ${states.map((x) => x?.status).join(",")}`);
+        await sleep(250);
+      }
+      const confirmed = await store.listOutbox(["confirmed"]);
+      console.log(`      (${kills} kills; ${confirmed.length} transactions confirmed, ${(await store.listOutbox(["failed", "expired"])).length} failed or expired)`);
+    } finally {
+      await store.close();
+    }
+
+    let consumed = 0n;
+    const earned = new Map<string, bigint>();
+    for (const e of executions) {
+      for (let s = 0; s < SEGMENTS; s++) {
+        const cost = units(RECEIPTS, s) * opOf(s).price;
+        consumed += cost;
+        earned.set(opOf(s).account, (earned.get(opOf(s).account) ?? 0n) + cost - (cost * 250n) / 10_000n);
+      }
+      const ex = await readMaybeExecution(t.client.rpc, e, t.deployment.programAddress);
+      if (!ex) continue; // closed after its review window
+      expect(ex.status).to.equal(2);
+      for (let s = 0; s < SEGMENTS; s++) expect(ex.segments[s]!.settledUnits, `${e} segment ${s}`).to.equal(units(RECEIPTS, s));
+    }
+    for (const op of ops) expect((await readOperatorAt(t.client.rpc, op.account, t.deployment.programAddress)).claimable).to.equal(earned.get(op.account));
+    const bal = await readBalance(t.client.rpc, t.deployment, buyer.address);
+    expect(bal!.reserved).to.equal(0n);
+    expect(bal!.available).to.equal(DEPOSIT - consumed);
+    const d = await fetchDeployment(t.client.rpc, t.deployment.config);
+    const check = vaultCheck(await tokenBalance(t.client.rpc, d.vault), d.data, await deploymentAccounts(t.client.rpc, d.programAddress, d.config));
+    expect(check.surplus).to.equal(0n);
+  });
+});
