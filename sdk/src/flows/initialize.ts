@@ -9,7 +9,7 @@ import { configAddress } from "../pdas.ts";
 import { PROGRAM_ID } from "../program.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
-import { createAssociatedTokenAccountIdempotent } from "./tokens.ts";
+import { createAssociatedTokenAccountIdempotent, payoutAccount } from "./tokens.ts";
 
 export interface InitializeFlowInput {
   /** The program's upgrade authority; becomes the admin. */
@@ -43,13 +43,9 @@ export async function initialize(client: SolanaClient, input: InitializeFlowInpu
   const tokenProgram = mint.programAddress;
   const [config] = await configAddress(salt, programAddress);
   const vault = await createAssociatedTokenAccountIdempotent(input.admin, config, input.mint, tokenProgram);
-  const instructions = [vault.instruction];
-  let treasury = input.treasury;
-  if (!treasury) {
-    const ata = await createAssociatedTokenAccountIdempotent(input.admin, input.admin.address, input.mint, tokenProgram);
-    instructions.push(ata.instruction);
-    treasury = ata.address;
-  }
+  const payout = await payoutAccount(input.admin, input.mint, tokenProgram, input.treasury);
+  const treasury = payout.address;
+  const instructions = [vault.instruction, ...payout.instructions];
   instructions.push(
     getInitializeInstruction(
       {

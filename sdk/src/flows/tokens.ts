@@ -11,3 +11,18 @@ export async function createAssociatedTokenAccountIdempotent(payer: TransactionS
   const address = await associatedTokenAccount(owner, mint, tokenProgram);
   return { address, instruction: getCreateAssociatedTokenIdempotentInstruction({ payer, ata: address, owner, mint, tokenProgram }) };
 }
+
+/**
+ * Where tokens paid out to `owner` go: `given` when the caller names an account, else `owner`'s
+ * associated token account, with the instruction that creates it if needed (`owner` pays).
+ */
+export async function payoutAccount(
+  owner: TransactionSigner,
+  mint: Address,
+  tokenProgram: Address,
+  given?: Address,
+): Promise<{ address: Address; instructions: Instruction[] }> {
+  if (given) return { address: given, instructions: [] };
+  const ata = await createAssociatedTokenAccountIdempotent(owner, owner.address, mint, tokenProgram);
+  return { address: ata.address, instructions: [ata.instruction] };
+}

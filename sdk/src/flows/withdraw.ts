@@ -6,7 +6,7 @@ import { clientError } from "../errors.ts";
 import { balanceAddress } from "../pdas.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
-import { createAssociatedTokenAccountIdempotent } from "./tokens.ts";
+import { payoutAccount } from "./tokens.ts";
 
 export async function withdraw(
   client: SolanaClient,
@@ -15,13 +15,9 @@ export async function withdraw(
   opts: FlowOptions = {},
 ): Promise<FlowResult> {
   if (input.amount <= 0n) throw clientError("ZeroAmount", "amount must be greater than zero");
-  const instructions = [];
-  let destination = input.destination;
-  if (!destination) {
-    const ata = await createAssociatedTokenAccountIdempotent(input.buyer, input.buyer.address, deployment.mint, deployment.tokenProgram);
-    instructions.push(ata.instruction);
-    destination = ata.address;
-  }
+  const payout = await payoutAccount(input.buyer, deployment.mint, deployment.tokenProgram, input.destination);
+  const destination = payout.address;
+  const instructions = [...payout.instructions];
   instructions.push(
     getWithdrawInstruction(
       {
