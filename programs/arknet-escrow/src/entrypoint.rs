@@ -1,7 +1,8 @@
 //! Entrypoint and dispatch: the 8-byte Anchor instruction discriminator selects one
 //! processor (one file per instruction under `instructions/`).
 
-use pinocchio::{AccountView, Address, ProgramResult};
+use crate::errors::{Result};
+use pinocchio::{AccountView, Address};
 
 use crate::{errors::EscrowError, instructions::*};
 
@@ -70,7 +71,7 @@ mod bpf {
         let accounts = core::slice::from_raw_parts_mut(accounts.as_mut_ptr() as *mut AccountView, count);
         match super::process_instruction(program_id, accounts, data) {
             Ok(()) => SUCCESS,
-            Err(e) => e.into(),
+            Err(e) => e.code(),
         }
     }
 }
@@ -110,7 +111,7 @@ pub fn process_instruction(
     program_id: &Address,
     accounts: &mut [AccountView],
     instruction_data: &[u8],
-) -> ProgramResult {
+) -> Result {
     let Some((disc, data)) = instruction_data.split_first_chunk::<8>() else {
         return Err(EscrowError::UnknownInstruction.into());
     };

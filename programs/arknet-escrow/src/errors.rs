@@ -3,6 +3,8 @@
 //! the IDL. The table in docs/errors.md and the IDL's `errors` are checked against this
 //! list by `tests/idl_consistency.rs`.
 
+use core::num::NonZeroU64;
+
 use pinocchio::error::ProgramError;
 
 macro_rules! escrow_errors {
@@ -100,5 +102,66 @@ impl From<EscrowError> for ProgramError {
     #[inline(always)]
     fn from(e: EscrowError) -> Self {
         ProgramError::Custom(e as u32)
+    }
+}
+
+/// A refusal as the exact u64 the entrypoint hands the runtime: the program's own codes
+/// (6000 and up) as themselves, the runtime's builtin errors as `ProgramError` encodes
+/// them. One non-zero word, so `Result<(), Error>` is a single register: a
+/// `Result<(), ProgramError>` (tag and payload) is returned through a stack slot, which
+/// every call and every refusal paid for in size and CU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error(NonZeroU64);
+
+/// The program's result type (`Result<()>` replaces pinocchio's `ProgramResult`).
+pub type Result<T = (), E = Error> = core::result::Result<T, E>;
+
+impl Error {
+    /// `ProgramError::NotEnoughAccountKeys`, as a constant (checked in the tests).
+    pub const NOT_ENOUGH_ACCOUNT_KEYS: Error = Error(NonZeroU64::new(11 << 32).unwrap());
+
+    /// The value the runtime receives.
+    #[inline(always)]
+    pub const fn code(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl From<EscrowError> for Error {
+    #[inline(always)]
+    fn from(e: EscrowError) -> Self {
+        // Every code is 6000 or more: never zero.
+        match NonZeroU64::new(e as u64) {
+            Some(code) => Error(code),
+            None => Error(NonZeroU64::MIN),
+        }
+    }
+}
+
+impl From<ProgramError> for Error {
+    /// Out of line: only pinocchio's CPI and account helpers return a `ProgramError`,
+    /// and its encoding is a table.
+    #[inline(never)]
+    #[cold]
+    fn from(e: ProgramError) -> Self {
+        // `ProgramError` never encodes to 0 (that is success).
+        Error(NonZeroU64::new(u64::from(e)).unwrap_or(NonZeroU64::MIN))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_what_the_runtime_receives() {
+        assert_eq!(Error::NOT_ENOUGH_ACCOUNT_KEYS.code(), u64::from(ProgramError::NotEnoughAccountKeys));
+        assert_eq!(Error::from(ProgramError::NotEnoughAccountKeys), Error::NOT_ENOUGH_ACCOUNT_KEYS);
+        assert_eq!(Error::from(EscrowError::WrongDeployment).code(), 6071);
+        assert_eq!(
+            Error::from(ProgramError::from(EscrowError::InvalidRate)).code(),
+            Error::from(EscrowError::InvalidRate).code()
+        );
+        assert_eq!(Error::from(ProgramError::Custom(0)).code(), u64::from(ProgramError::Custom(0)));
     }
 }

@@ -17,7 +17,8 @@
 //! segment index names one operator account, whose current key must have signed
 //! (docs/protocol.md, "Why the execution address is enough").
 
-use pinocchio::{error::ProgramError, Address};
+use crate::errors::{Result};
+use pinocchio::{Address};
 
 use crate::{errors::EscrowError, state::Sku};
 
@@ -53,7 +54,7 @@ pub struct Receipt<'a> {
 /// Number of signatures the precompile instruction verified (at least one).
 #[inline(always)]
 #[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
-pub fn signature_count(ed25519_data: &[u8]) -> Result<usize, ProgramError> {
+pub fn signature_count(ed25519_data: &[u8]) -> Result<usize> {
     if ed25519_data.len() < HEADER_LEN {
         return Err(EscrowError::InvalidEd25519Instruction.into());
     }
@@ -79,7 +80,7 @@ pub fn receipt_at<'a>(
     ed25519_data: &'a [u8],
     index: usize,
     execution: &Address,
-) -> Result<Receipt<'a>, ProgramError> {
+) -> Result<Receipt<'a>> {
     let at = HEADER_LEN + index * OFFSETS_LEN;
     // One bounds check for the whole record; its fields are then constant offsets.
     let rec: &[u8; OFFSETS_LEN] = ed25519_data

@@ -3,7 +3,8 @@
 //! None of them can touch escrowed, claimable or reserved tokens: the admin only
 //! withdraws settled fees, and only to the treasury.
 
-use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use crate::errors::{Error, Result};
+use pinocchio::{AccountView, Address};
 
 use crate::{
     instructions::Ix,
@@ -23,10 +24,10 @@ pub const SET_TREASURY: [u8; 8] = [57, 97, 196, 95, 195, 206, 106, 136];
 
 /// Runs `update` on the config once the admin's signature is checked, then reports the
 /// new config.
-fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -> ProgramResult) -> ProgramResult {
+fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -> Result) -> Result {
     let Ix { program_id, accounts, .. } = *ix;
     let [admin, config, rest @ ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let c = config_mut(config, program_id)?;
     require_admin(c, admin)?;
@@ -37,7 +38,7 @@ fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -
 
 /// `propose_admin(new_admin: pubkey)`: step one of the two-step transfer.
 #[inline(never)]
-pub fn process_propose_admin(ix: &Ix) -> ProgramResult {
+pub fn process_propose_admin(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
     let new_admin = args.address()?;
@@ -50,11 +51,11 @@ pub fn process_propose_admin(ix: &Ix) -> ProgramResult {
 
 /// `accept_admin()`: signed by the pending admin, who becomes the admin.
 #[inline(never)]
-pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
+pub fn process_accept_admin(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     DataReader::new(data).finish()?;
     let [new_admin, config, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let c = config_mut(config, program_id)?;
     require_signer(new_admin)?;
@@ -69,7 +70,7 @@ pub fn process_accept_admin(ix: &Ix) -> ProgramResult {
 
 /// `set_fee(fee_bps: u16)`: applies to executions reserved from now on.
 #[inline(never)]
-pub fn process_set_fee(ix: &Ix) -> ProgramResult {
+pub fn process_set_fee(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
     let fee_bps = args.u16()?;
@@ -85,7 +86,7 @@ pub fn process_set_fee(ix: &Ix) -> ProgramResult {
 
 /// `set_paused(paused: bool)`: blocks new deposits and reservations only.
 #[inline(never)]
-pub fn process_set_paused(ix: &Ix) -> ProgramResult {
+pub fn process_set_paused(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
     let paused = args.bool()?;
@@ -98,7 +99,7 @@ pub fn process_set_paused(ix: &Ix) -> ProgramResult {
 
 /// `set_router(router: pubkey)`: the router of executions reserved from now on.
 #[inline(never)]
-pub fn process_set_router(ix: &Ix) -> ProgramResult {
+pub fn process_set_router(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
     let router = args.address()?;
@@ -122,7 +123,7 @@ impl Timing {
     /// after which anyone may finalize, and a minimum duration above the 30-day maximum
     /// would refuse every reservation.
     #[inline(always)]
-    pub fn read(args: &mut DataReader) -> Result<Self, ProgramError> {
+    pub fn read(args: &mut DataReader) -> Result<Self> {
         let t = Timing {
             expiry_grace_secs: args.u64()?,
             settlement_window_secs: args.u64()?,
@@ -147,7 +148,7 @@ impl Timing {
 /// `set_timing(expiry_grace_secs: u64, settlement_window_secs: u64, min_duration_secs: u64, review_window_secs: u64)`:
 /// applies to executions reserved from now on.
 #[inline(never)]
-pub fn process_set_timing(ix: &Ix) -> ProgramResult {
+pub fn process_set_timing(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     let mut args = DataReader::new(data);
     let timing = Timing::read(&mut args)?;
@@ -160,12 +161,12 @@ pub fn process_set_timing(ix: &Ix) -> ProgramResult {
 
 /// `set_treasury()`: accounts `admin, config, treasury` (a token account of the mint).
 #[inline(never)]
-pub fn process_set_treasury(ix: &Ix) -> ProgramResult {
+pub fn process_set_treasury(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     DataReader::new(data).finish()?;
     with_admin_config(ix, |c, rest| {
         let [treasury, ..] = rest else {
-            return Err(ProgramError::NotEnoughAccountKeys);
+            return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
         };
         let info = read_token_account(treasury, &c.token_program)?;
         if info.mint != c.mint || treasury.address() == &c.vault {

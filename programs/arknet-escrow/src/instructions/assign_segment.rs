@@ -12,8 +12,8 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` operator: its `segments_assigned` counts this segment
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
@@ -27,10 +27,10 @@ pub const DISCRIMINATOR: [u8; 8] = [183, 212, 141, 226, 86, 56, 138, 2];
 
 #[inline(never)]
 #[allow(clippy::arithmetic_side_effects, reason = "constant offsets into the 25 argument bytes")]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [router, execution, operator, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     // u8, [u8; 8], u64, u64: exactly 25 bytes, read at constant offsets.
     let args: &[u8; 25] = data.try_into().map_err(|_| EscrowError::InvalidInstructionData)?;

@@ -8,11 +8,10 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` balance: the buyer's
 
+use crate::errors::{Error, Result};
 use pinocchio::{
-    error::ProgramError,
     sysvars::{clock::Clock, Sysvar},
-    ProgramResult,
-};
+    };
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -27,10 +26,10 @@ use super::finalize::{settle, Settled};
 pub const DISCRIMINATOR: [u8; 8] = [232, 219, 223, 41, 219, 236, 220, 190];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, execution, balance, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     DataReader::new(data).finish()?;
     require_signer(buyer)?;

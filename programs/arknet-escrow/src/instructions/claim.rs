@@ -10,8 +10,8 @@
 //! 5. `[]` mint
 //! 6. `[]` token_program
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
@@ -30,10 +30,10 @@ use super::set_operator_rate::operator_of_authority;
 pub const DISCRIMINATOR: [u8; 8] = [62, 198, 214, 193, 213, 159, 108, 210];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, config, operator, vault, destination, mint, token_program, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let amount = args.u64()?;

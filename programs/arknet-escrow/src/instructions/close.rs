@@ -7,11 +7,10 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` rent_payer: the execution's rent payer
 
+use crate::errors::{Error, Result};
 use pinocchio::{
-    error::ProgramError,
     sysvars::{clock::Clock, Sysvar},
-    AccountView, ProgramResult,
-};
+    AccountView, };
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -25,10 +24,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [98, 165, 201, 177, 108, 65, 206, 96];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, execution, rent_payer, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     DataReader::new(data).finish()?;
     require_signer(authority)?;
@@ -56,7 +55,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
 /// Wipes the discriminator, sends the lamports to `rent_payer` and hands the account back
 /// to the system program, so it cannot be revived as an execution in the same
 /// transaction.
-fn close_account(execution: &AccountView, rent_payer: &AccountView) -> ProgramResult {
+fn close_account(execution: &AccountView, rent_payer: &AccountView) -> Result {
     // SAFETY: no other reference to the execution's data is used after this point.
     unsafe { (execution.data_ptr() as *mut u8).write_bytes(0, 8) };
     let mut execution = *execution;
@@ -64,5 +63,5 @@ fn close_account(execution: &AccountView, rent_payer: &AccountView) -> ProgramRe
     let lamports = add(rent_payer.lamports(), execution.lamports())?;
     rent_payer.set_lamports(lamports);
     execution.set_lamports(0);
-    execution.close()
+    Ok(execution.close()?)
 }

@@ -13,7 +13,8 @@
 //! 7. `[]` token_program
 //! 8. `[]` system_program
 
-use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult};
+use crate::errors::{Error, Result};
+use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -33,11 +34,11 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [242, 35, 198, 137, 82, 225, 242, 182];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [depositor, buyer, config, balance, source, vault, mint, token_program, system_program, ..] = accounts
     else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let amount = args.u64()?;
@@ -68,7 +69,7 @@ pub struct BalanceAccounts<'a> {
 /// The buyer's balance of this deployment, created (rent paid by `payer`) if it does not
 /// exist yet.
 #[inline(always)]
-pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance, ProgramError> {
+pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance> {
     if !address_eq(&accounts.balance.owner(), accounts.program_id) {
         create_balance(accounts, buyer)?;
     }
@@ -85,7 +86,7 @@ pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Resu
 /// Creates the buyer's balance. Out of line (it returns nothing): deposit and
 /// reserve_from_wallet share one copy.
 #[inline(never)]
-fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult {
+fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> Result {
     let BalanceAccounts { program_id, config, payer, balance, system_program } = *accounts;
     let config = config.address();
     require_writable(balance)?;
@@ -111,7 +112,7 @@ fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> ProgramResult 
 /// Books a deposit that has reached the vault. The statistic saturates: no counter can
 /// ever refuse money.
 #[inline(always)]
-pub fn credit(bal: &mut Balance, amount: u64) -> ProgramResult {
+pub fn credit(bal: &mut Balance, amount: u64) -> Result {
     bal.available = add(bal.available, amount)?;
     bal.total_deposited = bal.total_deposited.saturating_add(amount);
     Ok(())

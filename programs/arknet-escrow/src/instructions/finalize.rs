@@ -16,11 +16,10 @@
 //! With reason 1 (completed), every operator paid in the execution follows as a further
 //! writable account (once each, any order): its `executions_completed` counts the job.
 
+use crate::errors::{Error, Result};
 use pinocchio::{
-    error::ProgramError,
     sysvars::{clock::Clock, Sysvar},
-    AccountView, Address, ProgramResult,
-};
+    AccountView, Address, };
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -35,10 +34,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [171, 61, 218, 56, 127, 115, 12, 217];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, execution, balance, operators @ ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let reason = args.u8()?;
@@ -56,7 +55,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
 
 /// Who may finalize when, and with which reason.
 #[inline(always)]
-fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> ProgramResult {
+fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Result {
     if address_eq(signer, &e.router) {
         return match reason {
             Execution::END_COMPLETED | Execution::END_PREEMPTED | Execution::END_FAILED => Ok(()),
@@ -77,7 +76,7 @@ fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Prog
 
 /// Adds the completed job to every operator paid in `e` (each once).
 #[inline(never)]
-fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView]) -> ProgramResult {
+fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView]) -> Result {
     let segments = &e.segments[..e.segment_count as usize];
     for (i, seg) in segments.iter().enumerate() {
         if seg.charged == 0 || segments[..i].iter().any(|s| s.charged != 0 && address_eq(&s.operator, &seg.operator)) {
@@ -101,7 +100,7 @@ pub struct Settled<'a> {
 /// Refunds the unused max burn to the buyer's balance, marks the execution settled and
 /// emits the bill (shared with `cancel`).
 #[inline(never)]
-pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> ProgramResult {
+pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> Result {
     if !e.is_open() {
         return Err(EscrowError::ExecutionSettled.into());
     }

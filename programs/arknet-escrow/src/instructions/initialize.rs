@@ -17,9 +17,8 @@
 //! Only the upgrade authority may initialize, so nobody can front-run the deployment
 //! with a config of their own.
 
-use pinocchio::{
-    cpi::Signer, error::ProgramError, instruction::seeds, AccountView, Address, ProgramResult,
-};
+use crate::errors::{Error, Result};
+use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
 use crate::{
     instructions::Ix,
@@ -42,12 +41,12 @@ const BPF_LOADER_UPGRADEABLE: Address =
     Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config, mint, vault, treasury, router, token_program, system_program, program_data, ..] =
         accounts
     else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let salt = *args.bytes::<32>()?;
@@ -120,7 +119,7 @@ fn require_upgrade_authority(
     program_id: &Address,
     program_data: &AccountView,
     admin: &Address,
-) -> Result<(), ProgramError> {
+) -> Result<()> {
     let (expected, _) = Address::find_program_address(&[program_id.as_ref()], &BPF_LOADER_UPGRADEABLE);
     if program_data.address() != &expected || !program_data.owned_by(&BPF_LOADER_UPGRADEABLE) {
         return Err(EscrowError::InvalidProgramData.into());

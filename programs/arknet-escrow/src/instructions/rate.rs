@@ -8,11 +8,10 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` operator: an operator paid in the execution
 
+use crate::errors::{Error, Result};
 use pinocchio::{
-    error::ProgramError,
     sysvars::{clock::Clock, Sysvar},
-    ProgramResult,
-};
+    };
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -29,10 +28,10 @@ pub const MIN_STARS: u8 = 1;
 pub const MAX_STARS: u8 = 5;
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, execution, operator, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let stars = args.u8()?;

@@ -9,7 +9,8 @@
 //! 3. `[signer]` signing_key: the ed25519 key that will sign receipts
 //! 4. `[]` system_program
 
-use pinocchio::{cpi::Signer, error::ProgramError, instruction::seeds, Address, ProgramResult};
+use crate::errors::{Error, Result};
+use pinocchio::{cpi::Signer, instruction::seeds, Address};
 
 use crate::{
     instructions::Ix,
@@ -24,10 +25,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [49, 242, 151, 125, 212, 136, 31, 89];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, config, operator, signing_key, system_program, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     DataReader::new(data).finish()?;
 

@@ -12,13 +12,12 @@
 //! 4. `[writable]` execution: PDA `["execution", config, buyer, execution_id (u64 le)]` with `bump`
 //! 5. `[]` system_program
 
+use crate::errors::{Error, Result};
 use pinocchio::{
     cpi::Signer,
-    error::ProgramError,
     instruction::seeds,
     sysvars::{clock::Clock, Sysvar},
-    AccountView, Address, ProgramResult,
-};
+    AccountView, Address, };
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -48,11 +47,11 @@ pub struct ReserveArgs {
 impl ReserveArgs {
     #[inline(always)]
     #[allow(clippy::arithmetic_side_effects, reason = "constant offsets; count <= MAX_PRICE_CAPS")]
-    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+    pub fn parse(data: &[u8]) -> Result<Self> {
         // Fixed part (u64, u64, u64, u8, u32 vector length), then 16 bytes per cap: read
         // with one length check each rather than a check per field.
         const FIXED: usize = 8 + 8 + 8 + 1 + 4;
-        let bad = || ProgramError::from(EscrowError::InvalidInstructionData);
+        let bad = || Error::from(EscrowError::InvalidInstructionData);
         let (fixed, caps) = data.split_first_chunk::<FIXED>().ok_or_else(bad)?;
         let word = |at: usize| {
             let mut w = [0u8; 8];
@@ -97,10 +96,10 @@ pub struct ReserveAccounts<'a> {
 }
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [payer, buyer, config, balance, execution, system_program, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let args = ReserveArgs::parse(data)?;
     let c = load::<Config>(config, program_id)?;
@@ -113,7 +112,7 @@ pub fn process(ix: &Ix) -> ProgramResult {
 }
 
 /// Creates the execution and moves its max burn from available to reserved.
-pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: &ReserveArgs) -> ProgramResult {
+pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: &ReserveArgs) -> Result {
     let program_id = a.program_id;
     require_not_paused(c)?;
     require_signer(a.payer)?;

@@ -13,8 +13,8 @@
 //! 8. `[]` token_program
 //! 9. `[]` system_program
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
     events,
@@ -33,12 +33,12 @@ use super::{
 pub const DISCRIMINATOR: [u8; 8] = [215, 141, 1, 240, 31, 143, 86, 156];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [payer, buyer, config, balance, execution, source, vault, mint, token_program, system_program, ..] =
         accounts
     else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let args = ReserveArgs::parse(data)?;
     let c = load::<Config>(config, program_id)?;

@@ -6,8 +6,8 @@
 //! 1. `[writable]` operator
 //! 2. `[signer]` new_signing_key: the ed25519 key that will sign receipts
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use crate::{
     events,
     instructions::Ix,
@@ -19,10 +19,10 @@ use super::set_operator_rate::operator_of_authority;
 pub const DISCRIMINATOR: [u8; 8] = [163, 239, 138, 94, 130, 48, 1, 190];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, operator, new_signing_key, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     DataReader::new(data).finish()?;
 

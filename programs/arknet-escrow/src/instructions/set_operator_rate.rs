@@ -7,7 +7,8 @@
 //! 0. `[signer]` authority
 //! 1. `[writable]` operator
 
-use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use crate::errors::{Error, Result};
+use pinocchio::{AccountView, Address};
 
 use pinocchio::address::address_eq;
 use crate::{
@@ -26,7 +27,7 @@ pub fn operator_of_authority<'a>(
     program_id: &Address,
     authority: &AccountView,
     operator: &'a AccountView,
-) -> Result<&'a mut Operator, ProgramError> {
+) -> Result<&'a mut Operator> {
     require_signer(authority)?;
     let op = load_mut::<Operator>(operator, program_id)?;
     if !address_eq(&op.authority, authority.address()) {
@@ -36,10 +37,10 @@ pub fn operator_of_authority<'a>(
 }
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [authority, operator, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let sku = *args.bytes::<8>()?;

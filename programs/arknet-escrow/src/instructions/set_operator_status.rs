@@ -6,8 +6,8 @@
 //! 1. `[]` config
 //! 2. `[writable]` operator
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -19,10 +19,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [114, 48, 114, 58, 120, 8, 223, 128];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config_account, operator, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let status = args.u8()?;

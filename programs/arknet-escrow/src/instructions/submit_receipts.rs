@@ -13,14 +13,13 @@
 //! 2. `[writable]` operators: the Operator accounts of the segments the receipts name
 //!    (every further account is another operator)
 
+use crate::errors::{Error, Result};
 use core::mem::MaybeUninit;
 
 use pinocchio::{
     address::address_eq,
-    error::ProgramError,
     sysvars::instructions::{Instructions, INSTRUCTIONS_ID},
-    AccountView, Address, ProgramResult,
-};
+    AccountView, Address, };
 
 use crate::{
     errors::EscrowError,
@@ -35,10 +34,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [2, 123, 163, 155, 114, 5, 121, 231];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [execution, sysvar, operators @ ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     DataReader::new(data).finish()?;
     if !address_eq(sysvar.address(), &INSTRUCTIONS_ID) {
@@ -101,7 +100,7 @@ struct Batch<'a, 'b> {
 
 impl Batch<'_, '_> {
     #[inline(never)]
-    fn settle_one(&mut self, e: &mut Execution, i: usize) -> ProgramResult {
+    fn settle_one(&mut self, e: &mut Execution, i: usize) -> Result {
         let r = receipt_at(self.data, i, self.execution)?;
         if r.segment >= e.segment_count {
             return Err(EscrowError::SegmentNotAssigned.into());
@@ -130,7 +129,7 @@ impl Batch<'_, '_> {
     /// The operator of segment `s` checked against the receipt's key, remembered for the
     /// segment's next receipts. Out of line: it runs once per segment and key.
     #[inline(never)]
-    fn first_on_segment<'o>(&mut self, s: usize, operator: &Address, signer_offset: usize) -> Result<&'o mut Operator, ProgramError> {
+    fn first_on_segment<'o>(&mut self, s: usize, operator: &Address, signer_offset: usize) -> Result<&'o mut Operator> {
         // The key's bytes again (checked in bounds by `receipt_at`): passing them would
         // take a sixth argument register, which the BPF backend does not have.
         let signer: &[u8; 32] = self
@@ -171,7 +170,7 @@ impl OperatorCache<'_> {
     /// The active operator at `address` whose current key signed at `signer`.
     #[inline(always)]
     #[allow(clippy::mut_from_ref)]
-    fn checked(&mut self, address: &Address, signer: &[u8; 32], signer_offset: usize) -> Result<&mut Operator, ProgramError> {
+    fn checked(&mut self, address: &Address, signer: &[u8; 32], signer_offset: usize) -> Result<&mut Operator> {
         // SAFETY: entries [..used] were written below and point into distinct operator
         // accounts' data, which outlives the instruction; each operator is held mutably
         // only through its entry.
@@ -206,7 +205,7 @@ impl OperatorCache<'_> {
 /// Charges one receipt (cumulative `units_to`) to segment `s` and credits the operator;
 /// the receipt is already checked newer than the segment's last one.
 #[inline(always)]
-fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, sequence: u32, entry: &mut SettledEntry) -> ProgramResult {
+fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, sequence: u32, entry: &mut SettledEntry) -> Result {
     let remaining = sat_sub(e.max_burn, e.consumed);
     let fee_bps = e.fee_bps;
     let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;

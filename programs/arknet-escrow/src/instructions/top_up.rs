@@ -7,8 +7,8 @@
 //! 2. `[writable]` balance
 //! 3. `[writable]` execution
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
@@ -21,10 +21,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [236, 225, 96, 9, 60, 106, 77, 208];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, config, balance, execution, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let amount = args.u64()?;

@@ -10,8 +10,8 @@
 //! 5. `[]` mint
 //! 6. `[]` token_program
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
@@ -28,10 +28,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [183, 18, 70, 156, 148, 109, 161, 34];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [buyer, config, balance, vault, destination, mint, token_program, ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let amount = args.u64()?;

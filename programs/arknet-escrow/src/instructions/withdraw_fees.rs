@@ -14,8 +14,8 @@
 //!
 //! Further accounts: `[writable]` operators of this deployment whose fees to sweep.
 
-use pinocchio::{error::ProgramError, ProgramResult};
 
+use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -31,10 +31,10 @@ use crate::{
 pub const DISCRIMINATOR: [u8; 8] = [198, 212, 171, 109, 144, 215, 174, 89];
 
 #[inline(never)]
-pub fn process(ix: &Ix) -> ProgramResult {
+pub fn process(ix: &Ix) -> Result {
     let Ix { program_id, accounts, data } = *ix;
     let [admin, config, vault, treasury, mint, token_program, operators @ ..] = accounts else {
-        return Err(ProgramError::NotEnoughAccountKeys);
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let mut args = DataReader::new(data);
     let amount = args.u64()?;

@@ -1,9 +1,10 @@
 //! Loading program accounts in place, with the owner, discriminator and size checks
 //! that stop look-alike accounts and account-type confusion.
 
+use crate::errors::{Result};
 use core::mem::{align_of, size_of};
 
-use pinocchio::{address::address_eq, error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio::{address::address_eq, AccountView, Address};
 
 use crate::errors::EscrowError;
 
@@ -19,7 +20,7 @@ pub trait ProgramAccount: Sized {
 /// of line, so each of the program's account loads is one call rather than a copy of
 /// these checks (program size).
 #[inline(never)]
-fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> ProgramResult {
+fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> Result {
     // Four word compares, not `owned_by` (a memcmp syscall).
     if !address_eq(&view.owner(), program_id) {
         return Err(EscrowError::InvalidAccountOwner.into());
@@ -41,7 +42,7 @@ fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 
 
 /// The body of a checked program account of type `T`.
 #[inline(always)]
-fn checked_body_ptr<T: ProgramAccount>(view: &AccountView, program_id: &Address) -> Result<*mut T, ProgramError> {
+fn checked_body_ptr<T: ProgramAccount>(view: &AccountView, program_id: &Address) -> Result<*mut T> {
     const { assert!(align_of::<T>() <= 8) };
     check_account(view, program_id, &T::DISCRIMINATOR, T::LEN)?;
     // SAFETY: checked to hold T::LEN = 8 + size_of::<T>() bytes.
@@ -53,7 +54,7 @@ fn checked_body_ptr<T: ProgramAccount>(view: &AccountView, program_id: &Address)
 pub fn load<'a, T: ProgramAccount>(
     view: &'a AccountView,
     program_id: &Address,
-) -> Result<&'a T, ProgramError> {
+) -> Result<&'a T> {
     // SAFETY: checked owner, size, discriminator and alignment.
     checked_body_ptr::<T>(view, program_id).map(|p| unsafe { &*p })
 }
@@ -66,7 +67,7 @@ pub fn load<'a, T: ProgramAccount>(
 pub fn load_mut<'a, T: ProgramAccount>(
     view: &'a AccountView,
     program_id: &Address,
-) -> Result<&'a mut T, ProgramError> {
+) -> Result<&'a mut T> {
     if !view.is_writable() {
         return Err(EscrowError::AccountNotWritable.into());
     }
@@ -80,7 +81,7 @@ pub fn load_mut<'a, T: ProgramAccount>(
 pub fn init_account<'a, T: ProgramAccount>(
     view: &'a AccountView,
     program_id: &Address,
-) -> Result<&'a mut T, ProgramError> {
+) -> Result<&'a mut T> {
     if !view.owned_by(program_id) || view.data_len() != T::LEN {
         return Err(EscrowError::InvalidAccountData.into());
     }

@@ -1,4 +1,5 @@
-use pinocchio::{error::ProgramError, AccountView, Address};
+use crate::errors::{Result};
+use pinocchio::{AccountView, Address};
 
 use crate::{
     errors::EscrowError,
@@ -11,7 +12,7 @@ pub const TOKEN_2022_PROGRAM_ID: Address =
     Address::from_str_const("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
 
 #[inline(always)]
-pub fn require_signer(view: &AccountView) -> Result<(), ProgramError> {
+pub fn require_signer(view: &AccountView) -> Result<()> {
     if view.is_signer() {
         Ok(())
     } else {
@@ -20,7 +21,7 @@ pub fn require_signer(view: &AccountView) -> Result<(), ProgramError> {
 }
 
 #[inline(always)]
-pub fn require_writable(view: &AccountView) -> Result<(), ProgramError> {
+pub fn require_writable(view: &AccountView) -> Result<()> {
     if view.is_writable() {
         Ok(())
     } else {
@@ -29,7 +30,7 @@ pub fn require_writable(view: &AccountView) -> Result<(), ProgramError> {
 }
 
 #[inline(always)]
-pub fn require_system_program(view: &AccountView) -> Result<(), ProgramError> {
+pub fn require_system_program(view: &AccountView) -> Result<()> {
     if view.address() == &SYSTEM_PROGRAM_ID {
         Ok(())
     } else {
@@ -38,7 +39,7 @@ pub fn require_system_program(view: &AccountView) -> Result<(), ProgramError> {
 }
 
 #[inline(always)]
-pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), ProgramError> {
+pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<()> {
     if a.address() == b.address() {
         Err(EscrowError::DuplicateAccount.into())
     } else {
@@ -47,7 +48,7 @@ pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), ProgramE
 }
 
 #[inline(always)]
-pub fn require_nonzero(amount: u64) -> Result<(), ProgramError> {
+pub fn require_nonzero(amount: u64) -> Result<()> {
     if amount == 0 {
         Err(EscrowError::ZeroAmount.into())
     } else {
@@ -57,7 +58,7 @@ pub fn require_nonzero(amount: u64) -> Result<(), ProgramError> {
 
 /// The config account, checked to be this program's Config.
 #[inline(always)]
-pub fn config<'a>(view: &'a AccountView, program_id: &Address) -> Result<&'a Config, ProgramError> {
+pub fn config<'a>(view: &'a AccountView, program_id: &Address) -> Result<&'a Config> {
     load::<Config>(view, program_id)
 }
 
@@ -65,13 +66,13 @@ pub fn config<'a>(view: &'a AccountView, program_id: &Address) -> Result<&'a Con
 pub fn config_mut<'a>(
     view: &'a AccountView,
     program_id: &Address,
-) -> Result<&'a mut Config, ProgramError> {
+) -> Result<&'a mut Config> {
     load_mut::<Config>(view, program_id)
 }
 
 /// The admin must sign.
 #[inline(always)]
-pub fn require_admin(config: &Config, admin: &AccountView) -> Result<(), ProgramError> {
+pub fn require_admin(config: &Config, admin: &AccountView) -> Result<()> {
     require_signer(admin)?;
     if admin.address() != &config.admin {
         return Err(EscrowError::Unauthorized.into());
@@ -81,7 +82,7 @@ pub fn require_admin(config: &Config, admin: &AccountView) -> Result<(), Program
 
 /// New deposits and reservations stop while the program is paused.
 #[inline(always)]
-pub fn require_not_paused(config: &Config) -> Result<(), ProgramError> {
+pub fn require_not_paused(config: &Config) -> Result<()> {
     if config.is_paused() {
         Err(EscrowError::ProgramPaused.into())
     } else {
@@ -91,12 +92,12 @@ pub fn require_not_paused(config: &Config) -> Result<(), ProgramError> {
 
 /// `a + b`, or the typed overflow error.
 #[inline(always)]
-pub fn add(a: u64, b: u64) -> Result<u64, ProgramError> {
+pub fn add(a: u64, b: u64) -> Result<u64> {
     a.checked_add(b).ok_or_else(|| EscrowError::ArithmeticOverflow.into())
 }
 
 /// `a - b` where `b > a` means the caller asked for more than there is.
 #[inline(always)]
-pub fn sub(a: u64, b: u64, short: EscrowError) -> Result<u64, ProgramError> {
+pub fn sub(a: u64, b: u64, short: EscrowError) -> Result<u64> {
     a.checked_sub(b).ok_or_else(|| short.into())
 }

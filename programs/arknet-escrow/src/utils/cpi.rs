@@ -1,6 +1,7 @@
 //! Creating program accounts through the system program.
 
-use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address};
+use crate::errors::{Result};
+use pinocchio::{cpi::Signer, AccountView, Address};
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 
 /// Creates `new.account` (a PDA signed for by `signers`) with `space` bytes, owned by
@@ -26,17 +27,18 @@ pub const fn rent_exempt_minimum(space: usize) -> u64 {
     (128 + space as u64) * 3_480 * 2
 }
 
-pub fn create_program_account(new: &NewAccount, signers: &[Signer]) -> Result<(), ProgramError> {
+pub fn create_program_account(new: &NewAccount, signers: &[Signer]) -> Result<()> {
     let NewAccount { payer, account, space, owner } = *new;
     let required = rent_exempt_minimum(space);
     let current = account.lamports();
     if current == 0 {
-        return CreateAccount { from: payer, to: account, lamports: required, space: space as u64, owner }
-            .invoke_signed(signers);
+        CreateAccount { from: payer, to: account, lamports: required, space: space as u64, owner }
+            .invoke_signed(signers)?;
+        return Ok(());
     }
     if required > current {
         Transfer { from: payer, to: account, lamports: required.saturating_sub(current) }.invoke()?;
     }
     Allocate { account, space: space as u64 }.invoke_signed(signers)?;
-    Assign { account, owner }.invoke_signed(signers)
+    Ok(Assign { account, owner }.invoke_signed(signers)?)
 }

@@ -1,4 +1,5 @@
-use pinocchio::{error::ProgramError, Address};
+use crate::errors::{Error, Result};
+use pinocchio::{Address};
 
 use crate::errors::EscrowError;
 
@@ -9,7 +10,7 @@ pub struct DataReader<'a> {
 }
 
 #[inline(always)]
-fn bad_data() -> ProgramError {
+fn bad_data() -> Error {
     EscrowError::InvalidInstructionData.into()
 }
 
@@ -20,7 +21,7 @@ impl<'a> DataReader<'a> {
     }
 
     #[inline(always)]
-    pub fn bytes<const N: usize>(&mut self) -> Result<&'a [u8; N], ProgramError> {
+    pub fn bytes<const N: usize>(&mut self) -> Result<&'a [u8; N]> {
         if self.data.len() < N {
             return Err(bad_data());
         }
@@ -30,12 +31,12 @@ impl<'a> DataReader<'a> {
     }
 
     #[inline(always)]
-    pub fn u8(&mut self) -> Result<u8, ProgramError> {
+    pub fn u8(&mut self) -> Result<u8> {
         Ok(self.bytes::<1>()?[0])
     }
 
     #[inline(always)]
-    pub fn bool(&mut self) -> Result<bool, ProgramError> {
+    pub fn bool(&mut self) -> Result<bool> {
         match self.u8()? {
             0 => Ok(false),
             1 => Ok(true),
@@ -44,27 +45,27 @@ impl<'a> DataReader<'a> {
     }
 
     #[inline(always)]
-    pub fn u16(&mut self) -> Result<u16, ProgramError> {
+    pub fn u16(&mut self) -> Result<u16> {
         Ok(u16::from_le_bytes(*self.bytes::<2>()?))
     }
 
     #[inline(always)]
-    pub fn u32(&mut self) -> Result<u32, ProgramError> {
+    pub fn u32(&mut self) -> Result<u32> {
         Ok(u32::from_le_bytes(*self.bytes::<4>()?))
     }
 
     #[inline(always)]
-    pub fn u64(&mut self) -> Result<u64, ProgramError> {
+    pub fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_le_bytes(*self.bytes::<8>()?))
     }
 
     #[inline(always)]
-    pub fn address(&mut self) -> Result<Address, ProgramError> {
+    pub fn address(&mut self) -> Result<Address> {
         Ok(Address::new_from_array(*self.bytes::<32>()?))
     }
 
     #[inline(always)]
-    pub fn finish(self) -> Result<(), ProgramError> {
+    pub fn finish(self) -> Result<()> {
         if self.data.is_empty() {
             Ok(())
         } else {

@@ -2,12 +2,13 @@
 //! Both programs share the base layouts (mint: 82 bytes, account: 165 bytes); Token-2022
 //! appends an account-type byte and TLV extensions after byte 165.
 
-use pinocchio::{address::address_eq, cpi::Signer, error::ProgramError, AccountView, Address};
+use crate::errors::{Result};
+use pinocchio::{address::address_eq, cpi::Signer, AccountView, Address};
 use pinocchio_token::instructions::TransferChecked;
 
 use super::checks::{TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID};
 use crate::{errors::EscrowError, state::Config};
-use pinocchio::{instruction::seeds, ProgramResult};
+use pinocchio::instruction::seeds;
 
 const MINT_BASE_LEN: usize = 82;
 const ACCOUNT_BASE_LEN: usize = 165;
@@ -33,7 +34,7 @@ pub fn is_token_program(address: &Address) -> bool {
 
 /// Checks a mint for configuration and returns its decimals.
 #[inline(always)]
-pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8, ProgramError> {
+pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8> {
     if !is_token_program(token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
@@ -58,7 +59,7 @@ pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8, 
     Ok(data[44])
 }
 
-fn check_mint_extensions(mut tlv: &[u8]) -> Result<(), ProgramError> {
+fn check_mint_extensions(mut tlv: &[u8]) -> Result<()> {
     while tlv.len() >= 4 {
         let ext_type = u16::from_le_bytes([tlv[0], tlv[1]]);
         let len = u16::from_le_bytes([tlv[2], tlv[3]]) as usize;
@@ -91,7 +92,7 @@ pub struct TokenAccountInfo {
 pub fn read_token_account(
     account: &AccountView,
     token_program: &Address,
-) -> Result<TokenAccountInfo, ProgramError> {
+) -> Result<TokenAccountInfo> {
     if !account.owned_by(token_program) {
         return Err(EscrowError::InvalidTokenAccount.into());
     }
@@ -121,7 +122,7 @@ pub fn require_configured_token(
     config: &Config,
     mint: &AccountView,
     token_program: &AccountView,
-) -> Result<(), ProgramError> {
+) -> Result<()> {
     if !address_eq(token_program.address(), &config.token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
@@ -132,7 +133,7 @@ pub fn require_configured_token(
 }
 
 #[inline(always)]
-pub fn require_vault(config: &Config, vault: &AccountView) -> Result<(), ProgramError> {
+pub fn require_vault(config: &Config, vault: &AccountView) -> Result<()> {
     if !address_eq(vault.address(), &config.vault) {
         return Err(EscrowError::InvalidVault.into());
     }
@@ -154,11 +155,12 @@ pub struct Transfer<'a> {
 /// `require_configured_token`); `signers` holds the config PDA's seeds when the vault pays.
 /// Out of line: one copy of the CPI code serves every transfer.
 #[inline(never)]
-pub fn transfer_checked(t: &Transfer, signers: &[Signer]) -> Result<(), ProgramError> {
+pub fn transfer_checked(t: &Transfer, signers: &[Signer]) -> Result<()> {
     TransferChecked::<&AccountView>::new(
         t.from, t.mint, t.to, t.authority, t.amount, t.decimals,
     )
-    .invoke_signed_with_unverified_program(signers, t.token_program.address())
+    .invoke_signed_with_unverified_program(signers, t.token_program.address())?;
+    Ok(())
 }
 
 /// The accounts of a transfer into or out of the vault. The config PDA owns the vault.
@@ -177,7 +179,7 @@ pub struct TokenSource<'a> {
 
 /// Moves `amount` from `source` into the vault. (Arguments are grouped in structs: the
 /// BPF backend passes at most five in registers, one of them the hidden result pointer.)
-pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64) -> ProgramResult {
+pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64) -> Result {
     let TokenSource { account: source, authority } = *source;
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
@@ -199,7 +201,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
 }
 
 /// Pays `amount` out of the vault to `destination`, signed by the config PDA.
-pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> ProgramResult {
+pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> Result {
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
     if address_eq(destination.address(), v.vault.address()) {
