@@ -3,6 +3,7 @@
 //! None of them can touch escrowed, claimable or reserved tokens: the admin only
 //! withdraws settled fees, and only to the treasury.
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use pinocchio::{AccountView, Address};
 
@@ -59,7 +60,7 @@ pub fn process_accept_admin(ix: &Ix) -> Result {
     };
     let c = config_mut(config, program_id)?;
     require_signer(new_admin)?;
-    if c.pending_admin == Address::default() || new_admin.address() != &c.pending_admin {
+    if same_address(&c.pending_admin, &Address::default()) || !same_address(new_admin.address(), &c.pending_admin) {
         return Err(EscrowError::NotPendingAdmin.into());
     }
     c.admin = c.pending_admin;
@@ -169,7 +170,7 @@ pub fn process_set_treasury(ix: &Ix) -> Result {
             return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
         };
         let info = read_token_account(treasury, &c.token_program)?;
-        if info.mint != c.mint || treasury.address() == &c.vault {
+        if !same_address(&info.mint, &c.mint) || same_address(treasury.address(), &c.vault) {
             return Err(EscrowError::InvalidTreasury.into());
         }
         c.treasury = *treasury.address();

@@ -8,12 +8,12 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` balance: the buyer's
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
     };
 
-use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     instructions::Ix,
@@ -35,7 +35,7 @@ pub fn process(ix: &Ix) -> Result {
     require_signer(buyer)?;
     let e = load_mut::<Execution>(execution, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if !address_eq(&e.buyer, buyer.address()) {
+    if !same_address(&e.buyer, buyer.address()) {
         return Err(EscrowError::CancelNotAllowed.into());
     }
     if e.is_open() && e.segment_count != 0 {

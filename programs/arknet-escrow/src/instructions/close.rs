@@ -7,12 +7,12 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` rent_payer: the execution's rent payer
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
     AccountView, };
 
-use pinocchio::address::address_eq;
 use crate::{
     errors::EscrowError,
     events,
@@ -36,10 +36,10 @@ pub fn process(ix: &Ix) -> Result {
     if e.is_open() {
         return Err(EscrowError::ExecutionNotSettled.into());
     }
-    if !address_eq(rent_payer.address(), &e.rent_payer) {
+    if !same_address(rent_payer.address(), &e.rent_payer) {
         return Err(EscrowError::InvalidRentPayer.into());
     }
-    if !address_eq(authority.address(), &e.buyer) {
+    if !same_address(authority.address(), &e.buyer) {
         let now = Clock::get()?.unix_timestamp;
         let window = e.review_window_secs.min(i64::MAX as u64) as i64;
         if now < e.settled_at.saturating_add(window) {

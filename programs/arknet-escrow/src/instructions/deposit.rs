@@ -13,10 +13,10 @@
 //! 7. `[]` token_program
 //! 8. `[]` system_program
 
+use crate::utils::{same_address, is_owned_by};
 use crate::errors::{Error, Result};
 use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
-use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -70,14 +70,14 @@ pub struct BalanceAccounts<'a> {
 /// exist yet.
 #[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance> {
-    if !address_eq(&accounts.balance.owner(), accounts.program_id) {
+    if !is_owned_by(accounts.balance, accounts.program_id) {
         create_balance(accounts, buyer)?;
     }
     let bal = load_mut::<Balance>(accounts.balance, accounts.program_id)?;
-    if !address_eq(&bal.buyer, buyer) {
+    if !same_address(&bal.buyer, buyer) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !address_eq(&bal.config, accounts.config.address()) {
+    if !same_address(&bal.config, accounts.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     Ok(bal)
@@ -93,7 +93,7 @@ fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> Result {
     require_system_program(system_program)?;
     let (expected, bump) =
         Address::find_program_address(&[Balance::SEED, config.as_ref(), buyer.as_ref()], program_id);
-    if balance.address() != &expected {
+    if !same_address(balance.address(), &expected) {
         return Err(EscrowError::InvalidPda.into());
     }
     let bump_seed = [bump];

@@ -17,6 +17,7 @@
 //! Only the upgrade authority may initialize, so nobody can front-run the deployment
 //! with a config of their own.
 
+use crate::utils::{same_address, is_owned_by};
 use crate::errors::{Error, Result};
 use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
@@ -67,17 +68,17 @@ pub fn process(ix: &Ix) -> Result {
     // the unaligned seeds pointer ("Unaligned pointer").
     let config_seeds: [&[u8]; 2] = [core::hint::black_box(Config::SEED), &salt];
     let (config_address, bump) = Address::find_program_address(&config_seeds, program_id);
-    if config.address() != &config_address {
+    if !same_address(config.address(), &config_address) {
         return Err(EscrowError::InvalidPda.into());
     }
-    if config.owned_by(program_id) {
+    if is_owned_by(config, program_id) {
         return Err(EscrowError::AlreadyInitialized.into());
     }
 
     let decimals = validate_mint(mint, token_program.address())?;
     let vault_info = read_token_account(vault, token_program.address())?;
-    if &vault_info.mint != mint.address()
-        || vault_info.owner != config_address
+    if !same_address(&vault_info.mint, mint.address())
+        || !same_address(&vault_info.owner, &config_address)
         || vault_info.has_delegate
         || vault_info.has_close_authority
         || !vault_info.initialized_not_frozen
@@ -85,7 +86,7 @@ pub fn process(ix: &Ix) -> Result {
         return Err(EscrowError::InvalidVault.into());
     }
     let treasury_info = read_token_account(treasury, token_program.address())?;
-    if &treasury_info.mint != mint.address() {
+    if !same_address(&treasury_info.mint, mint.address()) {
         return Err(EscrowError::InvalidTreasury.into());
     }
     require_distinct(vault, treasury)?;
@@ -121,7 +122,7 @@ fn require_upgrade_authority(
     admin: &Address,
 ) -> Result<()> {
     let (expected, _) = Address::find_program_address(&[program_id.as_ref()], &BPF_LOADER_UPGRADEABLE);
-    if program_data.address() != &expected || !program_data.owned_by(&BPF_LOADER_UPGRADEABLE) {
+    if !same_address(program_data.address(), &expected) || !is_owned_by(program_data, &BPF_LOADER_UPGRADEABLE) {
         return Err(EscrowError::InvalidProgramData.into());
     }
     // SAFETY: read-only access, no mutable borrow exists.

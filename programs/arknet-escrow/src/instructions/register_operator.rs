@@ -9,6 +9,7 @@
 //! 3. `[signer]` signing_key: the ed25519 key that will sign receipts
 //! 4. `[]` system_program
 
+use crate::utils::{same_address, is_owned_by};
 use crate::errors::{Error, Result};
 use pinocchio::{cpi::Signer, instruction::seeds, Address};
 
@@ -41,10 +42,10 @@ pub fn process(ix: &Ix) -> Result {
         &[Operator::SEED, config.address().as_ref(), authority.address().as_ref()],
         program_id,
     );
-    if operator.address() != &expected {
+    if !same_address(operator.address(), &expected) {
         return Err(crate::errors::EscrowError::InvalidPda.into());
     }
-    if operator.owned_by(program_id) {
+    if is_owned_by(operator, program_id) {
         return Err(crate::errors::EscrowError::AlreadyInitialized.into());
     }
 

@@ -12,6 +12,7 @@
 //! 4. `[writable]` execution: PDA `["execution", config, buyer, execution_id (u64 le)]` with `bump`
 //! 5. `[]` system_program
 
+use crate::utils::{same_address, is_owned_by};
 use crate::errors::{Error, Result};
 use pinocchio::{
     cpi::Signer,
@@ -19,7 +20,6 @@ use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
     AccountView, Address, };
 
-use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -119,10 +119,10 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     require_signer(a.buyer)?;
     require_writable(a.execution)?;
     require_system_program(a.system_program)?;
-    if !address_eq(&bal.buyer, a.buyer.address()) {
+    if !same_address(&bal.buyer, a.buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !address_eq(&bal.config, a.config.address()) {
+    if !same_address(&bal.config, a.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if args.duration_secs < c.min_duration_secs {
@@ -140,7 +140,7 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     // runtime derives that signature's address from these seeds, so any other address
     // fails the CPI. A non-canonical bump cannot open a second execution: ids only ever
     // increase.
-    if a.execution.owned_by(program_id) {
+    if is_owned_by(a.execution, program_id) {
         return Err(EscrowError::AlreadyInitialized.into());
     }
     let id_bytes = args.execution_id.to_le_bytes();

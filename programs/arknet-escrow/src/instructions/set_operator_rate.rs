@@ -7,10 +7,10 @@
 //! 0. `[signer]` authority
 //! 1. `[writable]` operator
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use pinocchio::{AccountView, Address};
 
-use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -30,7 +30,7 @@ pub fn operator_of_authority<'a>(
 ) -> Result<&'a mut Operator> {
     require_signer(authority)?;
     let op = load_mut::<Operator>(operator, program_id)?;
-    if !address_eq(&op.authority, authority.address()) {
+    if !same_address(&op.authority, authority.address()) {
         return Err(EscrowError::WrongAuthority.into());
     }
     Ok(op)

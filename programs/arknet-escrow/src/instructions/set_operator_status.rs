@@ -7,6 +7,7 @@
 //! 2. `[writable]` operator
 
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
@@ -33,7 +34,7 @@ pub fn process(ix: &Ix) -> Result {
         return Err(EscrowError::InvalidOperatorStatus.into());
     }
     let op = load_mut::<Operator>(operator, program_id)?;
-    if &op.config != config_account.address() {
+    if !same_address(&op.config, config_account.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     op.status = status;

@@ -8,8 +8,8 @@
 //! 3. `[writable]` execution
 
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
-use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -35,10 +35,10 @@ pub fn process(ix: &Ix) -> Result {
     require_signer(buyer)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if !address_eq(&bal.buyer, buyer.address()) || !address_eq(&e.buyer, buyer.address()) {
+    if !same_address(&bal.buyer, buyer.address()) || !same_address(&e.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !address_eq(&bal.config, config.address()) || !address_eq(&e.config, config.address()) {
+    if !same_address(&bal.config, config.address()) || !same_address(&e.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if !e.is_open() {

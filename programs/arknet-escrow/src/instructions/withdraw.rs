@@ -11,8 +11,8 @@
 //! 6. `[]` token_program
 
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
-use pinocchio::address::address_eq;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -41,10 +41,10 @@ pub fn process(ix: &Ix) -> Result {
     require_nonzero(amount)?;
     let c = load::<Config>(config, program_id)?;
     let bal = load_mut::<Balance>(balance, program_id)?;
-    if !address_eq(&bal.buyer, buyer.address()) {
+    if !same_address(&bal.buyer, buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !address_eq(&bal.config, config.address()) {
+    if !same_address(&bal.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;

@@ -15,6 +15,7 @@
 //! Further accounts: `[writable]` operators of this deployment whose fees to sweep.
 
 
+use crate::utils::{same_address};
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
@@ -43,12 +44,12 @@ pub fn process(ix: &Ix) -> Result {
     require_nonzero(amount)?;
     let c = config_mut(config, program_id)?;
     require_admin(c, admin)?;
-    if treasury.address() != &c.treasury {
+    if !same_address(treasury.address(), &c.treasury) {
         return Err(EscrowError::InvalidTreasury.into());
     }
     for view in operators {
         let op = load_mut::<Operator>(view, program_id)?;
-        if &op.config != config.address() {
+        if !same_address(&op.config, config.address()) {
             return Err(EscrowError::WrongDeployment.into());
         }
         c.fees_unwithdrawn = add(c.fees_unwithdrawn, op.fees_owed)?;

@@ -1,10 +1,11 @@
 //! Loading program accounts in place, with the owner, discriminator and size checks
 //! that stop look-alike accounts and account-type confusion.
 
+use crate::utils::{same_address, is_owned_by, owner_of};
 use crate::errors::{Result};
 use core::mem::{align_of, size_of};
 
-use pinocchio::{address::address_eq, AccountView, Address};
+use pinocchio::{AccountView, Address};
 
 use crate::errors::EscrowError;
 
@@ -22,7 +23,7 @@ pub trait ProgramAccount: Sized {
 #[inline(never)]
 fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> Result {
     // Four word compares, not `owned_by` (a memcmp syscall).
-    if !address_eq(&view.owner(), program_id) {
+    if !same_address(owner_of(view), program_id) {
         return Err(EscrowError::InvalidAccountOwner.into());
     }
     if view.data_len() != len {
@@ -82,7 +83,7 @@ pub fn init_account<'a, T: ProgramAccount>(
     view: &'a AccountView,
     program_id: &Address,
 ) -> Result<&'a mut T> {
-    if !view.owned_by(program_id) || view.data_len() != T::LEN {
+    if !is_owned_by(view, program_id) || view.data_len() != T::LEN {
         return Err(EscrowError::InvalidAccountData.into());
     }
     let data = view.data_ptr() as *mut u8;

@@ -1,5 +1,5 @@
 use crate::errors::{Result};
-use pinocchio::{AccountView, Address};
+use pinocchio::{address::address_eq, AccountView, Address};
 
 use crate::{
     errors::EscrowError,
@@ -10,6 +10,27 @@ pub const SYSTEM_PROGRAM_ID: Address = pinocchio_system::ID;
 pub const TOKEN_PROGRAM_ID: Address = pinocchio_token::ID;
 pub const TOKEN_2022_PROGRAM_ID: Address =
     Address::from_str_const("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
+
+/// Two addresses are equal: four word compares, out of line. One copy serves the
+/// program's ~60 address checks; inlined, each was a `sol_memcmp_` call with its result
+/// slot or four compares (program size). Hot loops use `address_eq` inline.
+#[inline(never)]
+pub fn same_address(a: &Address, b: &Address) -> bool {
+    address_eq(a, b)
+}
+
+/// The program that owns `view`, by reference (`AccountView::owner` copies it).
+#[inline(always)]
+pub fn owner_of(view: &AccountView) -> &Address {
+    // SAFETY: the view's account pointer is valid for the whole instruction.
+    unsafe { &(*view.account_ptr()).owner }
+}
+
+/// `view.owned_by(program)` through `same_address`.
+#[inline(always)]
+pub fn is_owned_by(view: &AccountView, program: &Address) -> bool {
+    same_address(owner_of(view), program)
+}
 
 #[inline(always)]
 pub fn require_signer(view: &AccountView) -> Result<()> {
@@ -31,7 +52,7 @@ pub fn require_writable(view: &AccountView) -> Result<()> {
 
 #[inline(always)]
 pub fn require_system_program(view: &AccountView) -> Result<()> {
-    if view.address() == &SYSTEM_PROGRAM_ID {
+    if same_address(view.address(), &SYSTEM_PROGRAM_ID) {
         Ok(())
     } else {
         Err(EscrowError::InvalidSystemProgram.into())
@@ -40,7 +61,7 @@ pub fn require_system_program(view: &AccountView) -> Result<()> {
 
 #[inline(always)]
 pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<()> {
-    if a.address() == b.address() {
+    if same_address(a.address(), b.address()) {
         Err(EscrowError::DuplicateAccount.into())
     } else {
         Ok(())
@@ -74,7 +95,7 @@ pub fn config_mut<'a>(
 #[inline(always)]
 pub fn require_admin(config: &Config, admin: &AccountView) -> Result<()> {
     require_signer(admin)?;
-    if admin.address() != &config.admin {
+    if !same_address(admin.address(), &config.admin) {
         return Err(EscrowError::Unauthorized.into());
     }
     Ok(())

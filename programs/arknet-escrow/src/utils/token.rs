@@ -2,8 +2,9 @@
 //! Both programs share the base layouts (mint: 82 bytes, account: 165 bytes); Token-2022
 //! appends an account-type byte and TLV extensions after byte 165.
 
+use super::checks::{same_address, is_owned_by};
 use crate::errors::{Result};
-use pinocchio::{address::address_eq, cpi::Signer, AccountView, Address};
+use pinocchio::{cpi::Signer, AccountView, Address};
 use pinocchio_token::instructions::TransferChecked;
 
 use super::checks::{TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID};
@@ -29,7 +30,7 @@ const ALLOWED_MINT_EXTENSIONS: [u16; 6] = [
 
 #[inline(always)]
 pub fn is_token_program(address: &Address) -> bool {
-    address == &TOKEN_PROGRAM_ID || address == &TOKEN_2022_PROGRAM_ID
+    same_address(address, &TOKEN_PROGRAM_ID) || same_address(address, &TOKEN_2022_PROGRAM_ID)
 }
 
 /// Checks a mint for configuration and returns its decimals.
@@ -38,7 +39,7 @@ pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8> 
     if !is_token_program(token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
-    if !mint.owned_by(token_program) {
+    if !is_owned_by(mint, token_program) {
         return Err(EscrowError::InvalidMint.into());
     }
     // SAFETY: mint data is only read here, no mutable borrow exists.
@@ -48,7 +49,7 @@ pub fn validate_mint(mint: &AccountView, token_program: &Address) -> Result<u8> 
     }
     if data.len() > MINT_BASE_LEN {
         // Only Token-2022 mints carry extensions.
-        if token_program != &TOKEN_2022_PROGRAM_ID
+        if !same_address(token_program, &TOKEN_2022_PROGRAM_ID)
             || data.len() <= ACCOUNT_BASE_LEN
             || data[ACCOUNT_BASE_LEN] != ACCOUNT_TYPE_MINT
         {
@@ -93,7 +94,7 @@ pub fn read_token_account(
     account: &AccountView,
     token_program: &Address,
 ) -> Result<TokenAccountInfo> {
-    if !account.owned_by(token_program) {
+    if !is_owned_by(account, token_program) {
         return Err(EscrowError::InvalidTokenAccount.into());
     }
     // SAFETY: read-only access, no mutable borrow exists.
@@ -123,10 +124,10 @@ pub fn require_configured_token(
     mint: &AccountView,
     token_program: &AccountView,
 ) -> Result<()> {
-    if !address_eq(token_program.address(), &config.token_program) {
+    if !same_address(token_program.address(), &config.token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
-    if !address_eq(mint.address(), &config.mint) {
+    if !same_address(mint.address(), &config.mint) {
         return Err(EscrowError::InvalidMint.into());
     }
     Ok(())
@@ -134,7 +135,7 @@ pub fn require_configured_token(
 
 #[inline(always)]
 pub fn require_vault(config: &Config, vault: &AccountView) -> Result<()> {
-    if !address_eq(vault.address(), &config.vault) {
+    if !same_address(vault.address(), &config.vault) {
         return Err(EscrowError::InvalidVault.into());
     }
     Ok(())
@@ -183,7 +184,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
     let TokenSource { account: source, authority } = *source;
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if address_eq(source.address(), v.vault.address()) {
+    if same_address(source.address(), v.vault.address()) {
         return Err(EscrowError::DuplicateAccount.into());
     }
     transfer_checked(
@@ -204,7 +205,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
 pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> Result {
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if address_eq(destination.address(), v.vault.address()) {
+    if same_address(destination.address(), v.vault.address()) {
         return Err(EscrowError::DestinationIsVault.into());
     }
     let bump_seed = [c.bump];
