@@ -79,9 +79,9 @@ pub fn process(ix: &Ix) -> Result {
     let vault_info = read_token_account(vault, token_program.address())?;
     if !same_address(&vault_info.mint, mint.address())
         || !same_address(&vault_info.owner, &config_address)
-        || vault_info.has_delegate
-        || vault_info.has_close_authority
-        || !vault_info.initialized_not_frozen
+        || vault_info.has_delegate()
+        || vault_info.has_close_authority()
+        || !vault_info.initialized_not_frozen()
     {
         return Err(EscrowError::InvalidVault.into());
     }

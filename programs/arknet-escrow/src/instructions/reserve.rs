@@ -95,19 +95,36 @@ pub struct ReserveAccounts<'a> {
     pub system_program: &'a AccountView,
 }
 
-#[inline(never)]
+#[inline(always)]
 pub fn process(ix: &Ix) -> Result {
+    reserve(ix, false)
+}
+
+/// `reserve` and `reserve_from_wallet` in one body (they share their arguments, the first
+/// five accounts and everything after the balance is found; one copy of that is ~2.5 KB
+/// of program). `from_wallet` first deposits the max burn from the buyer's token account
+/// into the balance, creating it if missing.
+#[inline(never)]
+pub fn reserve(ix: &Ix, from_wallet: bool) -> Result {
     let Ix { program_id, accounts, data } = *ix;
-    let [payer, buyer, config, balance, execution, system_program, ..] = accounts else {
+    let [payer, buyer, config, balance, execution, rest @ ..] = accounts else {
+        return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
+    };
+    // reserve_from_wallet's token accounts come before the system program.
+    let Some(system_program) = rest.get(if from_wallet { 4 } else { 0 }) else {
         return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let args = ReserveArgs::parse(data)?;
     let c = load::<Config>(config, program_id)?;
-    let bal = load_mut::<Balance>(balance, program_id)?;
     let ctx = ReserveAccounts { program_id, config, payer, buyer, execution, system_program };
+    let bal = if from_wallet {
+        super::reserve_from_wallet::deposit_max_burn(&ctx, c, balance, rest, args.max_burn)?
+    } else {
+        load_mut::<Balance>(balance, program_id)?
+    };
     open_execution(&ctx, c, bal, &args)?;
     let e = load::<Execution>(execution, program_id)?;
-    events::execution_reserved(execution.address(), e, false);
+    events::execution_reserved(execution.address(), e, from_wallet);
     Ok(())
 }
 

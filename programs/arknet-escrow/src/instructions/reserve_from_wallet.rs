@@ -14,11 +14,13 @@
 //! 9. `[]` system_program
 
 
+use pinocchio::AccountView;
+
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
     events,
-    state::{load, Config, Execution},
+    state::{Balance, Config},
     utils::{
         require_not_paused, require_signer,
         token::{pull_in, TokenSource, VaultAccounts},
@@ -27,33 +29,38 @@ use crate::{
 
 use super::{
     deposit::{credit, open_balance, BalanceAccounts},
-    reserve::{open_execution, ReserveAccounts, ReserveArgs},
+    reserve::{reserve, ReserveAccounts},
 };
 
 pub const DISCRIMINATOR: [u8; 8] = [215, 141, 1, 240, 31, 143, 86, 156];
 
-#[inline(never)]
+#[inline(always)]
 pub fn process(ix: &Ix) -> Result {
-    let Ix { program_id, accounts, data } = *ix;
-    let [payer, buyer, config, balance, execution, source, vault, mint, token_program, system_program, ..] =
-        accounts
-    else {
+    reserve(ix, true)
+}
+
+/// Deposits `max_burn` from `source` (the first of `token_accounts`) into the buyer's
+/// balance, created if missing, and returns the balance for `reserve` to go on with.
+#[inline(always)]
+pub fn deposit_max_burn<'a>(
+    a: &ReserveAccounts<'a>,
+    c: &Config,
+    balance: &'a AccountView,
+    token_accounts: &'a [AccountView],
+    max_burn: u64,
+) -> Result<&'a mut Balance> {
+    let ReserveAccounts { program_id, config, payer, buyer, system_program, .. } = *a;
+    let [source, vault, mint, token_program, ..] = token_accounts else {
         return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
-    let args = ReserveArgs::parse(data)?;
-    let c = load::<Config>(config, program_id)?;
     require_not_paused(c)?;
     require_signer(buyer)?;
     require_signer(payer)?;
     let new_balance = BalanceAccounts { program_id, config, payer, balance, system_program };
     let bal = open_balance(&new_balance, buyer.address())?;
     let from = TokenSource { account: source, authority: buyer };
-    pull_in(c, &VaultAccounts { config, vault, mint, token_program }, &from, args.max_burn)?;
-    credit(bal, args.max_burn)?;
-    events::deposited(buyer.address(), buyer.address(), args.max_burn, bal.available);
-    let ctx = ReserveAccounts { program_id, config, payer, buyer, execution, system_program };
-    open_execution(&ctx, c, bal, &args)?;
-    let e = load::<Execution>(execution, program_id)?;
-    events::execution_reserved(execution.address(), e, true);
-    Ok(())
+    pull_in(c, &VaultAccounts { config, vault, mint, token_program }, &from, max_burn)?;
+    credit(bal, max_burn)?;
+    events::deposited(buyer.address(), buyer.address(), max_burn, bal.available);
+    Ok(bal)
 }

@@ -80,20 +80,48 @@ fn check_mint_extensions(mut tlv: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// The fields of a token account the escrow relies on.
-pub struct TokenAccountInfo {
+/// The base layout (165 bytes) of an SPL Token / Token-2022 account, read in place: every
+/// field has alignment 1, so a view of the account data needs no copy (copying the two
+/// addresses out cost initialize ~1 KB of program).
+#[repr(C)]
+pub struct TokenAccount {
     pub mint: Address,
     pub owner: Address,
-    pub has_delegate: bool,
-    pub has_close_authority: bool,
-    pub initialized_not_frozen: bool,
+    amount: [u8; 8],
+    delegate_tag: [u8; 4],
+    delegate: Address,
+    state: u8,
+    is_native: [u8; 12],
+    delegated_amount: [u8; 8],
+    close_authority_tag: [u8; 4],
+    close_authority: Address,
 }
 
+const _: () = assert!(core::mem::size_of::<TokenAccount>() == ACCOUNT_BASE_LEN);
+const _: () = assert!(core::mem::align_of::<TokenAccount>() == 1);
+
+impl TokenAccount {
+    #[inline(always)]
+    pub fn has_delegate(&self) -> bool {
+        u32::from_le_bytes(self.delegate_tag) != 0
+    }
+
+    #[inline(always)]
+    pub fn has_close_authority(&self) -> bool {
+        u32::from_le_bytes(self.close_authority_tag) != 0
+    }
+
+    /// Initialized (1), not frozen (2) or uninitialized (0).
+    #[inline(always)]
+    pub fn initialized_not_frozen(&self) -> bool {
+        self.state == 1
+    }
+}
+
+/// A token account owned by `token_program`, with the base layout (and, past it, the
+/// Token-2022 account-type byte of an account).
 #[inline(always)]
-pub fn read_token_account(
-    account: &AccountView,
-    token_program: &Address,
-) -> Result<TokenAccountInfo> {
+pub fn read_token_account<'a>(account: &'a AccountView, token_program: &Address) -> Result<&'a TokenAccount> {
     if !is_owned_by(account, token_program) {
         return Err(EscrowError::InvalidTokenAccount.into());
     }
@@ -102,19 +130,8 @@ pub fn read_token_account(
     if data.len() < ACCOUNT_BASE_LEN || (data.len() > ACCOUNT_BASE_LEN && data[ACCOUNT_BASE_LEN] != 2) {
         return Err(EscrowError::InvalidTokenAccount.into());
     }
-    #[allow(clippy::arithmetic_side_effects, reason = "constant offsets inside the checked 165 bytes")]
-    let addr = |at: usize| {
-        let mut a = [0u8; 32];
-        a.copy_from_slice(&data[at..at + 32]);
-        Address::new_from_array(a)
-    };
-    Ok(TokenAccountInfo {
-        mint: addr(0),
-        owner: addr(32),
-        has_delegate: data[72..76] != [0u8; 4],
-        initialized_not_frozen: data[108] == 1,
-        has_close_authority: data[129..133] != [0u8; 4],
-    })
+    // SAFETY: at least 165 bytes; TokenAccount is 165 bytes of alignment 1 (asserted).
+    Ok(unsafe { &*(data.as_ptr() as *const TokenAccount) })
 }
 
 /// The token program and mint accounts passed to a transfer must be the configured ones.
