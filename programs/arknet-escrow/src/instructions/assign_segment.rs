@@ -13,7 +13,7 @@
 //! 2. `[writable]` operator: its `segments_assigned` counts this segment
 
 
-use crate::utils::{same_address};
+use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
 use crate::{
     errors::EscrowError,
@@ -44,7 +44,7 @@ pub fn process(ix: &Ix) -> Result {
 
     require_signer(router)?;
     let e = load_mut::<Execution>(execution, program_id)?;
-    if !same_address(&e.router, router.address()) {
+    if !address_eq(&e.router, router.address()) {
         return Err(EscrowError::WrongRouter.into());
     }
     if !e.is_open() {
@@ -57,7 +57,7 @@ pub fn process(ix: &Ix) -> Result {
         return Err(EscrowError::InvalidSegmentIndex.into());
     }
     let op = load_mut::<Operator>(operator, program_id)?;
-    if !same_address(&op.config, &e.config) {
+    if !address_eq(&op.config, &e.config) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if !op.is_active() {

@@ -11,7 +11,7 @@
 //! 6. `[]` token_program
 
 
-use crate::utils::{same_address};
+use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,
@@ -42,7 +42,7 @@ pub fn process(ix: &Ix) -> Result {
     require_nonzero(amount)?;
     let c = load::<Config>(config, program_id)?;
     let op = operator_of_authority(program_id, authority, operator)?;
-    if !same_address(&op.config, config.address()) {
+    if !address_eq(&op.config, config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     op.claimable = sub(op.claimable, amount, EscrowError::InsufficientClaimable)?;

@@ -13,7 +13,8 @@
 //! 7. `[]` token_program
 //! 8. `[]` system_program
 
-use crate::utils::{same_address, is_owned_by};
+use crate::utils::{owner_of, same_address};
+use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
 use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
@@ -70,14 +71,14 @@ pub struct BalanceAccounts<'a> {
 /// exist yet.
 #[inline(always)]
 pub fn open_balance<'a>(accounts: &BalanceAccounts<'a>, buyer: &Address) -> Result<&'a mut Balance> {
-    if !is_owned_by(accounts.balance, accounts.program_id) {
+    if !address_eq(owner_of(accounts.balance), accounts.program_id) {
         create_balance(accounts, buyer)?;
     }
     let bal = load_mut::<Balance>(accounts.balance, accounts.program_id)?;
-    if !same_address(&bal.buyer, buyer) {
+    if !address_eq(&bal.buyer, buyer) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !same_address(&bal.config, accounts.config.address()) {
+    if !address_eq(&bal.config, accounts.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     Ok(bal)

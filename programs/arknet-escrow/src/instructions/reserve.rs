@@ -12,7 +12,8 @@
 //! 4. `[writable]` execution: PDA `["execution", config, buyer, execution_id (u64 le)]` with `bump`
 //! 5. `[]` system_program
 
-use crate::utils::{same_address, is_owned_by};
+use crate::utils::is_owned_by;
+use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
 use pinocchio::{
     cpi::Signer,
@@ -136,10 +137,10 @@ pub fn open_execution(a: &ReserveAccounts, c: &Config, bal: &mut Balance, args: 
     require_signer(a.buyer)?;
     require_writable(a.execution)?;
     require_system_program(a.system_program)?;
-    if !same_address(&bal.buyer, a.buyer.address()) {
+    if !address_eq(&bal.buyer, a.buyer.address()) {
         return Err(EscrowError::WrongBuyer.into());
     }
-    if !same_address(&bal.config, a.config.address()) {
+    if !address_eq(&bal.config, a.config.address()) {
         return Err(EscrowError::WrongDeployment.into());
     }
     if args.duration_secs < c.min_duration_secs {

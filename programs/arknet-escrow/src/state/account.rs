@@ -1,11 +1,11 @@
 //! Loading program accounts in place, with the owner, discriminator and size checks
 //! that stop look-alike accounts and account-type confusion.
 
-use crate::utils::{same_address, is_owned_by, owner_of};
+use crate::utils::{is_owned_by, owner_of};
 use crate::errors::{Result};
 use core::mem::{align_of, size_of};
 
-use pinocchio::{AccountView, Address};
+use pinocchio::{address::address_eq, AccountView, Address};
 
 use crate::errors::EscrowError;
 
@@ -23,7 +23,7 @@ pub trait ProgramAccount: Sized {
 #[inline(never)]
 fn check_account(view: &AccountView, program_id: &Address, discriminator: &[u8; 8], len: usize) -> Result {
     // Four word compares, not `owned_by` (a memcmp syscall).
-    if !same_address(owner_of(view), program_id) {
+    if !address_eq(owner_of(view), program_id) {
         return Err(EscrowError::InvalidAccountOwner.into());
     }
     if view.data_len() != len {

@@ -4,7 +4,7 @@
 
 use super::checks::{same_address, is_owned_by};
 use crate::errors::{Result};
-use pinocchio::{cpi::Signer, AccountView, Address};
+use pinocchio::{address::address_eq, cpi::Signer, AccountView, Address};
 use pinocchio_token::instructions::TransferChecked;
 
 use super::checks::{TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID};
@@ -141,10 +141,10 @@ pub fn require_configured_token(
     mint: &AccountView,
     token_program: &AccountView,
 ) -> Result<()> {
-    if !same_address(token_program.address(), &config.token_program) {
+    if !address_eq(token_program.address(), &config.token_program) {
         return Err(EscrowError::InvalidTokenProgram.into());
     }
-    if !same_address(mint.address(), &config.mint) {
+    if !address_eq(mint.address(), &config.mint) {
         return Err(EscrowError::InvalidMint.into());
     }
     Ok(())
@@ -152,7 +152,7 @@ pub fn require_configured_token(
 
 #[inline(always)]
 pub fn require_vault(config: &Config, vault: &AccountView) -> Result<()> {
-    if !same_address(vault.address(), &config.vault) {
+    if !address_eq(vault.address(), &config.vault) {
         return Err(EscrowError::InvalidVault.into());
     }
     Ok(())
@@ -201,7 +201,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
     let TokenSource { account: source, authority } = *source;
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if same_address(source.address(), v.vault.address()) {
+    if address_eq(source.address(), v.vault.address()) {
         return Err(EscrowError::DuplicateAccount.into());
     }
     transfer_checked(
@@ -222,7 +222,7 @@ pub fn pull_in(c: &Config, v: &VaultAccounts, source: &TokenSource, amount: u64)
 pub fn pay_out(c: &Config, v: &VaultAccounts, destination: &AccountView, amount: u64) -> Result {
     require_configured_token(c, v.mint, v.token_program)?;
     require_vault(c, v.vault)?;
-    if same_address(destination.address(), v.vault.address()) {
+    if address_eq(destination.address(), v.vault.address()) {
         return Err(EscrowError::DestinationIsVault.into());
     }
     let bump_seed = [c.bump];
