@@ -5,7 +5,7 @@
 
 use crate::utils::{same_address};
 use crate::errors::{Error, Result};
-use pinocchio::{AccountView, Address};
+use pinocchio::Address;
 
 use crate::{
     instructions::Ix,
@@ -23,16 +23,45 @@ pub const SET_ROUTER: [u8; 8] = [236, 248, 107, 200, 151, 160, 44, 250];
 pub const SET_TIMING: [u8; 8] = [14, 216, 98, 185, 54, 189, 253, 135];
 pub const SET_TREASURY: [u8; 8] = [57, 97, 196, 95, 195, 206, 106, 136];
 
-/// Runs `update` on the config once the admin's signature is checked, then reports the
-/// new config.
-fn with_admin_config(ix: &Ix, update: impl FnOnce(&mut Config, &[AccountView]) -> Result) -> Result {
+/// What one admin setter changes in the config.
+enum Change {
+    PendingAdmin(Address),
+    Fee(u16),
+    Paused(u8),
+    Router(Address),
+    Timing(Timing),
+    /// The third account becomes the treasury.
+    Treasury,
+}
+
+/// Applies `change` to the config once the admin's signature is checked, then reports
+/// the new config. One body for every setter (each used to carry its own copy of the
+/// account checks and the event: program size).
+#[inline(never)]
+fn update_config(ix: &Ix, change: &Change) -> Result {
     let Ix { program_id, accounts, .. } = *ix;
     let [admin, config, rest @ ..] = accounts else {
         return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
     };
     let c = config_mut(config, program_id)?;
     require_admin(c, admin)?;
-    update(c, rest)?;
+    match change {
+        Change::PendingAdmin(new_admin) => c.pending_admin = *new_admin,
+        Change::Fee(fee_bps) => c.fee_bps = *fee_bps,
+        Change::Paused(paused) => c.paused = *paused,
+        Change::Router(router) => c.router = *router,
+        Change::Timing(timing) => timing.apply(c),
+        Change::Treasury => {
+            let [treasury, ..] = rest else {
+                return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
+            };
+            let info = read_token_account(treasury, &c.token_program)?;
+            if !same_address(&info.mint, &c.mint) || same_address(treasury.address(), &c.vault) {
+                return Err(EscrowError::InvalidTreasury.into());
+            }
+            c.treasury = *treasury.address();
+        }
+    }
     events::config_updated(config.address(), c);
     Ok(())
 }
@@ -44,10 +73,7 @@ pub fn process_propose_admin(ix: &Ix) -> Result {
     let mut args = DataReader::new(data);
     let new_admin = args.address()?;
     args.finish()?;
-    with_admin_config(ix, |c, _| {
-        c.pending_admin = new_admin;
-        Ok(())
-    })
+    update_config(ix, &Change::PendingAdmin(new_admin))
 }
 
 /// `accept_admin()`: signed by the pending admin, who becomes the admin.
@@ -79,10 +105,7 @@ pub fn process_set_fee(ix: &Ix) -> Result {
     if fee_bps > Config::MAX_FEE_BPS {
         return Err(EscrowError::FeeTooHigh.into());
     }
-    with_admin_config(ix, |c, _| {
-        c.fee_bps = fee_bps;
-        Ok(())
-    })
+    update_config(ix, &Change::Fee(fee_bps))
 }
 
 /// `set_paused(paused: bool)`: blocks new deposits and reservations only.
@@ -92,10 +115,7 @@ pub fn process_set_paused(ix: &Ix) -> Result {
     let mut args = DataReader::new(data);
     let paused = args.bool()?;
     args.finish()?;
-    with_admin_config(ix, |c, _| {
-        c.paused = paused as u8;
-        Ok(())
-    })
+    update_config(ix, &Change::Paused(paused as u8))
 }
 
 /// `set_router(router: pubkey)`: the router of executions reserved from now on.
@@ -105,10 +125,7 @@ pub fn process_set_router(ix: &Ix) -> Result {
     let mut args = DataReader::new(data);
     let router = args.address()?;
     args.finish()?;
-    with_admin_config(ix, |c, _| {
-        c.router = router;
-        Ok(())
-    })
+    update_config(ix, &Change::Router(router))
 }
 
 /// The deployment's clocks, in seconds (arguments of `initialize` and `set_timing`).
@@ -154,10 +171,7 @@ pub fn process_set_timing(ix: &Ix) -> Result {
     let mut args = DataReader::new(data);
     let timing = Timing::read(&mut args)?;
     args.finish()?;
-    with_admin_config(ix, |c, _| {
-        timing.apply(c);
-        Ok(())
-    })
+    update_config(ix, &Change::Timing(timing))
 }
 
 /// `set_treasury()`: accounts `admin, config, treasury` (a token account of the mint).
@@ -165,15 +179,5 @@ pub fn process_set_timing(ix: &Ix) -> Result {
 pub fn process_set_treasury(ix: &Ix) -> Result {
     let Ix { program_id: _, accounts: _, data } = *ix;
     DataReader::new(data).finish()?;
-    with_admin_config(ix, |c, rest| {
-        let [treasury, ..] = rest else {
-            return Err(Error::NOT_ENOUGH_ACCOUNT_KEYS);
-        };
-        let info = read_token_account(treasury, &c.token_program)?;
-        if !same_address(&info.mint, &c.mint) || same_address(treasury.address(), &c.vault) {
-            return Err(EscrowError::InvalidTreasury.into());
-        }
-        c.treasury = *treasury.address();
-        Ok(())
-    })
+    update_config(ix, &Change::Treasury)
 }
