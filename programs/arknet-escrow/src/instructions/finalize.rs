@@ -77,13 +77,21 @@ fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Resu
 /// Adds the completed job to every operator paid in `e` (each once).
 #[inline(never)]
 fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView]) -> Result {
-    let segments = &e.segments[..e.segment_count as usize];
-    for (i, seg) in segments.iter().enumerate() {
-        if seg.charged == 0 || segments[..i].iter().any(|s| s.charged != 0 && address_eq(&s.operator, &seg.operator)) {
+    // Bit j set: operators[j] was counted. A paid operator's account is the first one
+    // with its address, so an operator with several segments maps to one bit (the
+    // entrypoint passes at most 16 accounts: j < 16).
+    let mut counted: u64 = 0;
+    for seg in &e.segments[..e.segment_count as usize] {
+        if seg.charged == 0 {
             continue;
         }
-        let view = operators.iter().find(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
-        let op = load_mut::<Operator>(view, program_id)?;
+        let j = operators.iter().position(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
+        let bit = 1u64.wrapping_shl(j as u32);
+        if counted & bit != 0 {
+            continue;
+        }
+        counted |= bit;
+        let op = load_mut::<Operator>(&operators[j], program_id)?;
         op.executions_completed = sat_add(op.executions_completed, 1);
     }
     Ok(())
