@@ -8,7 +8,8 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` operator: an operator paid in the execution
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
+use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
@@ -54,7 +55,7 @@ pub fn process(ix: &Ix) -> Result {
     }
     let segments = &mut e.segments[..e.segment_count as usize];
     let mut paid = false;
-    for seg in segments.iter().filter(|s| same_address(&s.operator, operator.address())) {
+    for seg in segments.iter().filter(|s| address_eq(&s.operator, operator.address())) {
         if seg.rating != 0 {
             return Err(EscrowError::AlreadyRated.into());
         }
@@ -63,7 +64,7 @@ pub fn process(ix: &Ix) -> Result {
     if !paid {
         return Err(EscrowError::OperatorNotPaid.into());
     }
-    for seg in segments.iter_mut().filter(|s| same_address(&s.operator, operator.address())) {
+    for seg in segments.iter_mut().filter(|s| address_eq(&s.operator, operator.address())) {
         seg.rating = stars;
     }
     let op = load_mut::<Operator>(operator, program_id)?;
