@@ -15,6 +15,7 @@
 
 use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
+use crate::math::sat_add;
 use crate::{
     errors::EscrowError,
     events,
@@ -72,7 +73,7 @@ pub fn process(ix: &Ix) -> Result {
             return Err(EscrowError::PriceAboveCap.into());
         }
     }
-    op.segments_assigned = op.segments_assigned.saturating_add(1);
+    op.segments_assigned = sat_add(op.segments_assigned, 1);
     // Field by field: the slot of a new segment is still zeroed (segments are only
     // ever appended), so the counters need no write.
     let segment = &mut e.segments[index as usize];

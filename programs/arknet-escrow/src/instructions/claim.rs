@@ -13,6 +13,7 @@
 
 use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
+use crate::math::sat_add;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -46,7 +47,7 @@ pub fn process(ix: &Ix) -> Result {
         return Err(EscrowError::WrongDeployment.into());
     }
     op.claimable = sub(op.claimable, amount, EscrowError::InsufficientClaimable)?;
-    op.total_claimed = op.total_claimed.saturating_add(amount);
+    op.total_claimed = sat_add(op.total_claimed, amount);
     pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
     events::claimed(operator.address(), destination.address(), amount, op.claimable);
     Ok(())

@@ -16,6 +16,7 @@
 use crate::utils::{owner_of, same_address};
 use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
+use crate::math::sat_add;
 use pinocchio::{cpi::Signer, instruction::seeds, AccountView, Address};
 
 use crate::{
@@ -115,6 +116,6 @@ fn create_balance(accounts: &BalanceAccounts, buyer: &Address) -> Result {
 #[inline(always)]
 pub fn credit(bal: &mut Balance, amount: u64) -> Result {
     bal.available = add(bal.available, amount)?;
-    bal.total_deposited = bal.total_deposited.saturating_add(amount);
+    bal.total_deposited = sat_add(bal.total_deposited, amount);
     Ok(())
 }

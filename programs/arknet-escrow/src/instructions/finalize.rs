@@ -85,13 +85,17 @@ fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView
         if seg.charged == 0 {
             continue;
         }
-        let j = operators.iter().position(|v| address_eq(v.address(), &seg.operator)).ok_or(EscrowError::OperatorAccountMissing)?;
+        let (j, view) = operators
+            .iter()
+            .enumerate()
+            .find(|(_, v)| address_eq(v.address(), &seg.operator))
+            .ok_or(EscrowError::OperatorAccountMissing)?;
         let bit = 1u64.wrapping_shl(j as u32);
         if counted & bit != 0 {
             continue;
         }
         counted |= bit;
-        let op = load_mut::<Operator>(&operators[j], program_id)?;
+        let op = load_mut::<Operator>(view, program_id)?;
         op.executions_completed = sat_add(op.executions_completed, 1);
     }
     Ok(())
@@ -107,7 +111,7 @@ pub struct Settled<'a> {
 
 /// Refunds the unused max burn to the buyer's balance, marks the execution settled and
 /// emits the bill (shared with `cancel`).
-#[inline(never)]
+#[inline(always)]
 pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> Result {
     if !e.is_open() {
         return Err(EscrowError::ExecutionSettled.into());

@@ -11,6 +11,7 @@
 use crate::utils::same_address;
 use pinocchio::address::address_eq;
 use crate::errors::{Error, Result};
+use crate::math::sat_add;
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
     };
@@ -68,8 +69,8 @@ pub fn process(ix: &Ix) -> Result {
         seg.rating = stars;
     }
     let op = load_mut::<Operator>(operator, program_id)?;
-    op.rating_count = op.rating_count.saturating_add(1);
-    op.rating_sum = op.rating_sum.saturating_add(stars as u64);
+    op.rating_count = sat_add(op.rating_count, 1);
+    op.rating_sum = sat_add(op.rating_sum, stars as u64);
     events::operator_rated(execution.address(), operator.address(), stars, op);
     Ok(())
 }

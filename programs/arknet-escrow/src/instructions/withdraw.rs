@@ -13,6 +13,7 @@
 
 use crate::utils::{same_address};
 use crate::errors::{Error, Result};
+use crate::math::sat_add;
 use crate::{
     instructions::Ix,
     errors::EscrowError,
@@ -48,7 +49,7 @@ pub fn process(ix: &Ix) -> Result {
         return Err(EscrowError::WrongDeployment.into());
     }
     bal.available = sub(bal.available, amount, EscrowError::InsufficientBalance)?;
-    bal.total_withdrawn = bal.total_withdrawn.saturating_add(amount);
+    bal.total_withdrawn = sat_add(bal.total_withdrawn, amount);
     pay_out(c, &VaultAccounts { config, vault, mint, token_program }, destination, amount)?;
     events::withdrawn(buyer.address(), destination.address(), amount, bal.available);
     Ok(())

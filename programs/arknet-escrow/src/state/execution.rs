@@ -106,7 +106,7 @@ impl Execution {
     pub fn remaining(&self) -> u64 {
         // consumed <= max_burn is an invariant kept by every writer; saturating keeps a
         // broken invariant from ever refunding more than was reserved.
-        self.max_burn.saturating_sub(self.consumed)
+        crate::math::sat_sub(self.max_burn, self.consumed)
     }
 
     /// The buyer's cap for `sku`, if one was set.
