@@ -1,7 +1,7 @@
 //! Entrypoint and dispatch: the 8-byte Anchor instruction discriminator selects one
 //! processor (one file per instruction under `instructions/`).
 
-use crate::errors::{Result};
+use crate::errors::Result;
 use pinocchio::{AccountView, Address};
 
 use crate::{errors::EscrowError, instructions::*};

@@ -17,8 +17,8 @@
 //! segment index names one operator account, whose current key must have signed
 //! (docs/protocol.md, "Why the execution address is enough").
 
-use crate::errors::{Result};
-use pinocchio::{Address};
+use crate::errors::Result;
+use pinocchio::Address;
 
 use crate::{errors::EscrowError, state::Sku};
 

@@ -3,7 +3,7 @@
 //! None of them can touch escrowed, claimable or reserved tokens: the admin only
 //! withdraws settled fees, and only to the treasury.
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use pinocchio::Address;
 

@@ -8,7 +8,7 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` balance: the buyer's
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},

@@ -7,11 +7,12 @@
 //! 1. `[writable]` execution
 //! 2. `[writable]` rent_payer: the execution's rent payer
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
-    AccountView, };
+    AccountView,
+};
 
 use crate::{
     errors::EscrowError,

@@ -19,7 +19,8 @@
 use crate::errors::{Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
-    AccountView, Address, };
+    AccountView, Address,
+};
 
 use pinocchio::address::address_eq;
 use crate::{

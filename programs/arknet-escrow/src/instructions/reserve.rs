@@ -19,7 +19,8 @@ use pinocchio::{
     cpi::Signer,
     instruction::seeds,
     sysvars::{clock::Clock, Sysvar},
-    AccountView, Address, };
+    AccountView, Address,
+};
 
 use crate::{
     instructions::Ix,

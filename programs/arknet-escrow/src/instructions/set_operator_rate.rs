@@ -7,7 +7,7 @@
 //! 0. `[signer]` authority
 //! 1. `[writable]` operator
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use pinocchio::{AccountView, Address};
 

@@ -7,7 +7,7 @@
 //! 2. `[writable]` operator
 
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,

@@ -19,7 +19,8 @@ use core::mem::MaybeUninit;
 use pinocchio::{
     address::address_eq,
     sysvars::instructions::{Instructions, INSTRUCTIONS_ID},
-    AccountView, Address, };
+    AccountView, Address,
+};
 
 use crate::{
     errors::EscrowError,

@@ -8,7 +8,7 @@
 //! 3. `[writable]` execution
 
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,

@@ -11,7 +11,7 @@
 //! 6. `[]` token_program
 
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use crate::math::sat_add;
 use crate::{

@@ -15,7 +15,7 @@
 //! Further accounts: `[writable]` operators of this deployment whose fees to sweep.
 
 
-use crate::utils::{same_address};
+use crate::utils::same_address;
 use crate::errors::{Error, Result};
 use crate::{
     instructions::Ix,

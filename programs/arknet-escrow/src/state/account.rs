@@ -2,7 +2,7 @@
 //! that stop look-alike accounts and account-type confusion.
 
 use crate::utils::{is_owned_by, owner_of};
-use crate::errors::{Result};
+use crate::errors::Result;
 use core::mem::{align_of, size_of};
 
 use pinocchio::{address::address_eq, AccountView, Address};

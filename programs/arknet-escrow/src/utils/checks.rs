@@ -1,4 +1,4 @@
-use crate::errors::{Result};
+use crate::errors::Result;
 use pinocchio::{address::address_eq, AccountView, Address};
 
 use crate::{

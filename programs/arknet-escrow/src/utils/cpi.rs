@@ -1,6 +1,6 @@
 //! Creating program accounts through the system program.
 
-use crate::errors::{Result};
+use crate::errors::Result;
 use pinocchio::{cpi::Signer, AccountView, Address};
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 

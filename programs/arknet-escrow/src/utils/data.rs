@@ -1,5 +1,5 @@
 use crate::errors::{Error, Result};
-use pinocchio::{Address};
+use pinocchio::Address;
 
 use crate::errors::EscrowError;
 

@@ -3,7 +3,7 @@
 //! appends an account-type byte and TLV extensions after byte 165.
 
 use super::checks::{same_address, is_owned_by};
-use crate::errors::{Result};
+use crate::errors::Result;
 use pinocchio::{address::address_eq, cpi::Signer, AccountView, Address};
 use pinocchio_token::instructions::TransferChecked;
 
