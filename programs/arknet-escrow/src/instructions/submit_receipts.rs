@@ -48,7 +48,7 @@ pub fn process(ix: &Ix) -> Result {
     // memcmp syscall and borrow bookkeeping): the sysvar is read-only and this program
     // never borrows it mutably.
     // SAFETY: the instructions sysvar's data (address checked), read only.
-    let ixs = unsafe { Instructions::new_unchecked(sysvar.borrow_unchecked()) };
+    let ixs = unsafe { Instructions::new_unchecked(sysvar.borrow_unchecked()) }; // lint-allow: address checked above
 
     // Only as a top-level instruction: then the precompile pairing below is ours, and
     // no other program can wrap a settlement.
