@@ -4,6 +4,7 @@ import { associatedTokenAccount, tokenBalance } from "@arknet/escrow";
 import { useState } from "react";
 import { useChain } from "../chain/ChainContext.tsx";
 import { useAction } from "../hooks/useAction.tsx";
+import { useAccountChanges } from "../hooks/useAccountChanges.ts";
 import { useAsync } from "../hooks/useAsync.ts";
 import { useWallet } from "../wallet/WalletContext.tsx";
 import { AddressLink, Tokens } from "../ui/format.tsx";
@@ -14,12 +15,14 @@ export function WalletBar() {
   const w = useWallet();
   const [importing, setImporting] = useState(false);
   const [secret, setSecret] = useState("");
+  const ata = useAsync(async () => (w.signer ? associatedTokenAccount(w.signer.address, deployment.mint, deployment.tokenProgram) : null), [w.signer]);
   const balances = useAsync(async () => {
-    if (!w.signer) return null;
-    const ata = await associatedTokenAccount(w.signer.address, deployment.mint, deployment.tokenProgram);
-    const [sol, tokens] = await Promise.all([client.rpc.getBalance(w.signer.address, { commitment: "confirmed" }).send(), tokenBalance(client.rpc, ata)]);
+    if (!w.signer || !ata.data) return null;
+    const [sol, tokens] = await Promise.all([client.rpc.getBalance(w.signer.address, { commitment: "confirmed" }).send(), tokenBalance(client.rpc, ata.data)]);
     return { sol: sol.value, tokens };
-  }, [w.signer, client]);
+  }, [w.signer, ata.data, client]);
+  // The faucet answers once processed; the token account's notification says when it is confirmed.
+  useAccountChanges(ata.data, balances.reload);
   const action = useAction(balances.reload);
 
   return (
