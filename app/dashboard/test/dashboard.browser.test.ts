@@ -1,0 +1,179 @@
+// The dashboard in Debian's Chromium (playwright-core, headless) against the real stack: the
+// settler serves the built dashboard and its /config.json, app/localnet runs the escrow .so.
+// A buyer deposits, reserves, watches the burn meter move as signed receipts land through the
+// settler, sees the bill and refund; the operator claims; the auditor's vault check is green.
+// Screenshots of every page go to test-artifacts/ (gitignored).
+import { expect } from "chai";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { readOperatorAt, signReceipt, tokenBalance, associatedTokenAccount } from "@arknet/escrow";
+import type { Address } from "@solana/kit";
+import { ROUTER_TOKEN, startStack, type Stack } from "./support/stack.ts";
+
+const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PRICE = 2_000n; // base units per work unit (0.002 tokens at 6 decimals)
+const MAX_BURN = 40_000_000n; // 40 tokens
+const toBase64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+describe("dashboard in a real browser (Chromium, localnet, settler)", function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+  let base: string;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startStack(PRICE);
+    base = stack.settler.url;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  // A failing test leaves a picture of every page it had open.
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed") return;
+    let i = 0;
+    for (const c of browser?.contexts() ?? []) for (const p of c.pages()) await p.screenshot({ path: `${ARTIFACTS}failed-${i++}.png`, fullPage: true }).catch(() => {});
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  const units = (page: Page, testId: string) => page.getByTestId(testId).first().getAttribute("data-units").then((u) => BigInt(u ?? "-1"));
+  const post = (path: string, body: unknown, auth = false) =>
+    fetch(base + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${ROUTER_TOKEN}` } : {}) }, body: JSON.stringify(body) });
+  const sendReceipt = async (execution: Address, cumulativeUnits: bigint, sequence: number) => {
+    const r = await signReceipt(stack.operator.nodeSeed, { execution, segment: 0, sku: "H100", cumulativeUnits, sequence });
+    const res = await post("/v1/receipts", { receipts: [{ execution, signer: r.signer, message: toBase64(r.message), signature: toBase64(r.signature) }] });
+    expect(res.status, await res.text()).to.equal(202);
+  };
+
+  it("buyer: deposit, reserve, live burn meter, bill and refund", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}/#/buyer`);
+    await expect(await page.getByTestId("cluster").textContent()).to.contain("localnet");
+    await page.getByText("Connect a wallet").waitFor();
+    await page.getByTestId("use-dev-wallet").click();
+    await page.getByTestId("faucet").click();
+    await page.locator('[data-action-state="done"]', { hasText: "faucet" }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallet-tokens"]')?.getAttribute("data-units") === "1000000000");
+
+    await page.getByTestId("deposit-form").locator("input").fill("100");
+    await page.getByTestId("deposit-form").getByRole("button").click();
+    await page.locator('[data-action-state="done"]', { hasText: "deposit" }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "100000000");
+
+    // Fails closed: a reservation above the available balance is refused before signing.
+    await page.getByTestId("reserve-form").locator('input[name="reserve"]').fill("150");
+    await page.getByTestId("reserve-form").getByRole("button").click();
+    await page.locator('[data-error-kind="insufficient-balance"]').waitFor();
+    expect(await units(page, "available")).to.equal(100_000_000n);
+
+    await page.getByTestId("reserve-form").locator('input[name="reserve"]').fill("40");
+    await page.getByTestId("reserve-form").getByRole("button").click();
+    await page.locator('[data-action-state="done"]', { hasText: "reserve" }).waitFor();
+    const row = page.getByTestId("execution").first();
+    await row.waitFor();
+    const execution = (await row.getAttribute("data-address")) as Address;
+    await page.waitForFunction(() => document.querySelector('[data-testid="reserved"]')?.getAttribute("data-units") === "40000000");
+    expect(await units(page, "available")).to.equal(60_000_000n);
+    expect(await row.getByTestId("burn-meter").getAttribute("data-consumed")).to.equal("0");
+    await shot(page, "buyer-reserved");
+
+    // The router assigns the operator through the settler; the GPU node streams receipts.
+    const seg = await post(`/v1/executions/${execution}/segments`, { segment: 0, operator: stack.operator.account, operatorKey: stack.operator.nodeKey.address, sku: "H100" }, true);
+    expect(seg.status, await seg.text()).to.equal(202);
+    const consumedIs = (v: bigint) =>
+      page.waitForFunction((want) => document.querySelector('[data-testid="execution"] [data-testid="burn-meter"]')?.getAttribute("data-consumed") === want, v.toString(), { timeout: 30_000 });
+    await sendReceipt(execution, 3_000n, 1);
+    await consumedIs(3_000n * PRICE);
+    await shot(page, "buyer-burning");
+    await sendReceipt(execution, 7_500n, 2);
+    await consumedIs(7_500n * PRICE);
+
+    // The router completes; the settler finalizes; the bill is final with the refund.
+    const done = await post(`/v1/executions/${execution}/complete`, {}, true);
+    expect(done.status, await done.text()).to.equal(202);
+    await page.waitForFunction(() => document.querySelector('[data-testid="execution"]')?.getAttribute("data-status") === "settled", undefined, { timeout: 30_000 });
+    await row.getByTestId("toggle-bill").click();
+    const bill = row.getByTestId("bill");
+    await bill.and(page.locator('[data-status="final"]')).waitFor();
+    expect(await bill.getByTestId("bill-segment").count()).to.equal(1);
+    const consumed = 7_500n * PRICE;
+    expect(await units(page, "bill-consumed")).to.equal(consumed);
+    expect(await units(page, "bill-refund")).to.equal(MAX_BURN - consumed);
+    expect(await units(page, "bill-segment-tokens")).to.equal(consumed);
+    await page.waitForFunction((want) => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === want, (100_000_000n - consumed).toString());
+    expect(await units(page, "reserved")).to.equal(0n);
+
+    // Rate the operator of the settled execution.
+    await row.getByTestId("rate").click();
+    await page.locator('[data-action-state="done"]', { hasText: "rate" }).waitFor();
+    expect((await readOperatorAt(stack.escrow.client.rpc, stack.operator.account)).ratingCount).to.equal(1n);
+    await shot(page, "buyer-bill");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("operator: earnings chart, reputation, claim", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript((secret) => localStorage.setItem("arknet.devWallet", secret), JSON.stringify(stack.operator.secret));
+    const page = await context.newPage();
+    await page.goto(`${base}/#/operator`);
+    await page.getByTestId("operator-status").filter({ hasText: "active" }).waitFor();
+    const before = await readOperatorAt(stack.escrow.client.rpc, stack.operator.account);
+    expect(before.claimable > 0n).to.equal(true);
+    expect(await units(page, "claimable")).to.equal(before.claimable);
+    await page.getByTestId("earnings-chart").locator('polyline[data-sku="H100"]').waitFor();
+    expect(await page.getByTestId("reputation").getAttribute("data-score")).to.not.equal(null);
+    await shot(page, "operator-before-claim");
+
+    await page.getByTestId("claim").click();
+    await page.locator('[data-action-state="done"]', { hasText: "claim" }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="claimable"]')?.getAttribute("data-units") === "0");
+    expect(await units(page, "claimed")).to.equal(before.claimable);
+    const ata = await associatedTokenAccount(stack.operator.authority.address, stack.escrow.deployment.mint, stack.escrow.deployment.tokenProgram);
+    expect(await tokenBalance(stack.escrow.client.rpc, ata)).to.equal(before.claimable);
+    await shot(page, "operator-claimed");
+  });
+
+  it("marketplace: the operator's H100 offer with eqv/hr and reputation, sortable", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/#/marketplace`);
+    const offer = page.getByTestId("offer").filter({ hasText: "H100" });
+    await offer.waitFor();
+    expect(await offer.textContent()).to.contain("7.2"); // 0.002 tokens × 3600 units/hr ÷ 1.0
+    await page.locator('button[data-sort="score"]').click();
+    await shot(page, "marketplace");
+  });
+
+  it("auditor: config, fee, operators, and the vault check green", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/#/auditor`);
+    await page.getByTestId("vault-check").waitFor();
+    expect(await page.getByTestId("vault-check").getAttribute("data-ok")).to.equal("true");
+    expect(await units(page, "vault-amount")).to.equal(await units(page, "liabilities"));
+    expect(await units(page, "vault-amount")).to.equal(await tokenBalance(stack.escrow.client.rpc, stack.escrow.deployment.vault));
+    expect(await page.getByTestId("fee").textContent()).to.contain("250 bps");
+    expect(await page.getByTestId("auditor-operators").locator("tbody tr").count()).to.equal(1);
+    const links = await page.locator("a.address").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.length).to.be.greaterThan(5);
+    for (const href of links) expect(href).to.match(/^https:\/\/explorer\.solana\.com\/address\/\w+\?cluster=custom&customUrl=http/);
+    await shot(page, "auditor");
+  });
+
+  it("shows a clear error when the RPC is down", async () => {
+    const context = await browser.newContext();
+    // The browser cannot reach the validator: every JSON-RPC request fails at the network.
+    await context.route(stack.validator.rpcUrl.replace(/\/$/, "") + "/**", (r) => r.abort("connectionrefused"));
+    await context.route(stack.validator.rpcUrl, (r) => r.abort("connectionrefused"));
+    const page = await context.newPage();
+    await page.goto(`${base}/#/auditor`);
+    await page.locator('[data-error-kind="rpc-down"]').waitFor();
+    await shot(page, "rpc-down");
+  });
+});
