@@ -1,15 +1,19 @@
 // The dashboard in Debian's Chromium (playwright-core, headless) against the real stack: the
 // settler serves the built dashboard and its /config.json, app/localnet runs the escrow .so.
 // A buyer deposits, reserves, watches the burn meter move as signed receipts land through the
-// settler, sees the bill and refund; the operator claims; the auditor's vault check is green.
+// settler, sees the bill and refund; the operator claims; a Wallet Standard wallet signs (and
+// rejects); cancel, withdraw and finalize-after-expiry; the auditor's vault check is green, and
+// red once tokens reach the vault outside the program; the RPC-down state.
 // Screenshots of every page go to test-artifacts/ (gitignored).
 import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { readOperatorAt, signReceipt, tokenBalance, associatedTokenAccount } from "@arknet/escrow";
+import { associatedTokenAccount, readOperatorAt, sendInstructions, signReceipt, tokenBalance } from "@arknet/escrow";
+import { getMintToInstruction } from "@solana-program/token";
 import type { Address } from "@solana/kit";
-import { ROUTER_TOKEN, startStack, type Stack } from "./support/stack.ts";
+import { ROUTER_TOKEN, knownKey, startStack, type Stack } from "./support/stack.ts";
+import { registerTestWallet } from "./support/testWallet.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -141,6 +145,68 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     await shot(page, "operator-claimed");
   });
 
+  it("Wallet Standard wallet: a rejected signature sends nothing; deposit, reserve, cancel, withdraw", async () => {
+    const key = await knownKey();
+    const context = await browser.newContext();
+    // tsx names functions through a helper the page does not have.
+    await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+    await context.addInitScript(registerTestWallet, { secret: key.secret, address: key.signer.address, chain: "solana:localnet" });
+    const page = await context.newPage();
+    await page.goto(`${base}/#/buyer`);
+    await page.getByRole("button", { name: "Connect Test Wallet" }).click();
+    await page.getByTestId("wallet-bar").locator(".wallet-connected", { hasText: "Test Wallet" }).waitFor();
+    await page.getByTestId("faucet").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallet-tokens"]')?.getAttribute("data-units") === "1000000000");
+
+    await page.evaluate(() => ((window as unknown as { __testWalletReject: boolean }).__testWalletReject = true));
+    await page.getByTestId("deposit-form").locator("input").fill("10");
+    await page.getByTestId("deposit-form").getByRole("button").click();
+    await page.locator('[data-error-kind="rejected"]').waitFor();
+    expect(await units(page, "available")).to.equal(0n);
+
+    await page.evaluate(() => ((window as unknown as { __testWalletReject: boolean }).__testWalletReject = false));
+    await page.getByTestId("deposit-form").getByRole("button").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "10000000");
+
+    await page.getByTestId("reserve-form").locator('input[name="reserve"]').fill("4");
+    await page.getByTestId("reserve-form").getByRole("button").click();
+    await page.getByTestId("execution").first().waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="reserved"]')?.getAttribute("data-units") === "4000000");
+    await page.getByTestId("cancel").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="execution"]')?.getAttribute("data-status") === "settled");
+    expect(await page.getByTestId("execution-status").first().textContent()).to.contain("cancelled");
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "10000000");
+
+    await page.getByTestId("withdraw-form").locator("input").fill("10");
+    await page.getByTestId("withdraw-form").getByRole("button").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "0");
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallet-tokens"]')?.getAttribute("data-units") === "1000000000");
+    await shot(page, "buyer-wallet-standard");
+  });
+
+  it("buyer finalizes an expired execution: full refund of what no receipt proved", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/#/buyer`);
+    await page.getByTestId("use-dev-wallet").click();
+    await page.getByTestId("faucet").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallet-tokens"]')?.getAttribute("data-units") === "1000000000");
+    await page.getByTestId("deposit-form").locator("input").fill("5");
+    await page.getByTestId("deposit-form").getByRole("button").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "5000000");
+    await page.locator('input[name="duration"]').fill("1");
+    await page.getByTestId("reserve-form").locator('input[name="reserve"]').fill("5");
+    await page.getByTestId("reserve-form").getByRole("button").click();
+    const finalizeButton = page.getByTestId("finalize");
+    await finalizeButton.waitFor();
+    expect(await finalizeButton.isDisabled()).to.equal(true); // not before expiry + settlement window
+    await page.waitForSelector('[data-testid="finalize"]:not([disabled])', { timeout: 10_000 });
+    await finalizeButton.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="execution"]')?.getAttribute("data-status") === "settled");
+    expect(await page.getByTestId("execution-status").first().textContent()).to.contain("expired");
+    await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "5000000");
+  });
+
   it("marketplace: the operator's H100 offer with eqv/hr and reputation, sortable", async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${base}/#/marketplace`);
@@ -164,6 +230,14 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     expect(links.length).to.be.greaterThan(5);
     for (const href of links) expect(href).to.match(/^https:\/\/explorer\.solana\.com\/address\/\w+\?cluster=custom&customUrl=http/);
     await shot(page, "auditor");
+
+    // Tokens sent to the vault outside the program are not a liability: the check turns red.
+    const { deployment, faucet, client } = stack.escrow;
+    await sendInstructions(client, faucet, [getMintToInstruction({ mint: deployment.mint, token: deployment.vault, mintAuthority: faucet, amount: 1_000_000n })]);
+    await page.getByRole("button", { name: "Re-check" }).click();
+    await page.locator('[data-testid="vault-check"][data-ok="false"]').waitFor();
+    expect((await units(page, "vault-amount")) - (await units(page, "liabilities"))).to.equal(1_000_000n);
+    await shot(page, "auditor-vault-surplus");
   });
 
   it("shows a clear error when the RPC is down", async () => {

@@ -9,6 +9,7 @@ import { BurnMeter } from "../../components/BurnMeter.tsx";
 import { useAccountChanges } from "../../hooks/useAccountChanges.ts";
 import { useAction } from "../../hooks/useAction.tsx";
 import { useAsync } from "../../hooks/useAsync.ts";
+import { useNowSecs } from "../../hooks/useNow.ts";
 import { AddressLink } from "../../ui/format.tsx";
 import { ErrorBox, Loading } from "../../ui/states.tsx";
 
@@ -28,11 +29,11 @@ export function ExecutionRow({ address, buyer, onChanged }: { address: Address; 
     onChanged();
   });
   const [stars, setStars] = useState(5);
+  const now = useNowSecs();
 
   if (ex.error) return <ErrorBox error={ex.error} context={`execution ${address}`} onRetry={ex.reload} />;
   if (ex.data === undefined) return <Loading what="execution" />;
   const e = ex.data;
-  const now = BigInt(Math.floor(Date.now() / 1000));
   const status = e ? STATUS[e.status] : "closed";
   const paidOperators = e ? [...new Map(e.segments.slice(0, e.segmentCount).filter((s) => s.charged > 0n).map((s) => [s.operator, s.rating])).entries()] : [];
 
