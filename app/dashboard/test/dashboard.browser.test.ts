@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { associatedTokenAccount, readOperatorAt, sendInstructions, signReceipt, tokenBalance } from "@arknet/escrow";
+import { associatedTokenAccount, decodeSku, readOperatorAt, reputationScore, sendInstructions, signReceipt, tokenBalance } from "@arknet/escrow";
 import { getMintToInstruction } from "@solana-program/token";
 import type { Address } from "@solana/kit";
 import { ROUTER_TOKEN, knownKey, startStack, type Stack } from "./support/stack.ts";
@@ -123,7 +123,7 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     expect(errors).to.deep.equal([]);
   });
 
-  it("operator: earnings chart, reputation, claim", async () => {
+  it("operator: earnings chart, reputation, claim, rate card", async () => {
     const context = await browser.newContext();
     await context.addInitScript((secret) => localStorage.setItem("arknet.devWallet", secret), JSON.stringify(stack.operator.secret));
     const page = await context.newPage();
@@ -133,7 +133,7 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     expect(before.claimable > 0n).to.equal(true);
     expect(await units(page, "claimable")).to.equal(before.claimable);
     await page.getByTestId("earnings-chart").locator('polyline[data-sku="H100"]').waitFor();
-    expect(await page.getByTestId("reputation").getAttribute("data-score")).to.not.equal(null);
+    expect(await page.getByTestId("reputation").getAttribute("data-score")).to.equal(reputationScore(before).score.toString());
     await shot(page, "operator-before-claim");
 
     await page.getByTestId("claim").click();
@@ -143,6 +143,16 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     const ata = await associatedTokenAccount(stack.operator.authority.address, stack.escrow.deployment.mint, stack.escrow.deployment.tokenProgram);
     expect(await tokenBalance(stack.escrow.client.rpc, ata)).to.equal(before.claimable);
     await shot(page, "operator-claimed");
+
+    // Rate card: reprice H100 and offer A100 in one transaction.
+    await page.getByLabel("H100 new price").fill("0.0025");
+    await page.getByLabel("new SKU", { exact: true }).fill("A100");
+    await page.getByLabel("new SKU price").fill("0.0015");
+    await page.getByTestId("save-rates").click();
+    await page.locator('[data-action-state="done"]', { hasText: "set rates" }).waitFor();
+    await page.getByTestId("rate-card").locator('tr[data-sku="A100"]').waitFor();
+    const after = await readOperatorAt(stack.escrow.client.rpc, stack.operator.account);
+    expect(after.rates.slice(0, after.rateCount).map((r) => [decodeSku(r.sku), r.price])).to.deep.equal([["H100", 2_500n], ["A100", 1_500n]]);
   });
 
   it("Wallet Standard wallet: a rejected signature sends nothing; deposit, reserve, cancel, withdraw", async () => {
@@ -207,13 +217,21 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     await page.waitForFunction(() => document.querySelector('[data-testid="available"]')?.getAttribute("data-units") === "5000000");
   });
 
-  it("marketplace: the operator's H100 offer with eqv/hr and reputation, sortable", async () => {
+  it("marketplace: the operator's offers with eqv/hr and reputation, sortable", async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${base}/#/marketplace`);
-    const offer = page.getByTestId("offer").filter({ hasText: "H100" });
-    await offer.waitFor();
-    expect(await offer.textContent()).to.contain("7.2"); // 0.002 tokens × 3600 units/hr ÷ 1.0
-    await page.locator('button[data-sort="score"]').click();
+    const offers = page.getByTestId("offer");
+    await offers.nth(1).waitFor();
+    const skus = () => offers.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-sku")));
+    // eqv/hr: H100 0.0025 × 3600 ÷ 1.0 = 9; A100 0.0015 × 3600 ÷ 0.5 = 10.8.
+    const eqv = (sku: string) => offers.filter({ hasText: sku }).locator("td").nth(3).textContent();
+    expect(await eqv("H100")).to.equal("9");
+    expect(await eqv("A100")).to.equal("10.8");
+    expect(await skus()).to.deep.equal(["A100", "H100"]); // by price, ascending
+    await page.locator('button[data-sort="price"]').click();
+    expect(await skus()).to.deep.equal(["H100", "A100"]); // descending
+    await page.locator('button[data-sort="eqv"]').click();
+    expect(await skus()).to.deep.equal(["H100", "A100"]); // eqv/hr ascending
     await shot(page, "marketplace");
   });
 
@@ -238,6 +256,18 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     await page.locator('[data-testid="vault-check"][data-ok="false"]').waitFor();
     expect((await units(page, "vault-amount")) - (await units(page, "liabilities"))).to.equal(1_000_000n);
     await shot(page, "auditor-vault-surplus");
+  });
+
+  it("operator registration from the browser: pending until the admin activates", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/#/operator`);
+    await page.getByTestId("use-dev-wallet").click();
+    await page.getByTestId("faucet").click();
+    await page.locator('[data-action-state="done"]', { hasText: "faucet" }).waitFor();
+    await page.getByTestId("register").click();
+    await page.getByTestId("operator-status").filter({ hasText: "pending approval" }).waitFor();
+    expect(await page.getByTestId("rate-card").locator("tbody tr").count()).to.equal(1); // only the new-SKU row
+    await shot(page, "operator-registered");
   });
 
   it("shows a clear error when the RPC is down", async () => {
