@@ -6,7 +6,7 @@
 // red once tokens reach the vault outside the program; the RPC-down state.
 // Screenshots of every page go to test-artifacts/ (gitignored).
 import { expect } from "chai";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { associatedTokenAccount, decodeSku, readOperatorAt, reputationScore, sendInstructions, signReceipt, tokenBalance } from "@arknet/escrow";
@@ -28,6 +28,7 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
   let base: string;
 
   before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack(PRICE);
     base = stack.settler.url;
