@@ -7,6 +7,7 @@ import { AuditorPage } from "./pages/AuditorPage.tsx";
 import { BuyerPage } from "./pages/buyer/BuyerPage.tsx";
 import { MarketplacePage } from "./pages/MarketplacePage.tsx";
 import { OperatorPage } from "./pages/operator/OperatorPage.tsx";
+import { SettlerBadge } from "./settler/SettlerBadge.tsx";
 import { AddressLink } from "./ui/format.tsx";
 import { WalletProvider } from "./wallet/WalletContext.tsx";
 
@@ -42,6 +43,7 @@ function Shell() {
             </a>
           ))}
         </nav>
+        <SettlerBadge />
         <span className="cluster" data-testid="cluster">
           {config.cluster} · config <AddressLink address={deployment.config} />
         </span>

@@ -105,6 +105,8 @@ describe("dashboard in a real browser (Chromium, localnet, settler)", function (
     const done = await post(`/v1/executions/${execution}/complete`, {}, true);
     expect(done.status, await done.text()).to.equal(202);
     await page.waitForFunction(() => document.querySelector('[data-testid="execution"]')?.getAttribute("data-status") === "settled", undefined, { timeout: 30_000 });
+    await row.getByTestId("settler-progress").filter({ hasText: "7500 units accepted, 7500 settled" }).waitFor();
+    expect(await page.getByTestId("settler-health").textContent()).to.equal("settler ok");
     await row.getByTestId("toggle-bill").click();
     const bill = row.getByTestId("bill");
     await bill.and(page.locator('[data-status="final"]')).waitFor();

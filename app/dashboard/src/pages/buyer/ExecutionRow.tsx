@@ -10,16 +10,19 @@ import { useAccountChanges } from "../../hooks/useAccountChanges.ts";
 import { useAction } from "../../hooks/useAction.tsx";
 import { useAsync } from "../../hooks/useAsync.ts";
 import { useNowSecs } from "../../hooks/useNow.ts";
+import { settlerExecution } from "../../settler/settlerApi.ts";
+import { SettlerProgress } from "../../settler/SettlerProgress.tsx";
 import { AddressLink } from "../../ui/format.tsx";
 import { ErrorBox, Loading } from "../../ui/states.tsx";
 
 const STATUS = ["?", "open", "settled"];
 
 export function ExecutionRow({ address, buyer, onChanged }: { address: Address; buyer: TransactionSigner; onChanged: () => void }) {
-  const { client, deployment } = useChain();
+  const { client, deployment, config } = useChain();
   const [showBill, setShowBill] = useState(false);
   const ex = useAsync(() => readMaybeExecution(client.rpc, address, deployment.programAddress), [address]);
   const bill = useAsync(async () => (showBill || ex.data === null ? getBill(client.rpc, address, deployment.programAddress) : null), [address, showBill, ex.data]);
+  const settler = useAsync(async () => (config.settlerUrl === undefined ? undefined : settlerExecution(config, address)), [address, ex.data]);
   useAccountChanges(address, () => {
     ex.reload();
     onChanged();
@@ -49,6 +52,7 @@ export function ExecutionRow({ address, buyer, onChanged }: { address: Address; 
         {e ? <span className="muted">expires {new Date(Number(e.expiresAt) * 1000).toLocaleTimeString()}</span> : null}
       </div>
       {e ? <BurnMeter consumed={e.consumed} maxBurn={e.maxBurn} /> : null}
+      {settler.data !== undefined && !settler.error ? <SettlerProgress view={settler.data} /> : null}
       <div className="actions">
         <button type="button" onClick={() => setShowBill(!showBill)} data-testid="toggle-bill">
           {showBill ? "Hide bill" : "Bill"}
