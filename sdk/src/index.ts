@@ -12,6 +12,8 @@ export * from "./tx/send.ts";
 export * from "./flows/index.ts";
 export * from "./receipts/index.ts";
 export * from "./read/index.ts";
+// Browser-safe (no Node modules): amounts as people type and read them.
+export { parseAmount, formatAmount } from "./cli/amounts.ts";
 export { deployProgram, sameProgram, writeChunkSize, type DeployProgramInput, type DeployProgramResult, type DeployProgress } from "./deploy/loader.ts";
 export { decodeLoaderAccount, programDataAddress, type LoaderAccount } from "./deploy/loaderAccounts.ts";
 export { deployAll, defaultSalt, type DeployAllInput, type DeployAllResult, type DeploymentSettings } from "./deploy/run.ts";

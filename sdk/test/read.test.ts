@@ -1,7 +1,7 @@
 // Reading over RPC: executions of a buyer, receipts from history, the bill and its independent
 // verification, operator reputation, events.
 import { expect } from "chai";
-import { getBill, getReceipts, listExecutions, verifyBill, readOperator, reputationScore } from "../src/read/index.ts";
+import { getBill, getReceipts, listExecutions, operatorEarnings, verifyBill, readOperator, reputationScore } from "../src/read/index.ts";
 import { verifyReceipt } from "../src/receipts/index.ts";
 import { requireCluster } from "./support/cluster.ts";
 import { testDeployment, type TestDeployment } from "./support/escrow.ts";
@@ -58,5 +58,14 @@ describe("reading executions, receipts and bills", function () {
     // reliability 10000×2/3 = 6666, ratings 5000 (none), jobs 10000×1/11 = 909
     expect(s).to.deep.equal({ reliability: 6666n, ratings: 5000n, jobs: 909n, score: (6000n * 6666n + 2500n * 5000n + 1500n * 909n) / 10000n });
     expect(reputationScore({ segmentsAssigned: 10n, segmentsSettled: 9n, executionsCompleted: 3n, ratingCount: 0n, ratingSum: 0n }).score).to.equal(6595n); // docs/protocol.md example
+  });
+
+  it("gives each operator's earnings per SKU from its history: only its own segments, units as increments", async () => {
+    const [h100, rtx] = await Promise.all(done.operators.map((o) => operatorEarnings(t.client.rpc, o.operator, t.deployment.programAddress)));
+    expect(h100.map((p) => [p.sku, p.units, p.charged])).to.deep.equal([["H100", 1_000n, 1_240_000n], ["H100", 1_000n, 1_240_000n], ["H100", 1_000n, 1_240_000n]]);
+    expect(rtx.map((p) => p.sku)).to.deep.equal(["RTX5090", "RTX5090", "RTX5090"]);
+    expect(rtx.reduce((a, p) => a + p.charged, 0n)).to.equal(1_000_000n); // capped by the segment budget
+    const fee = (x: bigint) => (x * BigInt(t.deployment.feeBps)) / 10_000n;
+    expect(h100.reduce((a, p) => a + p.fee, 0n)).to.equal(fee(3_720_000n));
   });
 });

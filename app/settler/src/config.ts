@@ -50,6 +50,8 @@ export interface SettlerConfig {
     pollIntervalMs: number;
   };
   logLevel: string;
+  /** Serve the built dashboard from this directory, with /config.json from these settings. */
+  dashboard: { dir: string; cluster: string; rpcUrl: string | null; wsUrl: string | null } | null;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +99,10 @@ export const OPTIONS = {
   webhookMaxDelayMs: { flag: "webhook-max-delay-ms", env: "ARKNET_SETTLER_WEBHOOK_MAX_DELAY_MS", help: "longest retry delay", default: "3600000" },
   webhookTimeoutMs: { flag: "webhook-timeout-ms", env: "ARKNET_SETTLER_WEBHOOK_TIMEOUT_MS", help: "per-attempt timeout", default: "10000" },
   webhookPollMs: { flag: "webhook-poll-ms", env: "ARKNET_SETTLER_WEBHOOK_POLL_MS", help: "how often due deliveries are looked for", default: "500" },
+  dashboardDir: { flag: "dashboard-dir", env: "ARKNET_SETTLER_DASHBOARD_DIR", help: "serve the built dashboard (app/dashboard/dist) at /" },
+  dashboardCluster: { flag: "dashboard-cluster", env: "ARKNET_SETTLER_DASHBOARD_CLUSTER", help: "cluster name the dashboard shows", default: "localnet" },
+  dashboardRpcUrl: { flag: "dashboard-rpc-url", env: "ARKNET_SETTLER_DASHBOARD_RPC_URL", help: "RPC URL browsers use (the settler's RPC URL by default)" },
+  dashboardWsUrl: { flag: "dashboard-ws-url", env: "ARKNET_SETTLER_DASHBOARD_WS_URL", help: "PubSub URL browsers use (RPC port + 1 by default)" },
   logLevel: { flag: "log-level", env: "ARKNET_SETTLER_LOG_LEVEL", help: "pino level", default: "info" },
 } satisfies Record<string, Option>;
 
@@ -168,6 +174,14 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const logLevel = raw("logLevel") ?? "info";
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) problems.push(`${where("logLevel")} is not a pino level`);
   const database = required("database");
+  const dashboardDir = raw("dashboardDir") ?? null;
+  const dashboardCluster = raw("dashboardCluster") ?? "localnet";
+  if (!["localnet", "devnet", "testnet", "mainnet-beta", "custom"].includes(dashboardCluster)) problems.push(`${where("dashboardCluster")} must be localnet, devnet, testnet, mainnet-beta or custom`);
+  const dashboardRpcUrl = raw("dashboardRpcUrl") ?? null;
+  if (dashboardRpcUrl && !/^https?:\/\//.test(dashboardRpcUrl)) problems.push(`${where("dashboardRpcUrl")} must be an http(s) URL`);
+  const dashboardWsUrl = raw("dashboardWsUrl") ?? null;
+  if (dashboardWsUrl && !/^wss?:\/\//.test(dashboardWsUrl)) problems.push(`${where("dashboardWsUrl")} must be a ws(s) URL`);
+  if (dashboardDir && !rpcUrl && !dashboardRpcUrl) problems.push(`${where("dashboardDir")} needs ${where("dashboardRpcUrl")} or ${where("rpcUrl")} (the dashboard reads the chain)`);
 
   const config: SettlerConfig = {
     database,
@@ -205,6 +219,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       pollIntervalMs: int("webhookPollMs", 10, 600_000),
     },
     logLevel,
+    dashboard: dashboardDir ? { dir: dashboardDir, cluster: dashboardCluster, rpcUrl: dashboardRpcUrl, wsUrl: dashboardWsUrl } : null,
   };
   if (config.rateLimit.receiptsBurst < config.rateLimit.receiptsPerSecond) {
     problems.push(`${where("receiptsBurst")} must be at least the per-second rate`);

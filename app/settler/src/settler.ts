@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { createMetrics, type SettlerMetrics } from "./api/metrics.ts";
 import { buildServer } from "./api/server.ts";
+import { dashboardRuntimeConfig } from "./api/static.ts";
 import { readFileSync } from "node:fs";
 import { createClient } from "@arknet/escrow";
 import { address, createKeyPairSignerFromBytes } from "@solana/kit";
@@ -54,6 +55,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     limits: { ...config.rateLimit, bodyLimitBytes: config.bodyLimitBytes, maxReceiptsPerRequest: config.maxReceiptsPerRequest },
     verifier: createReceiptVerifier({ store, chainChecks: chainChecks ?? noChainChecks }),
     readExecution: chain ? chainExecutionReader(chain) : undefined,
+    dashboard: config.dashboard ? { dir: config.dashboard.dir, runtimeConfig: dashboardRuntimeConfig(config, chain?.deployment.mint) } : undefined,
     healthChecks: { rpc: async () => (pipeline ? (pipeline.health().healthy ? "ok" : (pipeline.health().reason ?? "unhealthy")) : "ok") },
   });
   const pipeline = chain

@@ -5,3 +5,4 @@ export * from "./bill.ts";
 export * from "./executions.ts";
 export * from "./reputation.ts";
 export * from "./deployments.ts";
+export * from "./earnings.ts";

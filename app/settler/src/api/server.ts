@@ -12,6 +12,7 @@ import { executionRoutes } from "./routes/executions.ts";
 import { opsRoutes, type HealthCheck } from "./routes/ops.ts";
 import { receiptRoutes } from "./routes/receipts.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { dashboardRoutes, type DashboardOptions } from "./static.ts";
 import { createTokenBuckets, type TokenBuckets } from "./tokenBucket.ts";
 import { ReceiptRefusal, type ReceiptVerifier } from "./verify.ts";
 
@@ -40,6 +41,8 @@ export interface ApiDeps {
   readExecution?: ExecutionReader;
   /** Extra readiness checks (the pipeline adds "rpc observed"); each resolves to "ok" or a reason. */
   healthChecks?: Record<string, HealthCheck>;
+  /** The built dashboard to serve at / (with its /config.json). */
+  dashboard?: DashboardOptions;
 }
 
 /** The error body every 4xx/5xx carries. */
@@ -167,6 +170,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     executionRoutes(scope, ctx);
     webhookRoutes(scope, ctx);
     opsRoutes(scope, ctx);
+    if (deps.dashboard) await dashboardRoutes(scope, deps.dashboard);
   });
   await app.ready();
   return app;
