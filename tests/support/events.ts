@@ -1,0 +1,16 @@
+// The program's events in a LiteSVM transaction, decoded by the SDK.
+import { expect } from "chai";
+import { decodeEvents } from "@arknet/escrow";
+import { PROGRAM_ID, type TxResult } from "./svm.ts";
+
+/** Names of the program's events in `result`, in order. */
+export function eventNames(result: TxResult): string[] {
+  return decodeEvents(result.logs, PROGRAM_ID).map((e) => e.name);
+}
+
+/** The data of the one event `name` that `result` emitted. */
+export function eventOf(result: TxResult, name: string): any {
+  const found = decodeEvents(result.logs, PROGRAM_ID).filter((e) => e.name === name);
+  expect(found, `events: ${eventNames(result).join(", ")}`).to.have.length(1);
+  return found[0].data;
+}
