@@ -253,8 +253,8 @@ export class Deployment {
     return getSetOperatorRateInstruction({ authority: op.authority, operator: op.address, sku: encodeSku(code), price }, AT);
   }
 
-  setStatusIx(op: Operator, status: number): Instruction {
-    return getSetOperatorStatusInstruction({ admin: this.admin, config: this.config, operator: op.address, status }, AT);
+  setStatusIx(op: Operator, status: number, admin = this.admin): Instruction {
+    return getSetOperatorStatusInstruction({ admin, config: this.config, operator: op.address, status }, AT);
   }
 
   depositIx(buyer: Buyer, amount: bigint, depositor?: { wallet: KeyPairSigner; tokens: Address }): Instruction {
