@@ -6,8 +6,9 @@
 // Every number printed is read back from the program's accounts or events.
 import type { Address } from "@solana/kit";
 import { END, Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
-import { PROGRAM_ID, programComputeUnits, type TxResult } from "../support/svm.ts";
-import { decodeEvents, decodeSku } from "@arknet/escrow";
+import { programComputeUnits, type TxResult } from "../support/svm.ts";
+import { decodeSku } from "@arknet/escrow";
+import { programEvents } from "../support/events.ts";
 
 const DECIMALS = 6;
 const FEE_BPS = 250;
@@ -21,7 +22,7 @@ const fmt = (base: bigint) => {
 };
 const short = (a: Address) => `${a.slice(0, 4)}…${a.slice(-4)}`;
 const txInfo = (r: TxResult) => `[${programComputeUnits(r)} CU, ${r.size} bytes]`;
-const event = (r: TxResult, name: string) => decodeEvents(r.logs, PROGRAM_ID).find((e) => e.name === name)!.data;
+const event = (r: TxResult, name: string) => programEvents(r).find((e) => e.name === name)!.data;
 
 async function main() {
   console.log("ArkNet Escrow: one pay-per-execution GPU job, end to end (LiteSVM, compiled program)\n");

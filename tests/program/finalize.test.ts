@@ -4,7 +4,7 @@
 // refund goes, and that the execution then stays as the settled bill, refusing receipts.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { END, Deployment, expectOk, timingArgs, DEFAULT_TIMING, type Buyer, type Operator, settle } from "../support/deployment.ts";
+import { END, Deployment, expectOk, DEFAULT_TIMING, type Buyer, type Operator, settle } from "../support/deployment.ts";
 import { expectRefused } from "../support/refusals.ts";
 import { fundedSigner, setTime, lamportsOf } from "../support/svm.ts";
 import { encodeSku } from "@arknet/escrow";

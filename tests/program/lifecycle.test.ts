@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import type { Address } from "@solana/kit";
 import { END, Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
-import { decodeEvents, decodeSku } from "@arknet/escrow";
+import { decodeSku } from "@arknet/escrow";
+import { programEvents } from "../support/events.ts";
 import { lamportsOf } from "../support/svm.ts";
 
 const FEE_BPS = 250n;
@@ -39,7 +40,7 @@ describe("execution lifecycle", () => {
     expect(e.maxBurn).to.equal(maxBurn);
     expect(e.router).to.equal(d.router.address);
     expect(e.feeBps).to.equal(Number(FEE_BPS));
-    expect(decodeEvents(r.result.logs).map((x) => x.name)).to.include("ExecutionReserved");
+    expect(programEvents(r.result).map((x) => x.name)).to.include("ExecutionReserved");
   });
 
   it("assigns three segments over three SKUs and two operators, pinning prices", async () => {
@@ -53,7 +54,7 @@ describe("execution lifecycle", () => {
       [alpha.address, "A100", prices.A100],
       [beta.address, "RTX5090", prices.RTX5090],
     ]);
-    expect(decodeEvents(r.logs)[0].data.price).to.equal(prices.RTX5090);
+    expect(programEvents(r)[0].data.price).to.equal(prices.RTX5090);
   });
 
   it("settles streamed cumulative receipts, six in one legacy transaction", async () => {
@@ -72,7 +73,7 @@ describe("execution lifecycle", () => {
       ])),
     );
     expect(batch.size).to.be.at.most(1232);
-    const events = decodeEvents(batch.logs).filter((x) => x.name === "ReceiptsSettled");
+    const events = programEvents(batch).filter((x) => x.name === "ReceiptsSettled");
     expect(events).to.have.length(1);
     const settled = events[0].data.receipts;
     expect(settled.map((s: any) => s.cumulativeUnits)).to.deep.equal([1_500n, 2_000n, 3_000n, 4_000n, 10_000n, 12_000n]);
@@ -85,7 +86,7 @@ describe("execution lifecycle", () => {
     const last = await expectOk(
       d.send(d.router, await d.submitIxs(ex, [{ op: beta, segment: 2, sku: "RTX5090", units: 13_000n, seq: 3 }])),
     );
-    expect(decodeEvents(last.logs)[0].data.receipts.map((s: any) => s.cost)).to.deep.equal([9_000n]);
+    expect(programEvents(last)[0].data.receipts.map((s: any) => s.cost)).to.deep.equal([9_000n]);
 
     const e = d.account("Execution", ex);
     const charged = [2_000n * prices.H100, 4_000n * prices.A100, 13_000n * prices.RTX5090];
@@ -97,7 +98,7 @@ describe("execution lifecycle", () => {
     const ex = execution;
     const before = d.account("Execution", ex);
     const r = await expectOk(d.send(d.router, [d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]), "finalize");
-    const bill = decodeEvents(r.logs).find((x) => x.name === "ExecutionFinalized")!.data;
+    const bill = programEvents(r).find((x) => x.name === "ExecutionFinalized")!.data;
     expect(bill.maxBurn).to.equal(maxBurn);
     expect(bill.consumed).to.equal(before.consumed);
     expect(bill.refund).to.equal(maxBurn - before.consumed);

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { getTransferInstruction } from "@solana-program/token";
 import { expectRefused } from "../support/refusals.ts";
-import { DEFAULT_TIMING, Deployment, expectOk, timingArgs, type Buyer, type Operator } from "../support/deployment.ts";
+import { DEFAULT_TIMING, Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
 import { setTime } from "../support/svm.ts";
 import { mintTo } from "../support/tokens.ts";
 import { U64_MAX, Undeployed, world, type World } from "./support.ts";

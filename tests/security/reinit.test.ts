@@ -3,7 +3,7 @@
 // wiped, a balance back to zero, an execution with its receipts forgotten).
 import { expect } from "chai";
 import { expectRefused } from "../support/refusals.ts";
-import { DEFAULT_TIMING, addressOf, expectOk, SYSTEM_PROGRAM, newSigningKey } from "../support/deployment.ts";
+import { DEFAULT_TIMING, expectOk, newSigningKey } from "../support/deployment.ts";
 import { createMint, createTokenAccount } from "../support/tokens.ts";
 import { plantData, world, type World } from "./support.ts";
 import { PROGRAM_ID } from "../support/svm.ts";

@@ -193,7 +193,7 @@ export class Deployment {
   account<N extends keyof AccountTypes>(name: N, at: Address): AccountTypes[N] {
     const a = this.svm.getAccount(at);
     if (!a.exists) throw new Error(`${name} ${at} does not exist`);
-    const decode = ACCOUNT_DECODERS[name] as (account: any) => { data: AccountTypes[N] };
+    const decode = ACCOUNT_DECODERS[name] as unknown as (account: unknown) => { data: AccountTypes[N] };
     return decode({ address: at, data: a.data, executable: a.executable, lamports: a.lamports, programAddress: a.programAddress, space: BigInt(a.data.length), exists: true }).data;
   }
 
