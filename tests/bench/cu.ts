@@ -13,11 +13,11 @@ import { fileURLToPath } from "node:url";
 import { ComputeBudget } from "litesvm";
 import { createKeyPairSignerFromPrivateKeyBytes, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getTransferCheckedInstruction } from "@solana-program/token";
-import { DEFAULT_TIMING, END, Deployment, expectOk, timingArgs, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { PROGRAM_ID, ix, pubkey } from "../helpers/idl.ts";
-import { newSigningKey } from "../helpers/receipts.ts";
-import { MAX_TX_BYTES, SO_PATH, legacyTransactionSize, programComputeUnits, type TxResult } from "../helpers/svm.ts";
-import { createTokenAccount, mintTo } from "../helpers/tokens.ts";
+import { MAX_TRANSACTION_BYTES } from "@arknet/escrow";
+import { DEFAULT_TIMING, END, Deployment, expectOk, type Buyer, type Operator, newSigningKey } from "../support/deployment.ts";
+
+import { SO_PATH, legacyTransactionSize, programComputeUnits, type TxResult, PROGRAM_ID } from "../support/svm.ts";
+import { createTokenAccount, mintTo } from "../support/tokens.ts";
 
 /** What the runtime charges the caller for any CPI, before the callee runs. */
 const INVOKE_UNITS = Number(new ComputeBudget().invokeUnits);
@@ -102,21 +102,21 @@ async function main() {
     units[segment] += 1_000n;
     return { op: ops[segment], segment, sku: skus[segment], units: units[segment], seq: seq[segment] };
   };
-  await send("submit_receipts_1", d.router, d.submitIxs(ex, [next(0)]));
+  await send("submit_receipts_1", d.router, await d.submitIxs(ex, [next(0)]));
   // The most receipts (on alternating segments) one operator fits in a legacy transaction.
   const batchOf = (n: number) => Array.from({ length: n }, (_, i) => i % 2);
-  const fits = (n: number) => {
+  const fits = async (n: number) => {
     const tentative = batchOf(n).map((segment, i) => ({
       op: alpha, segment, sku: skus[segment], units: units[segment] + 1_000n * BigInt(i + 1), seq: seq[segment] + i + 1,
     }));
-    return legacyTransactionSize(d.svm, d.router, d.submitIxs(ex, tentative)) <= MAX_TX_BYTES;
+    return legacyTransactionSize(d.svm, d.router, await d.submitIxs(ex, tentative)) <= MAX_TRANSACTION_BYTES;
   };
   let receiptsPerTx = 8;
-  while (receiptsPerTx > 1 && !fits(receiptsPerTx)) receiptsPerTx--;
-  await send(`submit_receipts_${receiptsPerTx}`, d.router, d.submitIxs(ex, batchOf(receiptsPerTx).map(next)));
+  while (receiptsPerTx > 1 && !(await fits(receiptsPerTx))) receiptsPerTx--;
+  await send(`submit_receipts_${receiptsPerTx}`, d.router, await d.submitIxs(ex, batchOf(receiptsPerTx).map(next)));
   // The stated budget case: six receipts from two operators in one transaction.
   const mixed = [next(0), next(1), next(2), next(0), next(1), next(2)];
-  await send("submit_receipts_6_two_operators", d.router, d.submitIxs(ex, mixed));
+  await send("submit_receipts_6_two_operators", d.router, await d.submitIxs(ex, mixed));
 
   // Finalize as completed: both paid operators count the job.
   await send("finalize", d.router, [d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]);
@@ -125,21 +125,21 @@ async function main() {
   await send("cancel", buyer.wallet, [d.cancelIx(plain.execution, buyer)]);
   const claimable = d.account("Operator", alpha.address).claimable as bigint;
   const claim = await send("claim", alpha.authority, [d.claimIx(alpha, claimable)]);
-  const fees = (d.account("Operator", alpha.address).fees_owed as bigint) + (d.account("Operator", beta.address).fees_owed as bigint);
+  const fees = (d.account("Operator", alpha.address).feesOwed as bigint) + (d.account("Operator", beta.address).feesOwed as bigint);
   await send("withdraw_fees", d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]);
 
   // Admin setters.
-  await send("set_fee", d.admin, [d.adminIx("set_fee", { fee_bps: 300 })]);
-  await send("set_paused", d.admin, [d.adminIx("set_paused", { paused: true })]);
-  await expectOk(d.send(d.admin, [d.adminIx("set_paused", { paused: false })]));
-  await send("set_router", d.admin, [d.adminIx("set_router", { router: pubkey(d.router.address) })]);
-  await send("set_timing", d.admin, [d.adminIx("set_timing", timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: 7200n }))]);
+  await send("set_fee", d.admin, [d.setFeeIx(300)]);
+  await send("set_paused", d.admin, [d.setPausedIx(true)]);
+  await expectOk(d.send(d.admin, [d.setPausedIx(false)]));
+  await send("set_router", d.admin, [d.setRouterIx(d.router.address)]);
+  await send("set_timing", d.admin, [d.setTimingIx({ ...DEFAULT_TIMING, expiryGraceSecs: 7200n })]);
   const treasury2 = await createTokenAccount(d.svm, d.admin, d.mint, d.admin.address, d.tokenProgram);
-  await send("set_treasury", d.admin, [d.adminIx("set_treasury", {}, { treasury: treasury2 })]);
+  await send("set_treasury", d.admin, [d.setTreasuryIx(treasury2)]);
   const admin2 = await fixedSigner("admin 2");
   d.svm.airdrop(admin2.address, lamports(10_000_000_000n));
-  await send("propose_admin", d.admin, [d.adminIx("propose_admin", { new_admin: pubkey(admin2.address) })]);
-  await send("accept_admin", admin2, [ix("accept_admin", {}, { new_admin: admin2.address, config: d.config })]);
+  await send("propose_admin", d.admin, [d.proposeAdminIx(admin2.address)]);
+  await send("accept_admin", admin2, [d.acceptAdminIx(admin2)]);
 
   // The token program's own cost: a bare TransferChecked as a top-level instruction.
   const other = await createTokenAccount(d.svm, d.admin, d.mint, buyer.wallet.address, d.tokenProgram);
@@ -225,7 +225,7 @@ function report(c: Context) {
   if (soMiss) misses.push("so_bytes");
   if (rptMiss) misses.push("receipts_per_tx");
   rows.push(["program .so bytes", String(soBytes), "", `≤ ${SO_LIMIT} (stretch ${SO_STRETCH})`, soMiss ? "MISS" : soBytes <= SO_STRETCH ? "ok (stretch)" : "ok"]);
-  rows.push(["receipts per legacy tx", String(c.receiptsPerTx), `≤ ${MAX_TX_BYTES}`, "≥ 6", rptMiss ? "MISS" : "ok"]);
+  rows.push(["receipts per legacy tx", String(c.receiptsPerTx), `≤ ${MAX_TRANSACTION_BYTES}`, "≥ 6", rptMiss ? "MISS" : "ok"]);
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");

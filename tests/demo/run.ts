@@ -5,9 +5,10 @@
 // instruction); the buyer rates the operators and closes the bill; operators claim.
 // Every number printed is read back from the program's accounts or events.
 import type { Address } from "@solana/kit";
-import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { decodeEvents, skuName } from "../helpers/idl.ts";
-import { programComputeUnits, type TxResult } from "../helpers/svm.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
+import { programComputeUnits, type TxResult } from "../support/svm.ts";
+import { decodeSku } from "@arknet/escrow";
+import { programEvents } from "../support/events.ts";
 
 const DECIMALS = 6;
 const FEE_BPS = 250;
@@ -21,7 +22,7 @@ const fmt = (base: bigint) => {
 };
 const short = (a: Address) => `${a.slice(0, 4)}…${a.slice(-4)}`;
 const txInfo = (r: TxResult) => `[${programComputeUnits(r)} CU, ${r.size} bytes]`;
-const event = (r: TxResult, name: string) => decodeEvents(r.logs).find((e) => e.name === name)!.data;
+const event = (r: TxResult, name: string) => programEvents(r).find((e) => e.name === name)!.data;
 
 async function main() {
   console.log("ArkNet Escrow: one pay-per-execution GPU job, end to end (LiteSVM, compiled program)\n");
@@ -87,16 +88,16 @@ async function main() {
   console.log();
   const settledUnits = [0n, 0n, 0n];
   for (const s of streams) {
-    const tx = await expectOk(d.send(d.router, d.submitIxs(execution, s.receipts)), "submit receipts");
+    const tx = await expectOk(d.send(d.router, await d.submitIxs(execution, s.receipts)), "submit receipts");
     const ev = event(tx, "ReceiptsSettled");
     console.log(`4. receipts      ${s.label} ${txInfo(tx)}`);
     for (const [i, settled] of ev.receipts.entries()) {
       const spec = s.receipts[i];
-      const increase = settled.cumulative_units - settledUnits[settled.segment_index];
-      settledUnits[settled.segment_index] = settled.cumulative_units;
+      const increase = settled.cumulativeUnits - settledUnits[settled.segmentIndex];
+      settledUnits[settled.segmentIndex] = settled.cumulativeUnits;
       console.log(
-        `                   seg ${settled.segment_index} ${spec.sku.padEnd(7)} #${settled.sequence}  cumulative ` +
-          `${String(settled.cumulative_units).padStart(5)} s  +${String(increase).padStart(4)} s  ` +
+        `                   seg ${settled.segmentIndex} ${spec.sku.padEnd(7)} #${settled.sequence}  cumulative ` +
+          `${String(settled.cumulativeUnits).padStart(5)} s  +${String(increase).padStart(4)} s  ` +
           `charged ${fmt(settled.cost)} (fee ${fmt(settled.fee)})${settled.capped ? "  CAPPED" : ""}`,
       );
     }
@@ -111,7 +112,7 @@ async function main() {
   console.log("   seg  operator  SKU      price/s    seconds     charged");
   const perSku = new Map<string, { units: bigint; charged: bigint }>();
   for (const [i, s] of bill.segments.entries()) {
-    const code = skuName(s.sku);
+    const code = decodeSku(s.sku);
     console.log(
       `   ${String(i).padEnd(3)}  ${names.get(s.operator)!.padEnd(8)}  ${code.padEnd(7)}  ${fmt(s.price)}  ` +
         `${String(s.units).padStart(7)}  ${fmt(s.charged).padStart(10)}`,
@@ -121,7 +122,7 @@ async function main() {
   }
   console.log("\n   per SKU");
   for (const [code, t] of perSku) console.log(`   ${code.padEnd(8)} ${String(t.units).padStart(6)} s  ${fmt(t.charged).padStart(10)}`);
-  console.log(`\n   max burn  ${fmt(bill.max_burn).padStart(10)}`);
+  console.log(`\n   max burn  ${fmt(bill.maxBurn).padStart(10)}`);
   console.log(`   consumed  ${fmt(bill.consumed).padStart(10)}   (of which protocol fee ${fmt(bill.fee)})`);
   console.log(`   refund    ${fmt(bill.refund).padStart(10)}   back in the buyer's available balance`);
   console.log(`   buyer balance now: available ${fmt(bal().available)}, reserved ${fmt(bal().reserved)}\n`);
@@ -138,8 +139,8 @@ async function main() {
   for (const op of [alpha, beta]) {
     const o = d.account("Operator", op.address);
     console.log(
-      `                 ${names.get(op.address)!.padEnd(5)} segments ${o.segments_settled}/${o.segments_assigned} settled, ` +
-        `${o.executions_completed} completed, rating ${o.rating_sum}/${o.rating_count}`,
+      `                 ${names.get(op.address)!.padEnd(5)} segments ${o.segmentsSettled}/${o.segmentsAssigned} settled, ` +
+        `${o.executionsCompleted} completed, rating ${o.ratingSum}/${o.ratingCount}`,
     );
   }
 
@@ -150,7 +151,7 @@ async function main() {
     const c = await expectOk(d.send(op.authority, [d.claimIx(op, amount)]), "claim");
     console.log(`8. claim         ${names.get(op.address)} receives ${fmt(amount)} (its wallet now holds ${fmt(d.tokens(op.payout))}) ${txInfo(c)}`);
   }
-  const fees = [alpha, beta].reduce((n, op) => n + (d.account("Operator", op.address).fees_owed as bigint), 0n);
+  const fees = [alpha, beta].reduce((n, op) => n + (d.account("Operator", op.address).feesOwed as bigint), 0n);
   const wf = await expectOk(d.send(d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]), "withdraw fees");
   console.log(`9. withdraw_fees ${fmt(fees)} swept from the operators to the treasury ${txInfo(wf)}`);
   const w = await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, bal().available)]), "withdraw");
@@ -165,8 +166,8 @@ async function main() {
 function checkVault(d: Deployment, buyer: Buyer, ops: Operator[]) {
   const available = d.account("Balance", buyer.balance).available as bigint;
   const claimable = ops.reduce((n, op) => n + (d.account("Operator", op.address).claimable as bigint), 0n);
-  const owed = ops.reduce((n, op) => n + (d.account("Operator", op.address).fees_owed as bigint), 0n);
-  const fees = (d.account("Config", d.config).fees_unwithdrawn as bigint) + owed;
+  const owed = ops.reduce((n, op) => n + (d.account("Operator", op.address).feesOwed as bigint), 0n);
+  const fees = (d.account("Config", d.config).feesUnwithdrawn as bigint) + owed;
   const vault = d.tokens(d.vault);
   console.log(
     `                 vault ${fmt(vault)} = buyer available ${fmt(available)} + claimable ${fmt(claimable)} + fees ${fmt(fees)}`,

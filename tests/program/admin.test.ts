@@ -4,13 +4,13 @@
 import { expect } from "chai";
 import { generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import type { LiteSVM } from "litesvm";
-import { DEFAULT_TIMING, Deployment, SYSTEM_PROGRAM, expectOk, newSalt, timingArgs, type Timing } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { PROGRAM_ID, decodeAccount, ix, pubkey } from "../helpers/idl.ts";
-import { configPda, pdaBump } from "../helpers/pdas.ts";
-import { createSvm, fundedSigner, programDataAddress, send } from "../helpers/svm.ts";
-import { TOKEN_PROGRAM_ADDRESS, createMint, createTokenAccount } from "../helpers/tokens.ts";
-import { dataOf, eventOf, lamportsOf, rentExemptMinimum, unsigned } from "../helpers/tx.ts";
+import { AT, DEFAULT_TIMING, Deployment, expectOk, newSalt, type Timing } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { createSvm, fundedSigner, send, PROGRAM_ID, dataOf, lamportsOf, rentExemptMinimum } from "../support/svm.ts";
+import { TOKEN_PROGRAM_ADDRESS, createMint, createTokenAccount } from "../support/tokens.ts";
+import { eventOf } from "../support/events.ts";
+import { unsigned } from "../support/mutate.ts";
+import { SYSTEM_PROGRAM, configAddress, getAcceptAdminInstruction, getConfigDecoder, getInitializeInstruction, programDataAddress } from "@arknet/escrow";
 
 const NO_ADMIN = "11111111111111111111111111111111";
 
@@ -31,7 +31,7 @@ describe("initialize", () => {
     router = (await generateKeyPairSigner()).address;
     mint = await createMint(svm, admin, 6);
     salt = newSalt();
-    config = await configPda(salt);
+    config = (await configAddress(salt, PROGRAM_ID))[0];
     vault = await createTokenAccount(svm, admin, mint, config);
     treasury = await createTokenAccount(svm, admin, mint, admin.address);
   });
@@ -39,83 +39,85 @@ describe("initialize", () => {
   const TIMING: Timing = { expiryGraceSecs: 900n, settlementWindowSecs: 300n, minDurationSecs: 60n, reviewWindowSecs: 7_200n };
 
   async function initializeIx(feeBps: number, overrides: Record<string, Address> = {}, signer = admin, timing = TIMING) {
-    return ix("initialize", { salt, fee_bps: feeBps, ...timingArgs(timing) }, {
-      admin: signer.address,
-      config,
-      mint,
-      vault,
-      treasury,
-      router,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-      system_program: SYSTEM_PROGRAM,
-      program_data: await programDataAddress(PROGRAM_ID),
-      ...overrides,
-    });
+    return getInitializeInstruction(
+      {
+        admin: signer,
+        config,
+        mint,
+        vault,
+        treasury,
+        router,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS,
+        programData: await programDataAddress(PROGRAM_ID),
+        salt,
+        feeBps,
+        ...timing,
+        ...overrides,
+      },
+      AT,
+    );
   }
 
   it("creates the config from the upgrade authority's call", async () => {
     const r = await expectOk(send(svm, admin, [await initializeIx(1_000)]), "initialize");
-    const c = decodeAccount("Config", dataOf(svm, config));
+    const c = getConfigDecoder().decode(dataOf(svm, config));
     expect(c).to.include({
       admin: admin.address,
-      pending_admin: NO_ADMIN,
+      pendingAdmin: NO_ADMIN,
       router,
       mint,
       vault,
       treasury,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-      expiry_grace_secs: 900n,
-      settlement_window_secs: 300n,
-      min_duration_secs: 60n,
-      review_window_secs: 7_200n,
-      fees_unwithdrawn: 0n,
-      fee_bps: 1_000,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      expiryGraceSecs: 900n,
+      settlementWindowSecs: 300n,
+      minDurationSecs: 60n,
+      reviewWindowSecs: 7_200n,
+      feesUnwithdrawn: 0n,
+      feeBps: 1_000,
       paused: 0,
       decimals: 6,
-      bump: await pdaBump("config", salt),
+      bump: (await configAddress(salt, PROGRAM_ID))[1],
     });
-    expect(c.salt).to.deep.equal([...salt]);
+    expect(c.salt).to.deep.equal(salt);
     expect(lamportsOf(svm, config)).to.equal(rentExemptMinimum(svm, config));
     expect(eventOf(r, "ConfigUpdated")).to.deep.equal({
       config,
       admin: admin.address,
-      pending_admin: NO_ADMIN,
+      pendingAdmin: NO_ADMIN,
       router,
       treasury,
-      fee_bps: 1_000,
+      feeBps: 1_000,
       paused: false,
-      expiry_grace_secs: 900n,
-      settlement_window_secs: 300n,
-      min_duration_secs: 60n,
-      review_window_secs: 7_200n,
+      expiryGraceSecs: 900n,
+      settlementWindowSecs: 300n,
+      minDurationSecs: 60n,
+      reviewWindowSecs: 7_200n,
     });
   });
 
   it("derives the config from the salt: a second salt is a second deployment of the same program", async () => {
     await expectOk(send(svm, admin, [await initializeIx(250)]), "initialize");
     const otherSalt = newSalt();
-    const other = await configPda(otherSalt);
+    const other = (await configAddress(otherSalt, PROGRAM_ID))[0];
     expect(other).to.not.equal(config);
     const otherVault = await createTokenAccount(svm, admin, mint, other);
-    const second = ix("initialize", { salt: otherSalt, fee_bps: 100, ...timingArgs(TIMING) }, {
-      admin: admin.address,
-      config: other,
-      mint,
-      vault: otherVault,
-      treasury,
-      router,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-      system_program: SYSTEM_PROGRAM,
-      program_data: await programDataAddress(PROGRAM_ID),
-    });
+    const programData = await programDataAddress(PROGRAM_ID);
+    const second = getInitializeInstruction(
+      { admin, config: other, mint, vault: otherVault, treasury, router, tokenProgram: TOKEN_PROGRAM_ADDRESS, programData, salt: otherSalt, feeBps: 100, ...TIMING },
+      AT,
+    );
     await expectOk(send(svm, admin, [second]), "second deployment");
-    expect(decodeAccount("Config", dataOf(svm, other)).fee_bps).to.equal(100);
-    expect(decodeAccount("Config", dataOf(svm, config)).fee_bps).to.equal(250);
+    expect(getConfigDecoder().decode(dataOf(svm, other)).feeBps).to.equal(100);
+    expect(getConfigDecoder().decode(dataOf(svm, config)).feeBps).to.equal(250);
     // The config of one salt cannot be created at another salt's address.
-    const mismatch = ix("initialize", { salt: newSalt(), fee_bps: 100, ...timingArgs(TIMING) }, {
-      admin: admin.address, config: await configPda(newSalt()), mint, vault: otherVault, treasury, router,
-      token_program: TOKEN_PROGRAM_ADDRESS, system_program: SYSTEM_PROGRAM, program_data: await programDataAddress(PROGRAM_ID),
-    });
+    const mismatch = getInitializeInstruction(
+      {
+        admin, config: (await configAddress(newSalt(), PROGRAM_ID))[0], mint, vault: otherVault, treasury, router,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS, programData, salt: newSalt(), feeBps: 100, ...TIMING,
+      },
+      AT,
+    );
     const r = await send(svm, admin, [mismatch]);
     expect(r.ok).to.equal(false);
   });
@@ -167,7 +169,7 @@ describe("initialize", () => {
 
   it("refuses a token program that is neither SPL Token nor Token-2022 (InvalidTokenProgram)", async () => {
     await expectRefused(svm, [config], "InvalidTokenProgram", async () =>
-      send(svm, admin, [await initializeIx(250, { token_program: SYSTEM_PROGRAM })]),
+      send(svm, admin, [await initializeIx(250, { tokenProgram: SYSTEM_PROGRAM })]),
     );
   });
 
@@ -187,60 +189,60 @@ describe("admin setters", () => {
   });
 
   const config = () => d.account("Config", d.config);
-  const run = (name: string, args: Record<string, unknown> = {}, extra: Record<string, Address> = {}) =>
-    expectOk(d.send(d.admin, [d.adminIx(name, args, extra)]), name);
+  const run = (name: string, instruction: Instruction) => expectOk(d.send(d.admin, [instruction]), name);
+  const acceptIx = (who: KeyPairSigner) => getAcceptAdminInstruction({ newAdmin: who, config: d.config }, AT);
 
   it("propose_admin then accept_admin hands the config to the new admin", async () => {
     const next = await fundedSigner(d.svm);
-    const proposed = await run("propose_admin", { new_admin: pubkey(next.address) });
-    expect(config()).to.include({ admin: d.admin.address, pending_admin: next.address });
-    expect(eventOf(proposed, "ConfigUpdated")).to.include({ admin: d.admin.address, pending_admin: next.address });
+    const proposed = await run("propose_admin", d.proposeAdminIx(next.address));
+    expect(config()).to.include({ admin: d.admin.address, pendingAdmin: next.address });
+    expect(eventOf(proposed, "ConfigUpdated")).to.include({ admin: d.admin.address, pendingAdmin: next.address });
 
-    const accepted = await expectOk(d.send(next, [ix("accept_admin", {}, { new_admin: next.address, config: d.config })]));
-    expect(config()).to.include({ admin: next.address, pending_admin: NO_ADMIN });
-    expect(eventOf(accepted, "ConfigUpdated")).to.include({ admin: next.address, pending_admin: NO_ADMIN });
+    const accepted = await expectOk(d.send(next, [acceptIx(next)]));
+    expect(config()).to.include({ admin: next.address, pendingAdmin: NO_ADMIN });
+    expect(eventOf(accepted, "ConfigUpdated")).to.include({ admin: next.address, pendingAdmin: NO_ADMIN });
 
     // The old admin is out, the new one is in.
-    await expectRefused(d.svm, [d.config], "Unauthorized", () => d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1 })]));
-    await expectOk(d.send(next, [d.adminIx("set_fee", { fee_bps: 1 }, {}, next)]), "new admin sets the fee");
-    expect(config().fee_bps).to.equal(1);
+    await expectRefused(d.svm, [d.config], "Unauthorized", () => d.send(d.admin, [d.setFeeIx(1)]));
+    await expectOk(d.send(next, [d.setFeeIx(1, next)]), "new admin sets the fee");
+    expect(config().feeBps).to.equal(1);
   });
 
   it("refuses accept_admin from anyone but the pending admin (NotPendingAdmin)", async () => {
     const accept = (who: KeyPairSigner) =>
-      d.send(who, [ix("accept_admin", {}, { new_admin: who.address, config: d.config })]);
+      d.send(who, [acceptIx(who)]);
     // Nothing proposed yet.
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
     const next = await fundedSigner(d.svm);
-    await run("propose_admin", { new_admin: pubkey(next.address) });
+    await run("propose_admin", d.proposeAdminIx(next.address));
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(d.admin));
     // The pending admin's address without its signature.
-    const noSig = unsigned(ix("accept_admin", {}, { new_admin: next.address, config: d.config }), next.address);
+    const noSig = unsigned(acceptIx(next), next.address);
     await expectRefused(d.svm, [d.config], "MissingSigner", () => d.send(stranger, [noSig]));
   });
 
   it("set_fee sets the fee of new executions, up to 1000 bps (FeeTooHigh above)", async () => {
-    const r = await run("set_fee", { fee_bps: 1_000 });
-    expect(config().fee_bps).to.equal(1_000);
-    expect(eventOf(r, "ConfigUpdated")).to.include({ fee_bps: 1_000, admin: d.admin.address });
+    const r = await run("set_fee", d.setFeeIx(1_000));
+    expect(config().feeBps).to.equal(1_000);
+    expect(eventOf(r, "ConfigUpdated")).to.include({ feeBps: 1_000, admin: d.admin.address });
     await expectRefused(d.svm, [d.config], "FeeTooHigh", () =>
-      d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1_001 })]),
+      d.send(d.admin, [d.setFeeIx(1_001)]),
     );
-    expect(config().fee_bps).to.equal(1_000);
+    expect(config().feeBps).to.equal(1_000);
   });
 
   it("set_paused pauses and unpauses", async () => {
-    const on = await run("set_paused", { paused: true });
+    const on = await run("set_paused", d.setPausedIx(true));
     expect(config().paused).to.equal(1);
     expect(eventOf(on, "ConfigUpdated")).to.include({ paused: true });
-    const off = await run("set_paused", { paused: false });
+    const off = await run("set_paused", d.setPausedIx(false));
     expect(config().paused).to.equal(0);
     expect(eventOf(off, "ConfigUpdated")).to.include({ paused: false });
   });
 
   it("set_paused refuses a bool byte other than 0 or 1 (InvalidInstructionData)", async () => {
-    const bad = d.adminIx("set_paused", { paused: true });
+    const bad = d.setPausedIx(true);
     const data = Uint8Array.from(bad.data!);
     data[data.length - 1] = 2;
     await expectRefused(d.svm, [d.config], "InvalidInstructionData", () => d.send(d.admin, [{ ...bad, data }]));
@@ -248,24 +250,24 @@ describe("admin setters", () => {
 
   it("set_router sets the router of new executions", async () => {
     const next = (await generateKeyPairSigner()).address;
-    const r = await run("set_router", { router: pubkey(next) });
+    const r = await run("set_router", d.setRouterIx(next));
     expect(config().router).to.equal(next);
     expect(eventOf(r, "ConfigUpdated")).to.include({ router: next });
   });
 
   it("set_timing sets the grace, settlement window, minimum duration and review window of new executions", async () => {
     const t: Timing = { expiryGraceSecs: 42n, settlementWindowSecs: 40n, minDurationSecs: 5n, reviewWindowSecs: 7n };
-    const r = await run("set_timing", timingArgs(t));
-    expect(config()).to.include(timingArgs(t));
-    expect(eventOf(r, "ConfigUpdated")).to.include(timingArgs(t));
+    const r = await run("set_timing", d.setTimingIx(t));
+    expect(config()).to.include(t);
+    expect(eventOf(r, "ConfigUpdated")).to.include(t);
     await expectRefused(d.svm, [d.config], "InvalidTiming", () =>
-      d.send(d.admin, [d.adminIx("set_timing", timingArgs({ ...t, settlementWindowSecs: 43n }))]),
+      d.send(d.admin, [d.setTimingIx({ ...t, settlementWindowSecs: 43n })]),
     );
   });
 
   it("set_treasury takes a token account of the mint", async () => {
     const next = await createTokenAccount(d.svm, d.admin, d.mint, stranger.address, d.tokenProgram);
-    const r = await run("set_treasury", {}, { treasury: next });
+    const r = await run("set_treasury", d.setTreasuryIx(next));
     expect(config().treasury).to.equal(next);
     expect(eventOf(r, "ConfigUpdated")).to.include({ treasury: next });
   });
@@ -273,26 +275,27 @@ describe("admin setters", () => {
   it("set_treasury refuses another mint's account or the vault (InvalidTreasury), a non-token account (InvalidTokenAccount)", async () => {
     const otherMint = await createMint(d.svm, d.admin, 6, d.tokenProgram);
     const foreign = await createTokenAccount(d.svm, d.admin, otherMint, d.admin.address, d.tokenProgram);
-    const setTreasury = (treasury: Address) => () => d.send(d.admin, [d.adminIx("set_treasury", {}, { treasury })]);
+    const setTreasury = (treasury: Address) => () => d.send(d.admin, [d.setTreasuryIx(treasury)]);
     await expectRefused(d.svm, [d.config], "InvalidTreasury", setTreasury(foreign));
     await expectRefused(d.svm, [d.config], "InvalidTreasury", setTreasury(d.vault));
     await expectRefused(d.svm, [d.config], "InvalidTokenAccount", setTreasury(stranger.address));
   });
 
   describe("refuse anyone but the admin", () => {
-    const setters: [string, (d: Deployment) => Record<string, unknown>, (d: Deployment) => Record<string, Address>][] = [
-      ["propose_admin", () => ({ new_admin: pubkey(NO_ADMIN as Address) }), () => ({})],
-      ["set_fee", () => ({ fee_bps: 10 }), () => ({})],
-      ["set_paused", () => ({ paused: true }), () => ({})],
-      ["set_router", (x) => ({ router: pubkey(x.admin.address) }), () => ({})],
-      ["set_timing", () => timingArgs(DEFAULT_TIMING), () => ({})],
-      ["set_treasury", () => ({}), (x) => ({ treasury: x.treasury })],
+    // Each setter signed by `admin`.
+    const setters: [string, (d: Deployment, admin: KeyPairSigner) => Instruction][] = [
+      ["propose_admin", (x, admin) => x.proposeAdminIx(NO_ADMIN as Address, admin)],
+      ["set_fee", (x, admin) => x.setFeeIx(10, admin)],
+      ["set_paused", (x, admin) => x.setPausedIx(true, admin)],
+      ["set_router", (x, admin) => x.setRouterIx(x.admin.address, admin)],
+      ["set_timing", (x, admin) => x.setTimingIx(DEFAULT_TIMING, admin)],
+      ["set_treasury", (x, admin) => x.setTreasuryIx(x.treasury, admin)],
     ];
-    for (const [name, args, extra] of setters) {
+    for (const [name, setter] of setters) {
       it(`${name}: another signer (Unauthorized), the admin unsigned (MissingSigner)`, async () => {
-        const asStranger: Instruction = d.adminIx(name, args(d), extra(d), stranger);
+        const asStranger = setter(d, stranger);
         await expectRefused(d.svm, [d.config], "Unauthorized", () => d.send(stranger, [asStranger]));
-        const noSig = unsigned(d.adminIx(name, args(d), extra(d)), d.admin.address);
+        const noSig = unsigned(setter(d, d.admin), d.admin.address);
         await expectRefused(d.svm, [d.config], "MissingSigner", () => d.send(stranger, [noSig]));
       });
     }

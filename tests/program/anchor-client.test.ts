@@ -3,14 +3,19 @@
 // (@coral-xyz/anchor 0.32, PDAs resolved from the IDL's seeds) run in LiteSVM, and the
 // same Program decodes every account and every event the program writes: each field,
 // under its camelCase name, re-encoded, equals the raw bytes at its offset.
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import anchor from "@coral-xyz/anchor";
 import { AccountRole, address, type Address, type Instruction } from "@solana/kit";
-import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { settle } from "../helpers/flows.ts";
-import { BN, PublicKey, idl, pubkey, sku } from "../helpers/idl.ts";
-import type { TxResult } from "../helpers/svm.ts";
-import { dataOf, eventOf } from "../helpers/tx.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator, settle } from "../support/deployment.ts";
+import { dataOf, type TxResult } from "../support/svm.ts";
+import { encodeSku } from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
+
+const idl = JSON.parse(readFileSync(new URL("../../idl/arknet_escrow.json", import.meta.url), "utf8"));
+const { BN } = anchor;
+const { PublicKey } = anchor.web3;
+const pubkey = (a: Address) => new PublicKey(a);
 
 type Web3Instruction = InstanceType<typeof anchor.web3.TransactionInstruction>;
 
@@ -53,13 +58,13 @@ describe("Anchor client", () => {
 
   it("builds set_operator_rate with program.methods and runs it", async () => {
     const built = await program.methods
-      .setOperatorRate(sku("A100"), new BN(25))
+      .setOperatorRate(Array.from(encodeSku("A100")), new BN(25))
       .accounts({ authority: pubkey(op.authority.address), operator: pubkey(op.address) })
       .instruction();
     const r = await expectOk(d.send(op.authority, [toKit(built)]), "anchor-built set_operator_rate");
     const rates = d.account("Operator", op.address).rates.slice(0, 2).map((r: any) => [r.sku, r.price]);
-    expect(rates).to.deep.equal([[sku("H100"), 40n], [sku("A100"), 25n]]);
-    expect(eventOf(r, "OperatorUpdated")).to.include({ operator: op.address, rate_count: 2 });
+    expect(rates).to.deep.equal([[encodeSku("H100"), 40n], [encodeSku("A100"), 25n]]);
+    expect(eventOf(r, "OperatorUpdated")).to.include({ operator: op.address, rateCount: 2 });
   });
 
   it("builds deposit with the config and balance PDAs resolved from the IDL seeds", async () => {

@@ -4,12 +4,12 @@
 // refund goes, and that the execution then stays as the settled bill, refusing receipts.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { END, Deployment, expectOk, timingArgs, DEFAULT_TIMING, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { settle } from "../helpers/flows.ts";
-import { sku } from "../helpers/idl.ts";
-import { fundedSigner, setTime } from "../helpers/svm.ts";
-import { eventOf, lamportsOf, signedBy, unsigned } from "../helpers/tx.ts";
+import { END, Deployment, expectOk, DEFAULT_TIMING, type Buyer, type Operator, settle } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { fundedSigner, setTime, lamportsOf } from "../support/svm.ts";
+import { encodeSku } from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
+import { signedBy, unsigned } from "../support/mutate.ts";
 
 const T0 = 1_700_000_000n;
 const DURATION = 3_600n;
@@ -54,24 +54,24 @@ describe("finalize", () => {
     expect(eventOf(r, "ExecutionFinalized")).to.deep.equal({
       execution,
       buyer: buyer.wallet.address,
-      execution_id: 1n,
+      executionId: 1n,
       reason: END.completed,
-      max_burn: 100_000n,
+      maxBurn: 100_000n,
       consumed: 40_000n,
       fee: 1_000n,
       refund: 60_000n,
-      finalized_by: d.router.address,
-      _padding: [0, 0, 0],
-      segments: [{ operator: op.address, sku: sku("H100"), price: 40n, units: 1_000n, charged: 40_000n }],
+      finalizedBy: d.router.address,
+      padding: new Uint8Array(3),
+      segments: [{ operator: op.address, sku: encodeSku("H100"), price: 40n, units: 1_000n, charged: 40_000n }],
     });
     expect(d.account("Balance", buyer.balance)).to.include({ available: 160_000n, reserved: 0n });
     // The execution stays, settled, as the bill; the rent payer is not touched.
-    expect(d.account("Execution", execution)).to.include({ status: 2, end_reason: END.completed, settled_at: T0 + 100n });
+    expect(d.account("Execution", execution)).to.include({ status: 2, endReason: END.completed, settledAt: T0 + 100n });
     expect(lamports(execution)).to.equal(rent);
     expect(lamports(rentPayer.address)).to.equal(payerBefore);
     // The fee stays with the operator's fees_owed until withdraw_fees sweeps it.
-    expect(d.account("Operator", op.address)).to.include({ claimable: 39_000n, fees_owed: 1_000n, executions_completed: 1n });
-    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(0n);
+    expect(d.account("Operator", op.address)).to.include({ claimable: 39_000n, feesOwed: 1_000n, executionsCompleted: 1n });
+    expect(d.account("Config", d.config).feesUnwithdrawn).to.equal(0n);
     expect(d.tokens(d.vault)).to.equal(200_000n);
     expect(160_000n + 39_000n + 1_000n).to.equal(d.tokens(d.vault));
   });
@@ -81,7 +81,7 @@ describe("finalize", () => {
       const { execution: e } = await d.reserve(buyer, BigInt(10 + reason), 1_000n);
       const r = await expectOk(d.send(d.router, [d.finalizeIx(e, d.router, buyer, { reason })]), `reason ${reason}`);
       expect(eventOf(r, "ExecutionFinalized").reason).to.equal(reason);
-      expect(d.account("Execution", e).end_reason).to.equal(reason);
+      expect(d.account("Execution", e).endReason).to.equal(reason);
     }
     for (const reason of [0, END.cancelled, 6, 255]) {
       await expectRefused(d.svm, watched(), "InvalidEndReason", () => finalizeBy(d.router, reason));
@@ -104,7 +104,7 @@ describe("finalize", () => {
   it("refunds the whole max burn of an execution without receipts", async () => {
     const { execution: idle } = await d.reserve(buyer, 2n, 5_000n);
     const r = await expectOk(d.send(d.router, [d.finalizeIx(idle, d.router, buyer, { reason: END.failed })]), "finalize idle");
-    expect(eventOf(r, "ExecutionFinalized")).to.include({ max_burn: 5_000n, consumed: 0n, fee: 0n, refund: 5_000n });
+    expect(eventOf(r, "ExecutionFinalized")).to.include({ maxBurn: 5_000n, consumed: 0n, fee: 0n, refund: 5_000n });
     expect(eventOf(r, "ExecutionFinalized").segments).to.deep.equal([]);
     expect(d.account("Balance", buyer.balance)).to.include({ available: 100_000n, reserved: 100_000n });
   });
@@ -112,8 +112,8 @@ describe("finalize", () => {
   it("refuses a second finalize, receipts, segments and top-ups once settled (ExecutionSettled)", async () => {
     await expectOk(finalizeBy(d.router), "first finalize");
     await expectRefused(d.svm, watched(), "ExecutionSettled", () => finalizeBy(d.router, END.failed));
-    await expectRefused(d.svm, watched(), "ExecutionSettled", () =>
-      d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])),
+    await expectRefused(d.svm, watched(), "ExecutionSettled", async () =>
+      d.send(d.router, await d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])),
     );
     await expectRefused(d.svm, watched(), "ExecutionSettled", () => d.send(d.router, [d.assignIx(execution, 1, op, "H100")]));
     await expectRefused(d.svm, watched(), "ExecutionSettled", () => d.send(buyer.wallet, [d.topUpIx(buyer, execution, 1n)]));
@@ -133,7 +133,7 @@ describe("finalize", () => {
   it("lets the buyer finalize from expiry + settlement window, as expired", async () => {
     setTime(d.svm, EXPIRY + WINDOW);
     const r = await expectOk(finalizeBy(buyer.wallet), "buyer finalizes");
-    expect(eventOf(r, "ExecutionFinalized")).to.include({ finalized_by: buyer.wallet.address, refund: 60_000n, reason: END.expired });
+    expect(eventOf(r, "ExecutionFinalized")).to.include({ finalizedBy: buyer.wallet.address, refund: 60_000n, reason: END.expired });
     expect(d.account("Balance", buyer.balance)).to.include({ available: 160_000n, reserved: 0n });
   });
 
@@ -148,15 +148,15 @@ describe("finalize", () => {
     setTime(d.svm, EXPIRY + GRACE);
     const strangerBefore = lamports(stranger.address);
     const r = await expectOk(finalizeBy(stranger), "stranger finalizes");
-    expect(eventOf(r, "ExecutionFinalized")).to.include({ finalized_by: stranger.address, refund: 60_000n, reason: END.expired });
+    expect(eventOf(r, "ExecutionFinalized")).to.include({ finalizedBy: stranger.address, refund: 60_000n, reason: END.expired });
     expect(lamports(stranger.address)).to.equal(strangerBefore - 5_000n); // the signature fee only
     expect(d.account("Balance", buyer.balance)).to.include({ available: 160_000n, reserved: 0n });
   });
 
   it("uses the grace and settlement window snapshotted at reservation, not a later set_timing", async () => {
     const shorter = { ...DEFAULT_TIMING, expiryGraceSecs: 10n, settlementWindowSecs: 5n };
-    await expectOk(d.send(d.admin, [d.adminIx("set_timing", timingArgs(shorter))]), "shorter timing");
-    expect(d.account("Execution", execution)).to.include({ grace_secs: GRACE, settlement_window_secs: WINDOW });
+    await expectOk(d.send(d.admin, [d.setTimingIx(shorter)]), "shorter timing");
+    expect(d.account("Execution", execution)).to.include({ graceSecs: GRACE, settlementWindowSecs: WINDOW });
     setTime(d.svm, EXPIRY + 10n);
     await expectRefused(d.svm, watched(), "FinalizeNotAllowed", () => finalizeBy(stranger));
     await expectRefused(d.svm, watched(), "FinalizeNotAllowed", () => finalizeBy(buyer.wallet));
@@ -180,12 +180,12 @@ describe("finalize", () => {
     await d.assign(execution, 1, op, "H100");
     await settle(d, execution, [{ op, segment: 1, sku: "H100", units: 10n, seq: 1 }]);
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer, { reason: END.completed, operators: [op.address, op.address] })]));
-    expect(d.account("Operator", op.address).executions_completed).to.equal(1n);
+    expect(d.account("Operator", op.address).executionsCompleted).to.equal(1n);
   });
 
   it("does not count preempted, failed or expired executions as completed", async () => {
     await expectOk(finalizeBy(d.router, END.preempted), "preempted");
-    expect(d.account("Operator", op.address).executions_completed).to.equal(0n);
+    expect(d.account("Operator", op.address).executionsCompleted).to.equal(0n);
   });
 
   it("refuses another buyer's balance (WrongBuyer)", async () => {
@@ -221,9 +221,9 @@ describe("cancel", () => {
       reason: END.cancelled,
       refund: 4_000n,
       consumed: 0n,
-      finalized_by: buyer.wallet.address,
+      finalizedBy: buyer.wallet.address,
     });
-    expect(d.account("Execution", execution)).to.include({ status: 2, end_reason: END.cancelled });
+    expect(d.account("Execution", execution)).to.include({ status: 2, endReason: END.cancelled });
     expect(d.account("Balance", buyer.balance)).to.include({ available: 10_000n, reserved: 0n });
     // The router can no longer assign it.
     await expectRefused(d.svm, [execution], "ExecutionSettled", () => d.send(d.router, [d.assignIx(execution, 0, op, "H100")]));

@@ -4,12 +4,13 @@
 // account the instruction would have written unchanged.
 import { expect } from "chai";
 import { generateKeyPairSigner, type Address } from "@solana/kit";
-import { Deployment, U64_MAX, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { openExecution, settle } from "../helpers/flows.ts";
-import { pdaBump } from "../helpers/pdas.ts";
-import { createTokenAccount } from "../helpers/tokens.ts";
-import { dataOf, eventOf, lamportsOf, replaceAccount, unsigned } from "../helpers/tx.ts";
+import { Deployment, U64_MAX, expectOk, type Buyer, type Operator, openExecution, settle, AT } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { createTokenAccount } from "../support/tokens.ts";
+import { dataOf, lamportsOf } from "../support/svm.ts";
+import { eventOf } from "../support/events.ts";
+import { replaceAccount, unsigned } from "../support/mutate.ts";
+import { findBalancePda } from "@arknet/escrow";
 
 /** Overwrites the u64 at `offset` of the account body (after the 8-byte discriminator). */
 function setU64(d: Deployment, at: Address, offset: number, value: bigint): void {
@@ -49,10 +50,10 @@ describe("deposit", () => {
       buyer: buyer.wallet.address,
       available: 300_000n,
       reserved: 0n,
-      total_deposited: 300_000n,
-      total_withdrawn: 0n,
-      last_execution_id: 0n,
-      bump: await pdaBump("balance", d.config, buyer.wallet.address),
+      totalDeposited: 300_000n,
+      totalWithdrawn: 0n,
+      lastExecutionId: 0n,
+      bump: (await findBalancePda({ config: d.config, buyer: buyer.wallet.address }, AT))[1],
     });
     expect(d.tokens(d.vault)).to.equal(300_000n);
     expect(d.tokens(buyer.tokens)).to.equal(700_000n);
@@ -67,7 +68,7 @@ describe("deposit", () => {
   it("adds to an existing balance", async () => {
     await d.deposit(buyer, 100_000n);
     const r = await d.deposit(buyer, 50_000n);
-    expect(d.account("Balance", buyer.balance)).to.include({ available: 150_000n, total_deposited: 150_000n });
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 150_000n, totalDeposited: 150_000n });
     expect(d.tokens(d.vault)).to.equal(150_000n);
     expect(eventOf(r, "Deposited")).to.include({ amount: 50_000n, available: 150_000n });
   });
@@ -97,11 +98,11 @@ describe("deposit", () => {
 
   it("saturates total_deposited at u64::MAX instead of refusing the deposit", async () => {
     await d.deposit(buyer, 100n);
-    setU64(d, buyer.balance, 64 + 16, U64_MAX - 5n); // Balance.total_deposited
+    setU64(d, buyer.balance, 64 + 16, U64_MAX - 5n); // Balance.totalDeposited
     await d.deposit(buyer, 10n);
-    expect(d.account("Balance", buyer.balance)).to.include({ available: 110n, total_deposited: U64_MAX });
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 110n, totalDeposited: U64_MAX });
     await d.deposit(buyer, 10n);
-    expect(d.account("Balance", buyer.balance)).to.include({ available: 120n, total_deposited: U64_MAX });
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 120n, totalDeposited: U64_MAX });
   });
 
   it("refuses a balance of another deployment (WrongDeployment)", async () => {
@@ -157,8 +158,8 @@ describe("withdraw", () => {
     const r = await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 150_000n)]), "withdraw");
     expect(d.account("Balance", buyer.balance)).to.include({
       available: 250_000n,
-      total_deposited: 400_000n,
-      total_withdrawn: 150_000n,
+      totalDeposited: 400_000n,
+      totalWithdrawn: 150_000n,
     });
     expect(d.tokens(d.vault)).to.equal(250_000n);
     expect(d.tokens(buyer.tokens)).to.equal(750_000n);
@@ -179,9 +180,9 @@ describe("withdraw", () => {
   });
 
   it("saturates total_withdrawn at u64::MAX instead of refusing the withdrawal", async () => {
-    setU64(d, buyer.balance, 64 + 24, U64_MAX - 1n); // Balance.total_withdrawn
+    setU64(d, buyer.balance, 64 + 24, U64_MAX - 1n); // Balance.totalWithdrawn
     await expectOk(d.send(buyer.wallet, [d.withdrawIx(buyer, 1_000n)]), "withdraw");
-    expect(d.account("Balance", buyer.balance)).to.include({ available: 399_000n, total_withdrawn: U64_MAX });
+    expect(d.account("Balance", buyer.balance)).to.include({ available: 399_000n, totalWithdrawn: U64_MAX });
     expect(d.tokens(buyer.tokens)).to.equal(601_000n);
   });
 
@@ -237,8 +238,8 @@ describe("claim", () => {
     const r = await expectOk(d.send(op.authority, [d.claimIx(op, 30_000n)]), "claim");
     expect(d.account("Operator", op.address)).to.include({
       claimable: earned - 30_000n,
-      total_earned: earned,
-      total_claimed: 30_000n,
+      totalEarned: earned,
+      totalClaimed: 30_000n,
     });
     expect(d.tokens(op.payout)).to.equal(30_000n);
     expect(d.tokens(d.vault)).to.equal(100_000n - 30_000n);
@@ -251,9 +252,9 @@ describe("claim", () => {
   });
 
   it("saturates total_claimed at u64::MAX instead of refusing the claim", async () => {
-    setU64(d, op.address, 96 + 24, U64_MAX - 1n); // Operator.total_claimed
+    setU64(d, op.address, 96 + 24, U64_MAX - 1n); // Operator.totalClaimed
     await expectOk(d.send(op.authority, [d.claimIx(op, earned)]), "claim");
-    expect(d.account("Operator", op.address)).to.include({ claimable: 0n, total_claimed: U64_MAX });
+    expect(d.account("Operator", op.address)).to.include({ claimable: 0n, totalClaimed: U64_MAX });
     expect(d.tokens(op.payout)).to.equal(earned);
   });
 
@@ -327,15 +328,15 @@ describe("withdraw_fees", () => {
 
   it("sweeps the operators' fees owed into the config, then sends the amount to the treasury", async () => {
     // Settlement left the fee with the operator; finalize did not touch the config.
-    expect(d.account("Operator", op.address).fees_owed).to.equal(fees);
-    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(0n);
+    expect(d.account("Operator", op.address).feesOwed).to.equal(fees);
+    expect(d.account("Config", d.config).feesUnwithdrawn).to.equal(0n);
     const vaultBefore = d.tokens(d.vault);
     const r = await expectOk(d.send(d.admin, [d.withdrawFeesIx(600n, d.treasury, d.admin, [op.address])]), "withdraw fees");
-    expect(d.account("Config", d.config).fees_unwithdrawn).to.equal(400n);
-    expect(d.account("Operator", op.address)).to.include({ fees_owed: 0n, claimable: 39_000n });
+    expect(d.account("Config", d.config).feesUnwithdrawn).to.equal(400n);
+    expect(d.account("Operator", op.address)).to.include({ feesOwed: 0n, claimable: 39_000n });
     expect(d.tokens(d.treasury)).to.equal(600n);
     expect(d.tokens(d.vault)).to.equal(vaultBefore - 600n);
-    expect(eventOf(r, "FeesWithdrawn")).to.deep.equal({ treasury: d.treasury, amount: 600n, fees_unwithdrawn: 400n });
+    expect(eventOf(r, "FeesWithdrawn")).to.deep.equal({ treasury: d.treasury, amount: 600n, feesUnwithdrawn: 400n });
     // The rest later, without sweeping again.
     await expectOk(d.send(d.admin, [d.withdrawFeesIx(400n)]), "the rest");
     expect(d.tokens(d.treasury)).to.equal(fees);
@@ -347,8 +348,8 @@ describe("withdraw_fees", () => {
     );
     const open = await openExecution(d, buyer, op, "H100", { id: 2n, maxBurn: 50_000n });
     await settle(d, open, [{ op, segment: 0, sku: "H100", units: 500n, seq: 1 }]);
-    expect(d.account("Execution", open).fees_accrued).to.equal(500n);
-    expect(d.account("Operator", op.address).fees_owed).to.equal(fees + 500n);
+    expect(d.account("Execution", open).feesAccrued).to.equal(500n);
+    expect(d.account("Operator", op.address).feesOwed).to.equal(fees + 500n);
     await expectRefused(d.svm, [d.config, d.vault, d.treasury, op.address], "InsufficientFees", () =>
       d.send(d.admin, [d.withdrawFeesIx(fees + 501n, d.treasury, d.admin, [op.address])]),
     );
@@ -370,7 +371,7 @@ describe("withdraw_fees", () => {
 
   it("follows set_treasury: the old treasury is refused, the new one paid", async () => {
     const newTreasury = await createTokenAccount(d.svm, d.admin, d.mint, d.admin.address, d.tokenProgram);
-    await expectOk(d.send(d.admin, [d.adminIx("set_treasury", {}, { treasury: newTreasury })]), "set treasury");
+    await expectOk(d.send(d.admin, [d.setTreasuryIx(newTreasury)]), "set treasury");
     await expectRefused(d.svm, [d.config, d.vault, d.treasury], "InvalidTreasury", () =>
       d.send(d.admin, [d.withdrawFeesIx(1n)]),
     );

@@ -4,13 +4,21 @@
 // refusal names the exact error and leaves the operator account unchanged.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { Deployment, SYSTEM_PROGRAM, addressOf, expectOk, newSalt, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { ix, sku } from "../helpers/idl.ts";
-import { configPda, operatorPda, pdaBump } from "../helpers/pdas.ts";
-import { newSigningKey, type SigningKey } from "../helpers/receipts.ts";
-import { fundedSigner } from "../helpers/svm.ts";
-import { eventOf, lamportsOf, rentExemptMinimum, signedBy, unsigned } from "../helpers/tx.ts";
+import { Deployment, expectOk, newSalt, type Operator, newSigningKey, AT } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { fundedSigner, lamportsOf, rentExemptMinimum, PROGRAM_ID } from "../support/svm.ts";
+import {
+  configAddress,
+  encodeSku,
+  findOperatorPda,
+  getRegisterOperatorInstruction,
+  getRotateOperatorKeyInstruction,
+  getSetOperatorRateInstruction,
+  getSetOperatorStatusInstruction,
+  operatorAddress,
+} from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
+import { unsigned } from "../support/mutate.ts";
 
 describe("register_operator", () => {
   let d: Deployment;
@@ -22,51 +30,53 @@ describe("register_operator", () => {
   });
 
   /** register_operator for `authority` with `key`, co-signed by it unless `cosign` is false. */
-  const registerIx = async (key: SigningKey, opts: { operator?: Address; cosign?: boolean } = {}) => {
-    const instruction = ix("register_operator", {}, {
-      authority: authority.address,
-      config: d.config,
-      operator: opts.operator ?? (await operatorPda(d.config, authority.address)),
-      signing_key: key.signer.address,
-      system_program: SYSTEM_PROGRAM,
-    });
-    return opts.cosign === false ? unsigned(instruction, key.signer.address) : signedBy(instruction, key.signer);
+  const registerIx = async (key: KeyPairSigner, opts: { operator?: Address; cosign?: boolean } = {}) => {
+    const instruction = getRegisterOperatorInstruction(
+      {
+        authority,
+        config: d.config,
+        operator: opts.operator ?? (await operatorAddress(d.config, authority.address, PROGRAM_ID)),
+        signingKey: key,
+      },
+      AT,
+    );
+    return opts.cosign === false ? unsigned(instruction, key.address) : instruction;
   };
 
   it("creates a pending operator of the deployment with the co-signing key and no rates", async () => {
     const key = await newSigningKey();
-    const operator = await operatorPda(d.config, authority.address);
+    const operator = await operatorAddress(d.config, authority.address, PROGRAM_ID);
     const r = await expectOk(d.send(authority, [await registerIx(key)]), "register");
     const op = d.account("Operator", operator);
     expect(op).to.include({
       config: d.config,
       authority: authority.address,
-      signing_key: addressOf(key.publicKey),
+      signingKey: key.address,
       claimable: 0n,
-      fees_owed: 0n,
-      total_earned: 0n,
-      total_claimed: 0n,
-      segments_assigned: 0n,
-      segments_settled: 0n,
-      executions_completed: 0n,
-      rating_count: 0n,
-      rating_sum: 0n,
+      feesOwed: 0n,
+      totalEarned: 0n,
+      totalClaimed: 0n,
+      segmentsAssigned: 0n,
+      segmentsSettled: 0n,
+      executionsCompleted: 0n,
+      ratingCount: 0n,
+      ratingSum: 0n,
       status: 0,
-      rate_count: 0,
-      bump: await pdaBump("operator", d.config, authority.address),
+      rateCount: 0,
+      bump: (await findOperatorPda({ config: d.config, authority: authority.address }, AT))[1],
     });
     expect(lamportsOf(d.svm, operator)).to.equal(rentExemptMinimum(d.svm, operator));
     expect(eventOf(r, "OperatorRegistered")).to.deep.equal({
       operator,
       config: d.config,
       authority: authority.address,
-      signing_key: addressOf(key.publicKey),
+      signingKey: key.address,
     });
   });
 
   it("refuses a signing key that does not co-sign (MissingSigner): nobody registers another operator's key", async () => {
     const victim = await d.newOperator({ H100: 10n });
-    const operator = await operatorPda(d.config, authority.address);
+    const operator = await operatorAddress(d.config, authority.address, PROGRAM_ID);
     await expectRefused(d.svm, [operator, victim.address], "MissingSigner", async () =>
       d.send(authority, [await registerIx(victim.key, { cosign: false })]),
     );
@@ -74,7 +84,7 @@ describe("register_operator", () => {
   });
 
   it("refuses a second registration (AlreadyInitialized)", async () => {
-    const operator = await operatorPda(d.config, authority.address);
+    const operator = await operatorAddress(d.config, authority.address, PROGRAM_ID);
     await expectOk(d.send(authority, [await registerIx(await newSigningKey())]), "register");
     await expectRefused(d.svm, [operator], "AlreadyInitialized", async () =>
       d.send(authority, [await registerIx(await newSigningKey())]),
@@ -82,18 +92,18 @@ describe("register_operator", () => {
   });
 
   it("refuses another authority's operator address, or another deployment's (InvalidPda)", async () => {
-    const someoneElse = await operatorPda(d.config, (await fundedSigner(d.svm)).address);
+    const someoneElse = await operatorAddress(d.config, (await fundedSigner(d.svm)).address, PROGRAM_ID);
     await expectRefused(d.svm, [someoneElse], "InvalidPda", async () =>
       d.send(authority, [await registerIx(await newSigningKey(), { operator: someoneElse })]),
     );
-    const otherDeployment = await operatorPda(await configPda(newSalt()), authority.address);
+    const otherDeployment = await operatorAddress((await configAddress(newSalt(), PROGRAM_ID))[0], authority.address, PROGRAM_ID);
     await expectRefused(d.svm, [otherDeployment], "InvalidPda", async () =>
       d.send(authority, [await registerIx(await newSigningKey(), { operator: otherDeployment })]),
     );
   });
 
   it("refuses an authority that did not sign (MissingSigner)", async () => {
-    const operator = await operatorPda(d.config, authority.address);
+    const operator = await operatorAddress(d.config, authority.address, PROGRAM_ID);
     const noSig = unsigned(await registerIx(await newSigningKey()), authority.address);
     await expectRefused(d.svm, [operator], "MissingSigner", () => d.send(d.router, [noSig]));
   });
@@ -111,13 +121,10 @@ describe("operator management", () => {
   });
 
   const operator = () => d.account("Operator", op.address);
-  const rates = () => operator().rates.slice(0, operator().rate_count).map((r: any) => [r.sku, r.price]);
+  const rates = () => operator().rates.slice(0, operator().rateCount).map((r: any) => [r.sku, r.price]);
   const setRate = (code: string, price: bigint) => d.send(op.authority, [d.setRateIx(op, code, price)]);
-  const rotateIx = (key: SigningKey, authority = op.authority) =>
-    signedBy(
-      ix("rotate_operator_key", {}, { authority: authority.address, operator: op.address, new_signing_key: key.signer.address }),
-      key.signer,
-    );
+  const rotateIx = (key: KeyPairSigner, authority = op.authority) =>
+    getRotateOperatorKeyInstruction({ authority, operator: op.address, newSigningKey: key }, AT);
 
   describe("set_operator_status", () => {
     it("activates and suspends, admin only", async () => {
@@ -126,8 +133,8 @@ describe("operator management", () => {
       expect(eventOf(activated, "OperatorUpdated")).to.deep.equal({
         operator: op.address,
         status: 1,
-        signing_key: addressOf(op.key.publicKey),
-        rate_count: 1,
+        signingKey: op.key.address,
+        rateCount: 1,
       });
       const suspended = await expectOk(d.send(d.admin, [d.setStatusIx(op, 2)]), "suspend");
       expect(operator().status).to.equal(2);
@@ -144,7 +151,7 @@ describe("operator management", () => {
 
     it("refuses the operator itself or anyone but the admin (Unauthorized), the admin unsigned (MissingSigner)", async () => {
       for (const who of [op.authority, stranger]) {
-        const asWho = ix("set_operator_status", { status: 1 }, { admin: who.address, config: d.config, operator: op.address });
+        const asWho = getSetOperatorStatusInstruction({ admin: who, config: d.config, operator: op.address, status: 1 }, AT);
         await expectRefused(d.svm, [op.address, d.config], "Unauthorized", () => d.send(who, [asWho]));
       }
       await expectRefused(d.svm, [op.address], "MissingSigner", () =>
@@ -155,7 +162,7 @@ describe("operator management", () => {
     it("refuses an operator of another deployment (WrongDeployment)", async () => {
       const other = await Deployment.create({ svm: d.svm, admin: d.admin });
       const foreign = await other.newOperator({ H100: 1n }, false);
-      const asThisAdmin = ix("set_operator_status", { status: 1 }, { admin: d.admin.address, config: d.config, operator: foreign.address });
+      const asThisAdmin = getSetOperatorStatusInstruction({ admin: d.admin, config: d.config, operator: foreign.address, status: 1 }, AT);
       await expectRefused(d.svm, [foreign.address], "WrongDeployment", () => d.send(d.admin, [asThisAdmin]));
     });
   });
@@ -164,24 +171,20 @@ describe("operator management", () => {
     it("replaces the signing key with the co-signing one", async () => {
       const next = await newSigningKey();
       const r = await expectOk(d.send(op.authority, [rotateIx(next)]), "rotate");
-      expect(operator().signing_key).to.equal(next.signer.address);
+      expect(operator().signingKey).to.equal(next.address);
       expect(eventOf(r, "OperatorUpdated")).to.deep.equal({
         operator: op.address,
         status: 0,
-        signing_key: next.signer.address,
-        rate_count: 1,
+        signingKey: next.address,
+        rateCount: 1,
       });
     });
 
     it("refuses a new key that does not co-sign (MissingSigner): no rotation to another operator's key", async () => {
       const victim = await d.newOperator({ H100: 10n });
       const notHeld = unsigned(
-        ix("rotate_operator_key", {}, {
-          authority: op.authority.address,
-          operator: op.address,
-          new_signing_key: victim.key.signer.address,
-        }),
-        victim.key.signer.address,
+        getRotateOperatorKeyInstruction({ authority: op.authority, operator: op.address, newSigningKey: victim.key }, AT),
+        victim.key.address,
       );
       await expectRefused(d.svm, [op.address], "MissingSigner", () => d.send(op.authority, [notHeld]));
     });
@@ -198,17 +201,17 @@ describe("operator management", () => {
   describe("set_operator_rate", () => {
     it("adds, updates and withdraws (price 0) rate card entries; a withdrawn line keeps its statistics", async () => {
       const added = await expectOk(setRate("A100", 25n), "add A100");
-      expect(rates()).to.deep.equal([[sku("H100"), 40n], [sku("A100"), 25n]]);
-      expect(eventOf(added, "OperatorUpdated")).to.include({ operator: op.address, rate_count: 2 });
+      expect(rates()).to.deep.equal([[encodeSku("H100"), 40n], [encodeSku("A100"), 25n]]);
+      expect(eventOf(added, "OperatorUpdated")).to.include({ operator: op.address, rateCount: 2 });
 
       await expectOk(setRate("H100", 55n), "update H100");
-      expect(rates()).to.deep.equal([[sku("H100"), 55n], [sku("A100"), 25n]]);
+      expect(rates()).to.deep.equal([[encodeSku("H100"), 55n], [encodeSku("A100"), 25n]]);
 
       const withdrawn = await expectOk(setRate("H100", 0n), "withdraw H100");
-      expect(rates()).to.deep.equal([[sku("H100"), 0n], [sku("A100"), 25n]]);
-      expect(eventOf(withdrawn, "OperatorUpdated")).to.include({ rate_count: 2 });
+      expect(rates()).to.deep.equal([[encodeSku("H100"), 0n], [encodeSku("A100"), 25n]]);
+      expect(eventOf(withdrawn, "OperatorUpdated")).to.include({ rateCount: 2 });
       await expectOk(setRate("H100", 60n), "offer H100 again");
-      expect(rates()).to.deep.equal([[sku("H100"), 60n], [sku("A100"), 25n]]);
+      expect(rates()).to.deep.equal([[encodeSku("H100"), 60n], [encodeSku("A100"), 25n]]);
     });
 
     it("refuses withdrawing a SKU that is not on sale (InvalidRate)", async () => {
@@ -218,8 +221,9 @@ describe("operator management", () => {
     });
 
     it("refuses an empty, non-printable or inner-zero SKU (InvalidSku)", async () => {
+      // Raw SKU bytes, past the SDK's own SKU check.
       const raw = (bytes: number[]) =>
-        ix("set_operator_rate", { sku: bytes, price: 1n }, { authority: op.authority.address, operator: op.address });
+        getSetOperatorRateInstruction({ authority: op.authority, operator: op.address, sku: Uint8Array.from(bytes), price: 1n }, AT);
       for (const bytes of [
         [0, 0, 0, 0, 0, 0, 0, 0],
         [0x48, 0x20, 0x31, 0, 0, 0, 0, 0], // "H 1"
@@ -232,15 +236,15 @@ describe("operator management", () => {
 
     it("holds at most 8 SKUs (RateCardFull); updating a listed SKU still works", async () => {
       for (const code of ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]) await expectOk(setRate(code, 1n), code);
-      expect(operator().rate_count).to.equal(8);
+      expect(operator().rateCount).to.equal(8);
       await expectRefused(d.svm, [op.address], "RateCardFull", () => setRate("S8", 1n));
       await expectOk(setRate("S7", 2n), "update on a full card");
-      expect(rates()[7]).to.deep.equal([sku("S7"), 2n]);
+      expect(rates()[7]).to.deep.equal([encodeSku("S7"), 2n]);
       // A withdrawn SKU's line goes to the next new SKU, statistics reset.
       await expectOk(setRate("S3", 0n), "withdraw S3");
       await expectOk(setRate("S8", 9n), "S8 takes S3's line");
-      expect(rates()[3]).to.deep.equal([sku("S8"), 9n]);
-      expect(operator().rates[3]).to.include({ units_served: 0n, tokens_served: 0n });
+      expect(rates()[3]).to.deep.equal([encodeSku("S8"), 9n]);
+      expect(operator().rates[3]).to.include({ unitsServed: 0n, tokensServed: 0n });
     });
 
     it("refuses another wallet (WrongAuthority) and the authority unsigned (MissingSigner)", async () => {

@@ -3,9 +3,8 @@
 // (withdraw, submit_receipts, assign_segment, finalize, claim, withdraw_fees) still works.
 import { expect } from "chai";
 import type { Address } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { openExecution, settle } from "../helpers/flows.ts";
+import { Deployment, expectOk, type Buyer, type Operator, openExecution, settle } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
 
 describe("paused", () => {
   let d: Deployment;
@@ -19,7 +18,7 @@ describe("paused", () => {
     op = await d.newOperator({ H100: 40n, A100: 25n });
     execution = await openExecution(d, buyer, op, "H100", { maxBurn: 100_000n, deposit: 300_000n });
     await settle(d, execution, [{ op, segment: 0, sku: "H100", units: 1_000n, seq: 1 }]);
-    await expectOk(d.send(d.admin, [d.adminIx("set_paused", { paused: true })]), "pause");
+    await expectOk(d.send(d.admin, [d.setPausedIx(true)]), "pause");
     expect(d.account("Config", d.config).paused).to.equal(1);
   });
 
@@ -60,7 +59,7 @@ describe("paused", () => {
     it("submit_receipts and assign_segment", async () => {
       await settle(d, execution, [{ op, segment: 0, sku: "H100", units: 1_500n, seq: 2 }]);
       await d.assign(execution, 1, op, "A100");
-      expect(d.account("Execution", execution)).to.include({ consumed: 60_000n, segment_count: 2 });
+      expect(d.account("Execution", execution)).to.include({ consumed: 60_000n, segmentCount: 2 });
     });
 
     it("finalize, claim and withdraw_fees", async () => {
@@ -74,7 +73,7 @@ describe("paused", () => {
   });
 
   it("takes deposits again once unpaused", async () => {
-    await expectOk(d.send(d.admin, [d.adminIx("set_paused", { paused: false })]), "unpause");
+    await expectOk(d.send(d.admin, [d.setPausedIx(false)]), "unpause");
     await d.deposit(buyer, 1_000n);
     expect(d.account("Balance", buyer.balance).available).to.equal(201_000n);
   });

@@ -5,13 +5,11 @@
 // the batch. Settlement is reported by one ReceiptsSettled event per instruction.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { openExecution, settle, type ReceiptSpec } from "../helpers/flows.ts";
-import { sku } from "../helpers/idl.ts";
-import { ed25519Instruction, newSigningKey, signReceipt } from "../helpers/receipts.ts";
-import { fundedSigner, send } from "../helpers/svm.ts";
-import { eventOf } from "../helpers/tx.ts";
+import { Deployment, expectOk, type Buyer, type Operator, newSigningKey, openExecution, settle, type ReceiptSpec } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { fundedSigner, send } from "../support/svm.ts";
+import { getEd25519VerifyInstruction, signReceipt } from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
 
 const FEE_BPS = 250n;
 const MAX_BURN = 100_000n;
@@ -24,7 +22,7 @@ describe("submit_receipts", () => {
   let execution: Address;
 
   const h100 = (units: bigint, seq: number, op = alpha): ReceiptSpec => ({ op, segment: 0, sku: "H100", units, seq });
-  const submit = (receipts: ReceiptSpec[], at = execution) => d.send(stranger, d.submitIxs(at, receipts));
+  const submit = async (receipts: ReceiptSpec[], at = execution) => d.send(stranger, await d.submitIxs(at, receipts));
   const watched = () => [execution, alpha.address, buyer.balance, d.config];
 
   beforeEach(async () => {
@@ -40,19 +38,19 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 40_000n,
-      fee_bps: Number(FEE_BPS),
-      _padding: [0, 0],
+      feeBps: Number(FEE_BPS),
+      padding: new Uint8Array(2),
       receipts: [
-        { segment_index: 0, cumulative_units: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0, _padding: [0, 0] },
+        { segmentIndex: 0, cumulativeUnits: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0, padding: new Uint8Array(2) },
       ],
     });
     const e = d.account("Execution", execution);
-    expect(e).to.include({ consumed: 40_000n, fees_accrued: 1_000n });
-    expect(e.segments[0]).to.include({ settled_units: 1_000n, last_seq: 1, charged: 40_000n, price: 40n });
-    expect(d.account("Operator", alpha.address)).to.include({ claimable: 39_000n, total_earned: 39_000n, fees_owed: 1_000n });
+    expect(e).to.include({ consumed: 40_000n, feesAccrued: 1_000n });
+    expect(e.segments[0]).to.include({ settledUnits: 1_000n, lastSeq: 1, charged: 40_000n, price: 40n });
+    expect(d.account("Operator", alpha.address)).to.include({ claimable: 39_000n, totalEarned: 39_000n, feesOwed: 1_000n });
     // Accounting only: the balance stays reserved, the config untouched.
     expect(d.account("Balance", buyer.balance)).to.include({ available: 100_000n, reserved: MAX_BURN });
-    expect(d.account("Config", d.config)).to.include({ fees_unwithdrawn: 0n });
+    expect(d.account("Config", d.config)).to.include({ feesUnwithdrawn: 0n });
     expect(d.tokens(d.vault)).to.equal(200_000n);
   });
 
@@ -62,13 +60,13 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 60_000n,
-      fee_bps: Number(FEE_BPS),
-      _padding: [0, 0],
+      feeBps: Number(FEE_BPS),
+      padding: new Uint8Array(2),
       receipts: [
-        { segment_index: 0, cumulative_units: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0, _padding: [0, 0] },
+        { segmentIndex: 0, cumulativeUnits: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0, padding: new Uint8Array(2) },
       ],
     });
-    expect(d.account("Execution", execution).segments[0]).to.include({ settled_units: 1_500n, last_seq: 2, charged: 60_000n });
+    expect(d.account("Execution", execution).segments[0]).to.include({ settledUnits: 1_500n, lastSeq: 2, charged: 60_000n });
     expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n + 19_500n);
   });
 
@@ -81,18 +79,18 @@ describe("submit_receipts", () => {
   it("refuses a receipt signed for another execution (ReceiptWrongExecution)", async () => {
     await d.deposit(buyer, MAX_BURN);
     const other = await openExecution(d, buyer, alpha, "H100", { id: 2n, maxBurn: MAX_BURN, deposit: 0n });
-    const forOther = signReceipt(alpha.key, {
+    const forOther = await signReceipt(alpha.key, {
       execution: other,
       segment: 0,
-      sku: sku("H100"),
+      sku: "H100",
       cumulativeUnits: 1_000n,
       sequence: 1,
     });
     await expectRefused(d.svm, [...watched(), other], "ReceiptWrongExecution", () =>
-      d.send(stranger, [ed25519Instruction([forOther]), d.submitIx(execution, [alpha.address])]),
+      d.send(stranger, [getEd25519VerifyInstruction([forOther]), d.submitIx(execution, [alpha.address])]),
     );
     // It settles against the execution it names.
-    await expectOk(d.send(stranger, [ed25519Instruction([forOther]), d.submitIx(other, [alpha.address])]));
+    await expectOk(d.send(stranger, [getEd25519VerifyInstruction([forOther]), d.submitIx(other, [alpha.address])]));
     expect(d.account("Execution", other).consumed).to.equal(40_000n);
   });
 
@@ -115,22 +113,22 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: MAX_BURN,
-      fee_bps: Number(FEE_BPS),
-      _padding: [0, 0],
+      feeBps: Number(FEE_BPS),
+      padding: new Uint8Array(2),
       receipts: [
-        { segment_index: 0, cumulative_units: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1, _padding: [0, 0] },
+        { segmentIndex: 0, cumulativeUnits: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1, padding: new Uint8Array(2) },
       ],
     });
-    expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, fees_accrued: fee });
+    expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, feesAccrued: fee });
     expect(d.account("Operator", alpha.address).claimable).to.equal(MAX_BURN - fee);
 
     const later = await expectOk(submit([h100(3_100n, 2)]), "receipt past the cap");
     expect(eventOf(later, "ReceiptsSettled").receipts).to.deep.equal([
-      { segment_index: 0, cumulative_units: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1, _padding: [0, 0] },
+      { segmentIndex: 0, cumulativeUnits: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1, padding: new Uint8Array(2) },
     ]);
     const e = d.account("Execution", execution);
-    expect(e).to.include({ consumed: MAX_BURN, fees_accrued: fee });
-    expect(e.segments[0]).to.include({ settled_units: 3_100n, charged: MAX_BURN });
+    expect(e).to.include({ consumed: MAX_BURN, feesAccrued: fee });
+    expect(e.segments[0]).to.include({ settledUnits: 3_100n, charged: MAX_BURN });
     expect(d.account("Operator", alpha.address).claimable).to.equal(MAX_BURN - fee);
 
     const bill = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
@@ -140,7 +138,7 @@ describe("submit_receipts", () => {
   it("clamps a receipt that crosses the cap to exactly what is left", async () => {
     await settle(d, execution, [h100(1_000n, 1)]); // 40,000 consumed
     const r = await expectOk(submit([h100(4_000n, 2)]), "crossing receipt"); // +120,000 asked, 60,000 left
-    expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cumulative_units: 4_000n, cost: 60_000n, fee: 1_500n, capped: 1 });
+    expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cumulativeUnits: 4_000n, cost: 60_000n, fee: 1_500n, capped: 1 });
     expect(d.account("Execution", execution).consumed).to.equal(MAX_BURN);
   });
 
@@ -169,21 +167,21 @@ describe("submit_receipts", () => {
   it("refuses another operator's signature on the segment (ReceiptSignerMismatch)", async () => {
     const beta = await d.newOperator({ H100: 1n });
     // Signed by beta's key, settled against alpha's segment and account.
-    const forged = signReceipt(beta.key, {
+    const forged = await signReceipt(beta.key, {
       execution,
       segment: 0,
-      sku: sku("H100"),
+      sku: "H100",
       cumulativeUnits: 1_000n,
       sequence: 1,
     });
     await expectRefused(d.svm, [...watched(), beta.address], "ReceiptSignerMismatch", () =>
-      d.send(stranger, [ed25519Instruction([forged]), d.submitIx(execution, [alpha.address])]),
+      d.send(stranger, [getEd25519VerifyInstruction([forged]), d.submitIx(execution, [alpha.address])]),
     );
   });
 
   it("refuses a batch without the segment's operator account (OperatorAccountMissing)", async () => {
     const beta = await d.newOperator({ H100: 1n });
-    const [precompile] = d.submitIxs(execution, [h100(1_000n, 1)]);
+    const [precompile] = await d.submitIxs(execution, [h100(1_000n, 1)]);
     await expectRefused(d.svm, [...watched(), beta.address], "OperatorAccountMissing", () =>
       d.send(stranger, [precompile, d.submitIx(execution, [beta.address])]),
     );
@@ -193,8 +191,8 @@ describe("submit_receipts", () => {
     // Past the leader's 8-signature limit: sent anyway (LiteSVM does not enforce it) to
     // show the program refuses on its own.
     const nine = Array.from({ length: 9 }, (_, i) => h100(100n * BigInt(i + 1), i + 1));
-    await expectRefused(d.svm, watched(), "TooManyReceipts", () =>
-      send(d.svm, stranger, d.submitIxs(execution, nine), { leaderLimits: false }),
+    await expectRefused(d.svm, watched(), "TooManyReceipts", async () =>
+      send(d.svm, stranger, await d.submitIxs(execution, nine), { leaderLimits: false }),
     );
   });
 
@@ -233,7 +231,7 @@ describe("submit_receipts", () => {
       expect(feeOfTotal).to.equal(11n);
       expect(fees.reduce((a, b) => a + b, 0n)).to.equal(feeOfTotal);
       expect(d.account("Execution", execution).segments[1]).to.include({ charged: total });
-      expect(d.account("Operator", cheap.address)).to.include({ fees_owed: feeOfTotal, claimable: total - feeOfTotal });
+      expect(d.account("Operator", cheap.address)).to.include({ feesOwed: feeOfTotal, claimable: total - feeOfTotal });
     });
 
     it("gives each receipt the fee increase of its segment, and each segment its own total", async () => {
@@ -241,7 +239,7 @@ describe("submit_receipts", () => {
       await settle(d, execution, [h100(1_001n, 1)]);
       const r = await expectOk(submit([h100(1_002n, 2)]), "second");
       expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 40n, fee: 1n });
-      expect(d.account("Execution", execution).fees_accrued).to.equal((40_080n * FEE_BPS) / 10_000n);
+      expect(d.account("Execution", execution).feesAccrued).to.equal((40_080n * FEE_BPS) / 10_000n);
     });
   });
 
@@ -256,7 +254,7 @@ describe("submit_receipts", () => {
       expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 10_000n, capped: 2 });
       const later = await expectOk(submit([a100(1_100n, 2)]), "past the budget");
       expect(eventOf(later, "ReceiptsSettled").receipts[0]).to.include({ cost: 0n, fee: 0n, capped: 2 });
-      expect(d.account("Execution", execution).segments[1]).to.include({ charged: 10_000n, settled_units: 1_100n });
+      expect(d.account("Execution", execution).segments[1]).to.include({ charged: 10_000n, settledUnits: 1_100n });
       // Alpha still has the remaining 90,000 of the max burn.
       const rest = await expectOk(submit([h100(2_000n, 1)]), "alpha");
       expect(eventOf(rest, "ReceiptsSettled").receipts[0]).to.include({ cost: 80_000n, capped: 0 });
@@ -284,14 +282,14 @@ describe("submit_receipts", () => {
     });
 
     it("charges the fee snapshotted at reservation after set_fee", async () => {
-      await expectOk(d.send(d.admin, [d.adminIx("set_fee", { fee_bps: 1_000 })]), "set fee");
-      expect(d.account("Execution", execution).fee_bps).to.equal(Number(FEE_BPS));
+      await expectOk(d.send(d.admin, [d.setFeeIx(1_000)]), "set fee");
+      expect(d.account("Execution", execution).feeBps).to.equal(Number(FEE_BPS));
       const r = await expectOk(submit([h100(1_000n, 1)]), "submit");
       expect(eventOf(r, "ReceiptsSettled").receipts[0]).to.include({ cost: 40_000n, fee: 1_000n });
       expect(d.account("Operator", alpha.address).claimable).to.equal(39_000n);
       // The next reservation takes the new fee.
       const next = await openExecution(d, buyer, alpha, "H100", { id: 2n, maxBurn: 50_000n, deposit: 0n });
-      expect(d.account("Execution", next).fee_bps).to.equal(1_000);
+      expect(d.account("Execution", next).feeBps).to.equal(1_000);
       const r2 = await expectOk(submit([h100(1_000n, 1)], next), "submit on the new execution");
       expect(eventOf(r2, "ReceiptsSettled").receipts[0]).to.include({ cost: 40_000n, fee: 4_000n });
     });

@@ -2,12 +2,11 @@
 // completed executions, ratings, units and tokens per SKU) as real executions run, and the
 // public score docs/protocol.md defines, computed from those fields.
 import { expect } from "chai";
-import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { settle } from "../helpers/flows.ts";
-import { operatorScore } from "../helpers/score.ts";
-import { fundedSigner, setTime } from "../helpers/svm.ts";
-import { eventOf } from "../helpers/tx.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator, settle } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { fundedSigner, setTime } from "../support/svm.ts";
+import { reputationScore } from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
 
 describe("reputation", () => {
   let d: Deployment;
@@ -36,11 +35,11 @@ describe("reputation", () => {
   it("counts assigned and settled segments (no-shows), completed executions, and units and tokens per SKU", async () => {
     await run(1n);
     await run(2n, END.preempted);
-    expect(d.account("Operator", op.address)).to.include({ segments_assigned: 2n, segments_settled: 2n, executions_completed: 1n });
-    expect(d.account("Operator", op.address).rates[0]).to.include({ units_served: 200n, tokens_served: 2_000n });
+    expect(d.account("Operator", op.address)).to.include({ segmentsAssigned: 2n, segmentsSettled: 2n, executionsCompleted: 1n });
+    expect(d.account("Operator", op.address).rates[0]).to.include({ unitsServed: 200n, tokensServed: 2_000n });
     // The idle operator was assigned twice and never settled a receipt: two no-shows, and
     // it was paid nothing, so the completed execution does not count for it.
-    expect(d.account("Operator", idle.address)).to.include({ segments_assigned: 2n, segments_settled: 0n, executions_completed: 0n });
+    expect(d.account("Operator", idle.address)).to.include({ segmentsAssigned: 2n, segmentsSettled: 0n, executionsCompleted: 0n });
   });
 
   it("takes one rating per paid operator per execution, 1 to 5 stars, from the buyer only", async () => {
@@ -54,10 +53,10 @@ describe("reputation", () => {
     );
     await expectRefused(d.svm, [execution, idle.address], "OperatorNotPaid", () => d.send(buyer.wallet, [d.rateIx(execution, buyer, idle, 1)]));
     const r = await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 4)]), "rate");
-    expect(eventOf(r, "OperatorRated")).to.deep.equal({ execution, operator: op.address, rating_count: 1n, rating_sum: 4n, stars: 4 });
+    expect(eventOf(r, "OperatorRated")).to.deep.equal({ execution, operator: op.address, ratingCount: 1n, ratingSum: 4n, stars: 4 });
     expect(d.account("Execution", execution).segments[0].rating).to.equal(4);
     await expectRefused(d.svm, [execution, op.address], "AlreadyRated", () => d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 5)]));
-    expect(d.account("Operator", op.address)).to.include({ rating_count: 1n, rating_sum: 4n });
+    expect(d.account("Operator", op.address)).to.include({ ratingCount: 1n, ratingSum: 4n });
   });
 
   it("refuses ratings of an open execution (ExecutionNotSettled) and after the review window (ReviewWindowClosed)", async () => {
@@ -67,7 +66,7 @@ describe("reputation", () => {
     await expectRefused(d.svm, [execution, op.address], "ExecutionNotSettled", () => d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 5)]));
     await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer, { reason: END.failed })]));
     const e = d.account("Execution", execution);
-    setTime(d.svm, e.settled_at + e.review_window_secs);
+    setTime(d.svm, e.settledAt + e.reviewWindowSecs);
     await expectRefused(d.svm, [execution, op.address], "ReviewWindowClosed", () => d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 5)]));
   });
 
@@ -83,22 +82,22 @@ describe("reputation", () => {
       return d.send(buyer.wallet, [d.closeIx(open, buyer.wallet, buyer.wallet.address)]);
     });
     const e = d.account("Execution", second);
-    setTime(d.svm, e.settled_at + e.review_window_secs);
+    setTime(d.svm, e.settledAt + e.reviewWindowSecs);
     const r = await expectOk(d.send(stranger, [d.closeIx(second, stranger, buyer.wallet.address)]), "anyone after the window");
-    expect(eventOf(r, "ExecutionClosed")).to.include({ execution: second, rent_payer: buyer.wallet.address });
+    expect(eventOf(r, "ExecutionClosed")).to.include({ execution: second, rentPayer: buyer.wallet.address });
   });
 
   it("gives the public score of docs/protocol.md from the account's fields", async () => {
     // The worked example of docs/protocol.md.
-    expect(operatorScore({ segments_assigned: 10n, segments_settled: 9n, executions_completed: 3n, rating_count: 0n, rating_sum: 0n }))
+    expect(reputationScore({ segmentsAssigned: 10n, segmentsSettled: 9n, executionsCompleted: 3n, ratingCount: 0n, ratingSum: 0n }))
       .to.deep.equal({ reliability: 8_333n, ratings: 5_000n, jobs: 2_307n, score: 6_595n });
     // A new operator: 50% everywhere but jobs.
-    expect(operatorScore({ segments_assigned: 0n, segments_settled: 0n, executions_completed: 0n, rating_count: 0n, rating_sum: 0n }).score).to.equal(4_250n);
+    expect(reputationScore({ segmentsAssigned: 0n, segmentsSettled: 0n, executionsCompleted: 0n, ratingCount: 0n, ratingSum: 0n }).score).to.equal(4_250n);
     // Live accounts: the paid, rated operator outranks the no-show.
     const execution = await run(1n);
     await expectOk(d.send(buyer.wallet, [d.rateIx(execution, buyer, op, 5)]));
-    const good = operatorScore(d.account("Operator", op.address));
-    const bad = operatorScore(d.account("Operator", idle.address));
+    const good = reputationScore(d.account("Operator", op.address));
+    const bad = reputationScore(d.account("Operator", idle.address));
     expect(good).to.deep.equal({ reliability: 6_666n, ratings: 6_666n, jobs: 909n, score: 5_802n });
     expect(bad).to.deep.equal({ reliability: 3_333n, ratings: 5_000n, jobs: 0n, score: 3_249n });
   });

@@ -2,12 +2,12 @@
 // buyer's available balance into an execution and fail closed: a refused reservation
 // creates no execution and leaves the balance (and the buyer's tokens) as they were.
 import { expect } from "chai";
-import { Deployment, expectOk, type Buyer } from "../helpers/escrow.ts";
-import { expectRefused, snapshot } from "../helpers/errors.ts";
-import { sku } from "../helpers/idl.ts";
-import { executionPda } from "../helpers/pdas.ts";
-import { fundedSigner, setTime } from "../helpers/svm.ts";
-import { eventNames, eventOf, lamportsOf, rentExemptMinimum, replaceAccount, signedBy, unsigned } from "../helpers/tx.ts";
+import { Deployment, expectOk, type Buyer } from "../support/deployment.ts";
+import { expectRefused, snapshot } from "../support/refusals.ts";
+import { fundedSigner, setTime, lamportsOf, rentExemptMinimum, PROGRAM_ID } from "../support/svm.ts";
+import { encodeSku, executionAddress } from "@arknet/escrow";
+import { eventNames, eventOf } from "../support/events.ts";
+import { replaceAccount, signedBy, unsigned } from "../support/mutate.ts";
 
 const T0 = 1_700_000_000n;
 const DAY = 24n * 3600n;
@@ -35,42 +35,42 @@ describe("reserve", () => {
     expect(d.account("Balance", buyer.balance)).to.include({
       available: 250_000n,
       reserved: 150_000n,
-      last_execution_id: 7n,
+      lastExecutionId: 7n,
     });
     const e = d.account("Execution", execution);
     expect(e).to.include({
       config: d.config,
       buyer: buyer.wallet.address,
       router: d.router.address,
-      rent_payer: buyer.wallet.address,
-      execution_id: 7n,
-      max_burn: 150_000n,
+      rentPayer: buyer.wallet.address,
+      executionId: 7n,
+      maxBurn: 150_000n,
       consumed: 0n,
-      fees_accrued: 0n,
-      created_at: T0,
-      expires_at: T0 + 7_200n,
-      settled_at: 0n,
-      grace_secs: 600n,
-      settlement_window_secs: 300n,
-      review_window_secs: 900n,
-      fee_bps: 250,
+      feesAccrued: 0n,
+      createdAt: T0,
+      expiresAt: T0 + 7_200n,
+      settledAt: 0n,
+      graceSecs: 600n,
+      settlementWindowSecs: 300n,
+      reviewWindowSecs: 900n,
+      feeBps: 250,
       status: 1,
-      end_reason: 0,
-      segment_count: 0,
-      bump: (await executionPda(d.config, buyer.wallet.address, 7n)).bump,
-      price_cap_count: 1,
+      endReason: 0,
+      segmentCount: 0,
+      bump: (await executionAddress(d.config, buyer.wallet.address, 7n, PROGRAM_ID)).bump,
+      priceCapCount: 1,
     });
-    expect(e.price_caps[0]).to.deep.equal({ sku: sku("H100"), max_price: 50n });
+    expect(e.priceCaps[0]).to.deep.equal({ sku: encodeSku("H100"), maxPrice: 50n });
     expect(lamportsOf(d.svm, execution)).to.equal(rentExemptMinimum(d.svm, execution));
     // Accounting only: no token moves.
     expect(d.tokens(d.vault)).to.equal(400_000n);
     expect(eventOf(result, "ExecutionReserved")).to.deep.equal({
       execution,
       buyer: buyer.wallet.address,
-      execution_id: 7n,
-      max_burn: 150_000n,
-      expires_at: T0 + 7_200n,
-      from_wallet: false,
+      executionId: 7n,
+      maxBurn: 150_000n,
+      expiresAt: T0 + 7_200n,
+      fromWallet: false,
     });
   });
 
@@ -95,7 +95,7 @@ describe("reserve", () => {
     const buyerLamports = lamportsOf(d.svm, buyer.wallet.address);
     const { ix: reserveIx, execution } = await d.reserveIx(buyer, 1n, 10_000n, { payer });
     await expectOk(d.send(payer, [signedBy(reserveIx, buyer.wallet)]), "reserve paid by another payer");
-    expect(d.account("Execution", execution).rent_payer).to.equal(payer.address);
+    expect(d.account("Execution", execution).rentPayer).to.equal(payer.address);
     expect(lamportsOf(d.svm, buyer.wallet.address)).to.equal(buyerLamports);
   });
 
@@ -149,7 +149,7 @@ describe("reserve", () => {
     );
     expect(d.exists(execution)).to.equal(false);
     await d.reserve(buyer, 6n, 1_000n);
-    expect(d.account("Balance", buyer.balance).last_execution_id).to.equal(6n);
+    expect(d.account("Balance", buyer.balance).lastExecutionId).to.equal(6n);
   });
 
   it("refuses a zero max burn (ZeroAmount)", async () => {
@@ -163,21 +163,21 @@ describe("reserve", () => {
       await expectRefused(d.svm, [buyer.balance, execution], "InvalidExpiry", () => d.send(buyer.wallet, [bad]));
     }
     const { execution } = await d.reserve(buyer, 1n, 1_000n, { durationSecs: 30n * DAY });
-    expect(d.account("Execution", execution).expires_at).to.equal(T0 + 30n * DAY);
+    expect(d.account("Execution", execution).expiresAt).to.equal(T0 + 30n * DAY);
   });
 
   it("refuses more than four price caps (TooManyPriceCaps) and an invalid cap SKU (InvalidSku)", async () => {
     const five = ["A", "B", "C", "D", "E"].map((s) => ({ sku: s, maxPrice: 1n }));
     const { ix: tooMany, execution } = await d.reserveIx(buyer, 1n, 1_000n, { priceCaps: five });
     await expectRefused(d.svm, [buyer.balance, execution], "TooManyPriceCaps", () => d.send(buyer.wallet, [tooMany]));
-    const { ix: badSku } = await d.reserveIx(buyer, 1n, 1_000n, { priceCaps: [{ sku: "H 100", maxPrice: 1n }] });
+    const { ix: badSku } = await d.reserveIx(buyer, 1n, 1_000n, { priceCaps: [{ sku: new TextEncoder().encode("H 100\0\0\0"), maxPrice: 1n }] });
     await expectRefused(d.svm, [buyer.balance, execution], "InvalidSku", () => d.send(buyer.wallet, [badSku]));
   });
 
   it("refuses an execution address that is not the id's PDA: the system program's create needs the PDA's signature", async () => {
     const { ix: reserve1 } = await d.reserveIx(buyer, 1n, 1_000n);
-    const other = (await executionPda(d.config, buyer.wallet.address, 2n)).address;
-    const wrong = replaceAccount(reserve1, (await executionPda(d.config, buyer.wallet.address, 1n)).address, other);
+    const other = (await executionAddress(d.config, buyer.wallet.address, 2n, PROGRAM_ID)).address;
+    const wrong = replaceAccount(reserve1, (await executionAddress(d.config, buyer.wallet.address, 1n, PROGRAM_ID)).address, other);
     const before = snapshot(d.svm, [buyer.balance, other]);
     const r = await d.send(buyer.wallet, [wrong]);
     expect(r.ok).to.equal(false);
@@ -205,10 +205,10 @@ describe("reserve_from_wallet", () => {
       buyer: buyer.wallet.address,
       available: 0n,
       reserved: 250_000n,
-      total_deposited: 250_000n,
-      last_execution_id: 1n,
+      totalDeposited: 250_000n,
+      lastExecutionId: 1n,
     });
-    expect(d.account("Execution", execution)).to.include({ max_burn: 250_000n, rent_payer: buyer.wallet.address });
+    expect(d.account("Execution", execution)).to.include({ maxBurn: 250_000n, rentPayer: buyer.wallet.address });
     expect(eventNames(r)).to.deep.equal(["Deposited", "ExecutionReserved"]);
     expect(eventOf(r, "Deposited")).to.deep.equal({
       buyer: buyer.wallet.address,
@@ -216,7 +216,7 @@ describe("reserve_from_wallet", () => {
       amount: 250_000n,
       available: 250_000n,
     });
-    expect(eventOf(r, "ExecutionReserved")).to.include({ execution, max_burn: 250_000n, from_wallet: true });
+    expect(eventOf(r, "ExecutionReserved")).to.include({ execution, maxBurn: 250_000n, fromWallet: true });
   });
 
   it("leaves an existing available balance untouched", async () => {
@@ -287,12 +287,12 @@ describe("top_up", () => {
   it("moves available balance into the execution's max burn", async () => {
     const r = await expectOk(d.send(buyer.wallet, [d.topUpIx(buyer, execution, 60_000n)]), "top up");
     expect(d.account("Balance", buyer.balance)).to.include({ available: 40_000n, reserved: 360_000n });
-    expect(d.account("Execution", execution).max_burn).to.equal(360_000n);
+    expect(d.account("Execution", execution).maxBurn).to.equal(360_000n);
     expect(d.tokens(d.vault)).to.equal(400_000n);
-    expect(eventOf(r, "ExecutionToppedUp")).to.deep.equal({ execution, amount: 60_000n, max_burn: 360_000n });
+    expect(eventOf(r, "ExecutionToppedUp")).to.deep.equal({ execution, amount: 60_000n, maxBurn: 360_000n });
     // Finalize releases the topped-up max burn as a whole.
     const bill = await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]), "finalize");
-    expect(eventOf(bill, "ExecutionFinalized")).to.include({ max_burn: 360_000n, refund: 360_000n });
+    expect(eventOf(bill, "ExecutionFinalized")).to.include({ maxBurn: 360_000n, refund: 360_000n });
     expect(d.account("Balance", buyer.balance)).to.include({ available: 400_000n, reserved: 0n });
   });
 

@@ -3,11 +3,12 @@
 // the max price the router agreed to and by the buyer's cap. Refusals leave the execution
 // byte-for-byte unchanged.
 import { expect } from "chai";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { pubkey, sku } from "../helpers/idl.ts";
-import { fundedSigner } from "../helpers/svm.ts";
-import { eventOf, unsigned } from "../helpers/tx.ts";
+import { Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { fundedSigner } from "../support/svm.ts";
+import { encodeSku } from "@arknet/escrow";
+import { eventOf } from "../support/events.ts";
+import { unsigned } from "../support/mutate.ts";
 
 describe("assign_segment", () => {
   let d: Deployment;
@@ -26,31 +27,31 @@ describe("assign_segment", () => {
   it("assigns the next segment, pins the operator's current price and counts it on the operator", async () => {
     const r = await d.assign(execution, 0, alpha, "H100", { maxPrice: 40n, budget: 7_000n });
     const e = d.account("Execution", execution);
-    expect(e.segment_count).to.equal(1);
+    expect(e.segmentCount).to.equal(1);
     expect(e.segments[0]).to.deep.equal({
       operator: alpha.address,
-      sku: sku("H100"),
+      sku: encodeSku("H100"),
       price: 40n,
       budget: 7_000n,
-      settled_units: 0n,
+      settledUnits: 0n,
       charged: 0n,
-      last_seq: 0,
-      rate_index: 0,
+      lastSeq: 0,
+      rateIndex: 0,
       rating: 0,
-      _padding: [0, 0],
+      padding: new Uint8Array(2),
     });
     expect(eventOf(r, "SegmentAssigned")).to.deep.equal({
       execution,
-      segment_index: 0,
+      segmentIndex: 0,
       operator: alpha.address,
-      sku: sku("H100"),
+      sku: encodeSku("H100"),
       price: 40n,
       budget: 7_000n,
     });
-    expect(d.account("Operator", alpha.address).segments_assigned).to.equal(1n);
+    expect(d.account("Operator", alpha.address).segmentsAssigned).to.equal(1n);
     await d.assign(execution, 1, alpha, "A100");
-    expect(d.account("Execution", execution).segments[1]).to.include({ operator: alpha.address, price: 25n, rate_index: 1 });
-    expect(d.account("Operator", alpha.address).segments_assigned).to.equal(2n);
+    expect(d.account("Execution", execution).segments[1]).to.include({ operator: alpha.address, price: 25n, rateIndex: 1 });
+    expect(d.account("Operator", alpha.address).segmentsAssigned).to.equal(2n);
   });
 
   it("refuses a rate raised above the price the router agreed to (RateAboveMaxPrice): no last-second raise", async () => {
@@ -103,7 +104,7 @@ describe("assign_segment", () => {
 
   it("keeps the router of the reservation after set_router", async () => {
     const newRouter = await fundedSigner(d.svm);
-    await expectOk(d.send(d.admin, [d.adminIx("set_router", { router: pubkey(newRouter.address) })]), "set router");
+    await expectOk(d.send(d.admin, [d.setRouterIx(newRouter.address)]), "set router");
     await expectRefused(d.svm, [execution], "WrongRouter", () =>
       d.send(newRouter, [d.assignIx(execution, 0, alpha, "H100", newRouter)]),
     );
@@ -159,7 +160,7 @@ describe("assign_segment", () => {
 
   it("stops at 16 segments (TooManySegments)", async () => {
     for (let i = 0; i < 16; i += 1) await d.assign(execution, i, alpha, i % 2 ? "A100" : "H100");
-    expect(d.account("Execution", execution).segment_count).to.equal(16);
+    expect(d.account("Execution", execution).segmentCount).to.equal(16);
     await expectRefused(d.svm, [execution], "TooManySegments", () =>
       d.send(d.router, [d.assignIx(execution, 16, alpha, "H100")]),
     );

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { generateKeyPairSigner, lamports } from "@solana/kit";
-import { PROGRAM_ID, errorName } from "../helpers/idl.ts";
-import { createSvm, send } from "../helpers/svm.ts";
+import { createSvm, send, PROGRAM_ID } from "../support/svm.ts";
+import { errorName } from "../support/refusals.ts";
 
 describe("compiled program", () => {
   it("refuses an unknown instruction with UnknownInstruction", async () => {

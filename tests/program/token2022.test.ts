@@ -2,11 +2,11 @@
 // settle, finalize, claim, withdraw_fees) with the same accounting as SPL Token, and
 // refuses the other token program.
 import { expect } from "chai";
-import { Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { expectRefused } from "../helpers/errors.ts";
-import { openExecution, settle } from "../helpers/flows.ts";
-import { TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
-import { eventOf, replaceAccount } from "../helpers/tx.ts";
+import { Deployment, expectOk, type Buyer, type Operator, openExecution, settle } from "../support/deployment.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
+import { eventOf } from "../support/events.ts";
+import { replaceAccount } from "../support/mutate.ts";
 
 describe("Token-2022 deployment", () => {
   let d: Deployment;
@@ -21,7 +21,7 @@ describe("Token-2022 deployment", () => {
 
   it("records the Token-2022 program and the mint's decimals", () => {
     expect(d.svm.getAccount(d.mint)).to.include({ exists: true, programAddress: TOKEN_2022_PROGRAM_ADDRESS });
-    expect(d.account("Config", d.config)).to.include({ token_program: TOKEN_2022_PROGRAM_ADDRESS, decimals: 9 });
+    expect(d.account("Config", d.config)).to.include({ tokenProgram: TOKEN_2022_PROGRAM_ADDRESS, decimals: 9 });
   });
 
   it("deposits, reserves, settles, finalizes, claims and withdraws fees", async () => {
@@ -48,7 +48,7 @@ describe("Token-2022 deployment", () => {
     const { ix: reserve, execution } = await d.reserveFromWalletIx(buyer, 1n, 50_000n);
     await expectOk(d.send(buyer.wallet, [reserve]), "reserve from wallet");
     expect(d.tokens(d.vault)).to.equal(50_000n);
-    expect(d.account("Execution", execution).max_burn).to.equal(50_000n);
+    expect(d.account("Execution", execution).maxBurn).to.equal(50_000n);
   });
 
   it("refuses the SPL Token program (InvalidTokenProgram)", async () => {

@@ -4,8 +4,7 @@
 // lists — the config read-only — and succeeds.
 import { expect } from "chai";
 import { AccountRole, type Address, type Instruction } from "@solana/kit";
-import { END, Deployment, expectOk, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { settle } from "../helpers/flows.ts";
+import { END, Deployment, expectOk, type Buyer, type Operator, settle } from "../support/deployment.ts";
 
 const WRITABLE = new Set([AccountRole.WRITABLE, AccountRole.WRITABLE_SIGNER]);
 
@@ -38,7 +37,7 @@ describe("write locks", () => {
     await run("reserve", buyer.wallet, reserve, [buyer.wallet.address, buyer.balance, execution]);
     await run("top_up", buyer.wallet, d.topUpIx(buyer, execution, 1_000n), [buyer.balance, execution]);
     await run("assign_segment", d.router, d.assignIx(execution, 0, op, "H100"), [execution, op.address]);
-    const [pre, submit] = d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: 100n, seq: 1 }]);
+    const [pre, submit] = await d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: 100n, seq: 1 }]);
     expect(writable(submit)).to.deep.equal([execution, op.address]);
     await expectOk(d.send(d.router, [pre, submit]), "submit_receipts");
     await run("finalize", d.router, d.finalizeIx(execution, d.router, buyer, { reason: END.completed }), [execution, buyer.balance, op.address]);

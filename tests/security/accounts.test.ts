@@ -4,11 +4,12 @@
 // 3. A real program account of another type in a slot (a Balance where an Operator is
 //    expected, ...): refused by size, or, with a matching size, by discriminator.
 import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { INSTRUCTIONS_SYSVAR, SYSTEM_PROGRAM, expectOk } from "../helpers/escrow.ts";
-import { ix } from "../helpers/idl.ts";
-import { freshAddress, patchAccount, plantCopy, signed, swapAccount, world, type World } from "./support.ts";
-import { TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { AT, expectOk } from "../support/deployment.ts";
+import { SYSTEM_PROGRAM, getClaimInstruction, getFinalizeInstruction, getSetOperatorStatusInstruction } from "@arknet/escrow";
+import { freshAddress, patchAccount, plantCopy, world, type World } from "./support.ts";
+import { signedBy, replaceAccount } from "../support/mutate.ts";
+import { TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
 
 const enc = getAddressEncoder();
 const u64le = (v: bigint) => {
@@ -53,19 +54,19 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.tokens), CONFIG_TREASURY);
       d.set(u64le(1_000_000n), CONFIG_FEES_UNWITHDRAWN);
     });
-    const steal = swapAccount(w.d.withdrawFeesIx(1_000n, w.attacker.tokens, w.attacker.wallet), w.d.config, fake);
+    const steal = replaceAccount(w.d.withdrawFeesIx(1_000n, w.attacker.tokens, w.attacker.wallet), w.d.config, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [steal]));
   });
 
   it("Config: a copy naming the attacker admin cannot change an operator's status", async () => {
     const fake = await lookAlike(w.d.config, (d) => d.set(enc.encode(w.attacker.wallet.address), CONFIG_ADMIN));
-    const activate = ix("set_operator_status", { status: 2 }, { admin: w.attacker.wallet.address, config: fake, operator: w.op.address });
+    const activate = getSetOperatorStatusInstruction({ admin: w.attacker.wallet, config: fake, operator: w.op.address, status: 2 }, AT);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [activate]));
   });
 
   it("Config: a copy owned by the token program is refused too", async () => {
     const fake = await lookAlike(w.d.config, () => {}, TOKEN_PROGRAM_ADDRESS);
-    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.d.config, fake);
+    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.config, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
@@ -74,31 +75,22 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), OPERATOR_AUTHORITY);
       d.set(u64le(1_000_000n), OPERATOR_CLAIMABLE);
     });
-    const claim = ix("claim", { amount: 1_000n }, {
-      authority: w.attacker.wallet.address,
-      config: w.d.config,
-      operator: fake,
-      vault: w.d.vault,
-      destination: w.attacker.tokens,
-      mint: w.d.mint,
-      token_program: w.d.tokenProgram,
-    });
+    const claim = getClaimInstruction(
+      { authority: w.attacker.wallet, config: w.d.config, operator: fake, vault: w.d.vault, destination: w.attacker.tokens, mint: w.d.mint, tokenProgram: w.d.tokenProgram, amount: 1_000n },
+      AT,
+    );
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [claim]));
   });
 
   it("Operator: a copy of an active operator cannot be assigned a segment", async () => {
     const fake = await lookAlike(w.op.address, (d) => d.set(enc.encode(w.attacker.wallet.address), OPERATOR_SIGNING_KEY));
-    const assign = ix("assign_segment", { segment_index: 1, sku: [72, 49, 48, 48, 0, 0, 0, 0] }, {
-      router: w.d.router.address,
-      execution: w.execution,
-      operator: fake,
-    });
+    const assign = replaceAccount(w.d.assignIx(w.execution, 1, w.op, "H100"), w.op.address, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.d.router, [assign]));
   });
 
   it("Operator: in submit_receipts a copy at another address is not the segment's operator", async () => {
     const fake = await lookAlike(w.op.address, () => {});
-    const [pre] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    const [pre] = await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
     await expectRefused(w.d.svm, [...w.watched, fake], "OperatorAccountMissing", () =>
       w.d.send(w.attacker.wallet, [pre, w.d.submitIx(w.execution, [fake])]),
     );
@@ -109,7 +101,7 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), BALANCE_BUYER);
       d.set(u64le(4_000_000n), BALANCE_AVAILABLE);
     });
-    const withdraw = swapAccount(w.d.withdrawIx(w.attacker, 1_000_000n), w.attacker.balance, fake);
+    const withdraw = replaceAccount(w.d.withdrawIx(w.attacker, 1_000_000n), w.attacker.balance, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [withdraw]));
   });
 
@@ -117,13 +109,13 @@ describe("security: look-alike accounts owned by another program", () => {
     const fake = await lookAlike(w.attacker.balance, (d) => d.set(u64le(4_000_000n), BALANCE_AVAILABLE));
     const { ix: reserve, execution } = await w.d.reserveIx(w.attacker, 1n, 1_000_000n);
     await expectRefused(w.d.svm, [...w.watched, fake, execution], "InvalidAccountOwner", () =>
-      w.d.send(w.attacker.wallet, [swapAccount(reserve, w.attacker.balance, fake)]),
+      w.d.send(w.attacker.wallet, [replaceAccount(reserve, w.attacker.balance, fake)]),
     );
   });
 
   it("Balance: deposit treats a foreign-owned balance as new and refuses its address", async () => {
     const fake = await lookAlike(w.attacker.balance, () => {});
-    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.attacker.balance, fake);
+    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.attacker.balance, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidPda", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
@@ -133,19 +125,13 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), EXECUTION_ROUTER);
       d.set(u64le(1n << 40n), EXECUTION_MAX_BURN);
     });
-    const finalize = ix("finalize", {}, {
-      authority: w.attacker.wallet.address,
-      config: w.d.config,
-      execution: fake,
-      balance: w.attacker.balance,
-      rent_payer: w.attacker.wallet.address,
-    });
+    const finalize = getFinalizeInstruction({ authority: w.attacker.wallet, execution: fake, balance: w.attacker.balance, reason: 0 }, AT);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [finalize]));
   });
 
   it("Execution: a copy routed by the attacker cannot settle receipts or take a top-up", async () => {
     const fake = await lookAlike(w.execution, (d) => d.set(enc.encode(w.attacker.wallet.address), EXECUTION_ROUTER));
-    const submit = w.d.submitIxs(fake, [{ op: w.op, segment: 0, sku: "H100", units: 5_000n, seq: 2 }]);
+    const submit = await w.d.submitIxs(fake, [{ op: w.op, segment: 0, sku: "H100", units: 5_000n, seq: 2 }]);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, submit));
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () =>
       w.d.send(w.buyer.wallet, [w.d.topUpIx(w.buyer, fake, 1n)]),
@@ -164,44 +150,39 @@ describe("security: account type confusion", () => {
 
   it("the buyer's Balance as the Operator of a claim (authority at the same offset)", async () => {
     // Balance.buyer sits where Operator.authority does: only the size and type checks stop it.
-    const claim = ix("claim", { amount: 1n }, {
-      authority: w.buyer.wallet.address,
-      config: w.d.config,
-      operator: w.buyer.balance,
-      vault: w.d.vault,
-      destination: w.buyer.tokens,
-      mint: w.d.mint,
-      token_program: w.d.tokenProgram,
-    });
+    const claim = getClaimInstruction(
+      { authority: w.buyer.wallet, config: w.d.config, operator: w.buyer.balance, vault: w.d.vault, destination: w.buyer.tokens, mint: w.d.mint, tokenProgram: w.d.tokenProgram, amount: 1n },
+      AT,
+    );
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [claim]));
   });
 
   it("an Operator as the Balance of a withdraw", async () => {
-    const withdraw = swapAccount(w.d.withdrawIx(w.buyer, 1n), w.buyer.balance, w.op.address);
+    const withdraw = replaceAccount(w.d.withdrawIx(w.buyer, 1n), w.buyer.balance, w.op.address);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [withdraw]));
   });
 
   it("a Balance as the Config of a deposit", async () => {
-    const deposit = swapAccount(w.d.depositIx(w.attacker, 1n), w.d.config, w.buyer.balance);
+    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.config, w.buyer.balance);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
   it("an Operator as the Execution of submit_receipts", async () => {
-    const [pre] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
-    const submit = ix("submit_receipts", {}, { execution: w.op.address, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: w.op.address });
+    const [pre] = await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    const submit = w.d.submitIx(w.op.address, [w.op.address]);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.attacker.wallet, [pre, submit]));
   });
 
   it("an Execution as the Operator of assign_segment", async () => {
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
-      w.d.send(w.d.router, [swapAccount(w.d.assignIx(w.execution, 1, w.op, "A100"), w.op.address, w.execution)]),
+      w.d.send(w.d.router, [replaceAccount(w.d.assignIx(w.execution, 1, w.op, "A100"), w.op.address, w.execution)]),
     );
   });
 
   it("the Config as the Balance of finalize, the Config as its Execution", async () => {
     const finalize = w.d.finalizeIx(w.execution, w.d.router, w.buyer);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
-      w.d.send(w.d.router, [swapAccount(finalize, w.buyer.balance, w.d.config)]),
+      w.d.send(w.d.router, [replaceAccount(finalize, w.buyer.balance, w.d.config)]),
     );
     const asExecution = { ...finalize, accounts: finalize.accounts!.map((m, i) => (i === 1 ? { address: w.d.config, role: m.role } : m)) };
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.d.router, [asExecution]));
@@ -240,7 +221,7 @@ describe("security: written accounts passed read-only, fake system program", () 
   });
 
   it("submit_receipts with the operator or the execution read-only: AccountNotWritable", async () => {
-    const [pre, submit] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
+    const [pre, submit] = await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }]);
     for (const slot of [0, 2]) {
       await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.attacker.wallet, [pre, readOnly(submit, slot)]));
     }
@@ -256,18 +237,18 @@ describe("security: written accounts passed read-only, fake system program", () 
     const { execution } = await w.d.reserve(w.buyer, w.nextId++, 1n);
     await expectOk(w.d.send(w.buyer.wallet, [w.d.cancelIx(execution, w.buyer)]), "cancel");
     // Another fee payer: the buyer (its own rent payer) signs read-only.
-    const close = signed(readOnly(w.d.closeIx(execution, w.buyer.wallet, w.buyer.wallet.address), 2), w.buyer.wallet);
+    const close = signedBy(readOnly(w.d.closeIx(execution, w.buyer.wallet, w.buyer.wallet.address), 2), w.buyer.wallet);
     await expectRefused(w.d.svm, [...w.watched, execution], "AccountNotWritable", () => w.d.send(w.attacker.wallet, [close]));
   });
 
   it("a fake system program where an account is created: InvalidSystemProgram", async () => {
     const fake = await freshAddress();
     const newcomer = await w.d.newBuyer(10n);
-    const deposit = swapAccount(w.d.depositIx(newcomer, 1n), SYSTEM_PROGRAM, fake);
+    const deposit = replaceAccount(w.d.depositIx(newcomer, 1n), SYSTEM_PROGRAM, fake);
     await expectRefused(w.d.svm, [...w.watched, newcomer.balance], "InvalidSystemProgram", () => w.d.send(newcomer.wallet, [deposit]));
     const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
     await expectRefused(w.d.svm, [...w.watched, execution], "InvalidSystemProgram", () =>
-      w.d.send(w.buyer.wallet, [swapAccount(reserve, SYSTEM_PROGRAM, fake)]),
+      w.d.send(w.buyer.wallet, [replaceAccount(reserve, SYSTEM_PROGRAM, fake)]),
     );
   });
 });

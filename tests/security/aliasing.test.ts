@@ -3,10 +3,10 @@
 // credited twice.
 import { expect } from "chai";
 import { AccountRole } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
-import { decodeEvents } from "../helpers/idl.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { expectOk } from "../support/deployment.ts";
 import { H100_PRICE, world, type World } from "./support.ts";
+import { decodeEvents } from "@arknet/escrow";
 
 describe("security: the same account in two writable slots", () => {
   let w: World;
@@ -55,7 +55,7 @@ describe("security: the same account in two writable slots", () => {
   it("submit_receipts with the operator in three slots credits it once per receipt", async () => {
     const before = w.d.account("Operator", w.op.address);
     const execBefore = w.d.account("Execution", w.execution);
-    const [pre, submit] = w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 1_500n, seq: 2 }]);
+    const [pre, submit] = await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 1_500n, seq: 2 }]);
     const twice = {
       ...submit,
       accounts: [...submit.accounts!, { address: w.op.address, role: AccountRole.WRITABLE }, { address: w.op.address, role: AccountRole.WRITABLE }],
@@ -63,7 +63,7 @@ describe("security: the same account in two writable slots", () => {
     const r = await expectOk(w.d.send(w.attacker.wallet, [pre, twice]), "submit");
     const cost = 500n * H100_PRICE;
     const e = w.d.account("Execution", w.execution);
-    const fee = (e.fees_accrued as bigint) - (execBefore.fees_accrued as bigint);
+    const fee = (e.feesAccrued as bigint) - (execBefore.feesAccrued as bigint);
     expect(e.consumed - execBefore.consumed).to.equal(cost);
     expect(w.d.account("Operator", w.op.address).claimable - before.claimable).to.equal(cost - fee);
     expect(decodeEvents(r.logs).map((x) => x.name)).to.deep.equal(["ReceiptsSettled"]);
@@ -72,7 +72,7 @@ describe("security: the same account in two writable slots", () => {
   it("two receipts of one operator with the operator passed twice: each increase charged once", async () => {
     const before = w.d.account("Operator", w.op.address).claimable;
     await expectOk(w.d.send(w.d.router, [w.d.assignIx(w.execution, 1, w.op, "A100")]), "assign");
-    const [pre, submit] = w.d.submitIxs(w.execution, [
+    const [pre, submit] = await w.d.submitIxs(w.execution, [
       { op: w.op, segment: 0, sku: "H100", units: 1_100n, seq: 2 },
       { op: w.op, segment: 1, sku: "A100", units: 10n, seq: 1 },
     ]);

@@ -4,10 +4,10 @@
 // is created or lost.
 import { expect } from "chai";
 import { getTransferInstruction } from "@solana-program/token";
-import { expectRefused } from "../helpers/errors.ts";
-import { DEFAULT_TIMING, Deployment, expectOk, timingArgs, type Buyer, type Operator } from "../helpers/escrow.ts";
-import { setTime } from "../helpers/svm.ts";
-import { mintTo } from "../helpers/tokens.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { DEFAULT_TIMING, Deployment, expectOk, type Buyer, type Operator } from "../support/deployment.ts";
+import { setTime } from "../support/svm.ts";
+import { mintTo } from "../support/tokens.ts";
 import { U64_MAX, Undeployed, world, type World } from "./support.ts";
 
 const fee = (cost: bigint, bps: bigint) => (cost * bps) / 10_000n;
@@ -31,8 +31,8 @@ describe("security: arithmetic at the edges", () => {
     it("a receipt of 0 cumulative units: ReceiptNotNewer", async () => {
       const { execution } = await w.d.reserve(w.buyer, w.nextId++, 1_000n);
       await w.d.assign(execution, 0, w.op, "H100");
-      await expectRefused(w.d.svm, [...w.watched, execution], "ReceiptNotNewer", () =>
-        w.d.send(w.attacker.wallet, w.d.submitIxs(execution, [{ op: w.op, segment: 0, sku: "H100", units: 0n, seq: 1 }])),
+      await expectRefused(w.d.svm, [...w.watched, execution], "ReceiptNotNewer", async () =>
+        w.d.send(w.attacker.wallet, await w.d.submitIxs(execution, [{ op: w.op, segment: 0, sku: "H100", units: 0n, seq: 1 }])),
       );
     });
 
@@ -58,14 +58,14 @@ describe("security: arithmetic at the edges", () => {
       const { execution } = await d.reserve(whale, 1n, U64_MAX);
       await d.assign(execution, 0, op, "H100");
       // units × price overflows u64: the charge is capped at what is left of the max burn.
-      await expectOk(d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: U64_MAX, seq: 1 }])), "settle");
+      await expectOk(d.send(d.router, await d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units: U64_MAX, seq: 1 }])), "settle");
       const e = d.account("Execution", execution);
       const expectedFee = fee(U64_MAX, FEE_BPS);
-      expect([e.consumed, e.fees_accrued]).to.deep.equal([U64_MAX, expectedFee]);
+      expect([e.consumed, e.feesAccrued]).to.deep.equal([U64_MAX, expectedFee]);
       expect(d.account("Operator", op.address).claimable).to.equal(U64_MAX - expectedFee);
       await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, whale)]), "finalize");
-      expect(d.account("Operator", op.address).fees_owed).to.equal(expectedFee);
-      expect(d.account("Operator", op.address).rates[0]).to.include({ units_served: U64_MAX, tokens_served: U64_MAX });
+      expect(d.account("Operator", op.address).feesOwed).to.equal(expectedFee);
+      expect(d.account("Operator", op.address).rates[0]).to.include({ unitsServed: U64_MAX, tokensServed: U64_MAX });
       await expectOk(d.send(op.authority, [d.claimIx(op, U64_MAX - expectedFee)]), "claim");
       await expectOk(d.send(d.admin, [d.withdrawFeesIx(expectedFee, d.treasury, d.admin, [op.address])]), "withdraw fees");
       expect([d.tokens(op.payout), d.tokens(d.treasury), d.tokens(d.vault)]).to.deep.equal([U64_MAX - expectedFee, expectedFee, 0n]);
@@ -90,15 +90,15 @@ describe("security: arithmetic at the edges", () => {
       await expectOk(d.send(attacker.wallet, [d.withdrawIx(attacker, U64_MAX - 1_000n)]), "round trip");
       await d.deposit(attacker, U64_MAX - 1_000n);
       await expectOk(d.send(attacker.wallet, [d.withdrawIx(attacker, U64_MAX - 1_000n)]), "second round trip");
-      expect(d.account("Balance", attacker.balance)).to.include({ total_deposited: U64_MAX, total_withdrawn: U64_MAX });
+      expect(d.account("Balance", attacker.balance)).to.include({ totalDeposited: U64_MAX, totalWithdrawn: U64_MAX });
       await expectOk(d.send(attacker.wallet, [getTransferInstruction({ source: attacker.tokens, destination: victim.tokens, authority: attacker.wallet, amount: 10n })]));
     });
 
     it("deposits keep working once cumulative deposits pass u64::MAX", async () => {
       await expectOk(d.send(victim.wallet, [d.depositIx(victim, 10n)]), "victim deposits");
-      expect(d.account("Balance", victim.balance)).to.include({ available: 1_010n, total_deposited: 1_010n });
+      expect(d.account("Balance", victim.balance)).to.include({ available: 1_010n, totalDeposited: 1_010n });
       await expectOk(d.send(attacker.wallet, [d.depositIx(attacker, 10n)]), "attacker deposits past its saturated counter");
-      expect(d.account("Balance", attacker.balance)).to.include({ available: 10n, total_deposited: U64_MAX });
+      expect(d.account("Balance", attacker.balance)).to.include({ available: 10n, totalDeposited: U64_MAX });
     });
 
     it("withdrawals still work", async () => {
@@ -111,11 +111,11 @@ describe("security: arithmetic at the edges", () => {
     it("1001 bps at initialize and in set_fee: FeeTooHigh; 1000 is accepted", async () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
-      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { fee_bps: 1001 })]));
-      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { fee_bps: 0xffff })]));
-      await expectOk(u.send([u.initializeIx(t, {}, { fee_bps: 1000 })]), "initialize at the cap");
+      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { feeBps: 1001 })]));
+      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { feeBps: 0xffff })]));
+      await expectOk(u.send([u.initializeIx(t, {}, { feeBps: 1000 })]), "initialize at the cap");
       const w = await world();
-      await expectRefused(w.d.svm, w.watched, "FeeTooHigh", () => w.d.send(w.d.admin, [w.d.adminIx("set_fee", { fee_bps: 1001 })]));
+      await expectRefused(w.d.svm, w.watched, "FeeTooHigh", () => w.d.send(w.d.admin, [w.d.setFeeIx(1001)]));
     });
 
     for (const bps of [0n, 1n, 999n, 1000n]) {
@@ -132,18 +132,18 @@ describe("security: arithmetic at the edges", () => {
           const e0 = d.account("Execution", execution);
           const c0 = d.account("Operator", op.address).claimable;
           units += cost;
-          await expectOk(d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units, seq: ++seq }])));
+          await expectOk(d.send(d.router, await d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units, seq: ++seq }])));
           const e1 = d.account("Execution", execution);
           const share = d.account("Operator", op.address).claimable - c0;
           const charged = e1.consumed - e0.consumed;
-          const f = e1.fees_accrued - e0.fees_accrued;
+          const f = e1.feesAccrued - e0.feesAccrued;
           // The receipt's fee is the increase of the fee of the segment's total.
           expect([charged, f, share + f]).to.deep.equal([cost, fee(units, bps) - fee(units - cost, bps), cost]);
         }
-        expect(d.account("Execution", execution).fees_accrued).to.equal(fee(units, bps));
+        expect(d.account("Execution", execution).feesAccrued).to.equal(fee(units, bps));
         await expectOk(d.send(d.router, [d.finalizeIx(execution, d.router, buyer)]));
         const claimable = d.account("Operator", op.address).claimable;
-        const fees = d.account("Operator", op.address).fees_owed;
+        const fees = d.account("Operator", op.address).feesOwed;
         expect(d.account("Balance", buyer.balance).available + claimable + fees).to.equal(10n ** 12n);
         expect(d.tokens(d.vault)).to.equal(10n ** 12n);
       });
@@ -177,7 +177,7 @@ describe("security: arithmetic at the edges", () => {
 
     it("a grace of u64::MAX: strangers cannot finalize before the clock's last second, the buyer can from expiry + window", async () => {
       const timing = { ...DEFAULT_TIMING, expiryGraceSecs: U64_MAX, settlementWindowSecs: 0n };
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_timing", timingArgs(timing))]));
+      await expectOk(w.d.send(w.d.admin, [w.d.setTimingIx(timing)]));
       const id = w.nextId++;
       const { execution } = await w.d.reserve(w.buyer, id, 1_000n);
       const e = w.d.account("Execution", execution);
@@ -187,7 +187,7 @@ describe("security: arithmetic at the edges", () => {
         w.d.send(w.attacker.wallet, [w.d.finalizeIx(execution, w.attacker.wallet, w.buyer)]),
       );
       await expectOk(w.d.send(w.buyer.wallet, [w.d.finalizeIx(execution, w.buyer.wallet, w.buyer)]), "buyer finalizes");
-      setTime(w.d.svm, e.created_at);
+      setTime(w.d.svm, e.createdAt);
     });
   });
 });

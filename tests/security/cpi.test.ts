@@ -8,10 +8,10 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { AccountRole, generateKeyPairSigner, type Address, type Instruction } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
-import { PROGRAM_ID } from "../helpers/idl.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { expectOk } from "../support/deployment.ts";
 import { world, type World } from "./support.ts";
+import { PROGRAM_ID } from "../support/svm.ts";
 
 const BUILD = fileURLToPath(new URL("./cpi-forwarder/build.sh", import.meta.url));
 const SO = fileURLToPath(new URL("../../target/deploy/cpi_forwarder.so", import.meta.url));
@@ -45,18 +45,18 @@ describe("security: receipts submitted through CPI by another program", () => {
   });
 
   it("submit_receipts through the forwarder, right after the precompile: CpiNotAllowed", async () => {
-    const [pre, submit] = receipt();
+    const [pre, submit] = await receipt();
     await expectRefused(w.d.svm, w.watched, "CpiNotAllowed", () => w.d.send(w.attacker.wallet, [pre, forwarded(forwarder, submit)]));
   });
 
   it("submit_receipts through the forwarder after a genuine settlement of the same precompile: CpiNotAllowed", async () => {
-    const [pre, submit] = receipt();
+    const [pre, submit] = await receipt();
     await expectRefused(w.d.svm, w.watched, "CpiNotAllowed", () =>
       w.d.send(w.attacker.wallet, [pre, submit, forwarded(forwarder, submit)]),
     );
   });
 
   it("the same receipt submitted top-level settles (control)", async () => {
-    await expectOk(w.d.send(w.attacker.wallet, receipt()), "top-level submit");
+    await expectOk(w.d.send(w.attacker.wallet, await receipt()), "top-level submit");
   });
 });

@@ -4,10 +4,11 @@
 // the system program, so lamports sent to the address in the same transaction revive
 // nothing; every later use of it, in the same transaction or after, is refused.
 import { expect } from "chai";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
-import { PROGRAM_ID } from "../helpers/idl.ts";
-import { signed, transferLamports, world, type World } from "./support.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { expectOk } from "../support/deployment.ts";
+import { transferLamports, world, type World } from "./support.ts";
+import { signedBy } from "../support/mutate.ts";
+import { PROGRAM_ID } from "../support/svm.ts";
 
 describe("security: close, refund lamports and reuse in one transaction", () => {
   let w: World;
@@ -17,7 +18,7 @@ describe("security: close, refund lamports and reuse in one transaction", () => 
   // Finalize and close, in one transaction (the buyer closes at once).
   const finalizeAndClose = () => [
     w.d.finalizeIx(w.execution, w.d.router, w.buyer),
-    signed(w.d.closeIx(w.execution, w.buyer.wallet, w.buyer.wallet.address), w.buyer.wallet),
+    signedBy(w.d.closeIx(w.execution, w.buyer.wallet, w.buyer.wallet.address), w.buyer.wallet),
   ];
   const revive = () => transferLamports(w.d.router, w.execution, 10_000_000n);
   /** The refusal must come from instruction `index`, after finalize succeeded. */
@@ -25,13 +26,13 @@ describe("security: close, refund lamports and reuse in one transaction", () => 
   const receipt = () => w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 9_000n, seq: 2 }]);
 
   it("finalize, close, fund the address, submit_receipts: InvalidAccountOwner", () =>
-    expectRefused(w.d.svm, w.watched, "InvalidAccountOwner", () =>
-      w.d.send(w.d.router, [...finalizeAndClose(), revive(), ...receipt()]),
+    expectRefused(w.d.svm, w.watched, "InvalidAccountOwner", async () =>
+      w.d.send(w.d.router, [...finalizeAndClose(), revive(), ...(await receipt())]),
     ).then(at(4)));
 
   it("finalize, close, fund the address, top_up: InvalidAccountOwner", () =>
     expectRefused(w.d.svm, w.watched, "InvalidAccountOwner", () =>
-      w.d.send(w.d.router, [...finalizeAndClose(), revive(), signed(w.d.topUpIx(w.buyer, w.execution, 1n), w.buyer.wallet)]),
+      w.d.send(w.d.router, [...finalizeAndClose(), revive(), signedBy(w.d.topUpIx(w.buyer, w.execution, 1n), w.buyer.wallet)]),
     ).then(at(3)));
 
   it("finalize, close, fund the address, assign_segment: InvalidAccountOwner", () =>
@@ -52,7 +53,7 @@ describe("security: close, refund lamports and reuse in one transaction", () => 
   it("finalize, close, then reserve the same id again: ExecutionIdNotIncreasing", async () => {
     const { ix: reserve } = await w.d.reserveIx(w.buyer, 2n, 1_000n, { payer: w.d.router });
     await expectRefused(w.d.svm, w.watched, "ExecutionIdNotIncreasing", () =>
-      w.d.send(w.d.router, [...finalizeAndClose(), signed(reserve, w.buyer.wallet)]),
+      w.d.send(w.d.router, [...finalizeAndClose(), signedBy(reserve, w.buyer.wallet)]),
     ).then(at(2));
   });
 
@@ -80,8 +81,8 @@ describe("security: finalize, claim, withdraw twice; receipts, segments, top-ups
     expectRefused(w.d.svm, w.watched, "ExecutionSettled", () => w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer)])));
 
   it("a receipt after finalize: ExecutionSettled", () =>
-    expectRefused(w.d.svm, w.watched, "ExecutionSettled", () =>
-      w.d.send(w.attacker.wallet, w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 9_000n, seq: 2 }])),
+    expectRefused(w.d.svm, w.watched, "ExecutionSettled", async () =>
+      w.d.send(w.attacker.wallet, await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 9_000n, seq: 2 }])),
     ));
 
   it("a top-up, a segment or a cancel after finalize: ExecutionSettled", async () => {
@@ -103,7 +104,7 @@ describe("security: finalize, claim, withdraw twice; receipts, segments, top-ups
   });
 
   it("withdraw fees twice: InsufficientFees", async () => {
-    const all = w.d.account("Config", w.d.config).fees_unwithdrawn + w.d.account("Operator", w.op.address).fees_owed;
+    const all = w.d.account("Config", w.d.config).feesUnwithdrawn + w.d.account("Operator", w.op.address).feesOwed;
     await expectOk(w.d.send(w.d.admin, [w.d.withdrawFeesIx(all, w.d.treasury, w.d.admin, [w.op.address])]), "withdraw fees");
     await expectRefused(w.d.svm, w.watched, "InsufficientFees", () => w.d.send(w.d.admin, [w.d.withdrawFeesIx(1n)]));
   });

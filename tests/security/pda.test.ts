@@ -6,13 +6,13 @@
 // execution at another address, but only the one execution of that id, once. Accounts of
 // another buyer are refused by their contents.
 import { expect } from "chai";
-import { AccountRole, type Address } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk, newSalt, reserveArgs, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { ix, PROGRAM_ID } from "../helpers/idl.ts";
-import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
-import { fundedSigner } from "../helpers/svm.ts";
-import { bumps, derivedHash, expectFailed, instructionError, onCurveBump, pdaAt, seeds, swapAccount, Undeployed, world, type World } from "./support.ts";
+import { AccountRole, type Address, type KeyPairSigner } from "@solana/kit";
+import { expectRefused } from "../support/refusals.ts";
+import { AT, expectOk, newSalt, reserveArgs, type Buyer } from "../support/deployment.ts";
+import { fundedSigner, PROGRAM_ID } from "../support/svm.ts";
+import { bumps, derivedHash, expectFailed, instructionError, onCurveBump, pdaAt, seeds, Undeployed, world, type World } from "./support.ts";
+import { replaceAccount } from "../support/mutate.ts";
+import { balanceAddress, configAddress, executionAddress, getRegisterOperatorInstruction, getReserveInstruction, operatorAddress } from "@arknet/escrow";
 
 describe("security: wrong PDAs", () => {
   let w: World;
@@ -33,7 +33,7 @@ describe("security: wrong PDAs", () => {
     it("a config address from foreign seeds (the admin's balance PDA): InvalidPda", async () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
-      const foreign = await balancePda(u.config, u.admin.address);
+      const foreign = await balanceAddress(u.config, u.admin.address, PROGRAM_ID);
       await expectRefused(u.svm, [u.config, foreign], "InvalidPda", () =>
         u.send([u.initializeIx(t, { config: { address: foreign, role: AccountRole.WRITABLE } })]),
       );
@@ -42,21 +42,21 @@ describe("security: wrong PDAs", () => {
 
   describe("Operator (register_operator)", () => {
     // The authority co-signs as its own signing key.
-    const register = (authority: Address, operator: Address) =>
-      ix("register_operator", {}, { authority, config: w.d.config, operator, signing_key: authority, system_program: SYSTEM_PROGRAM });
+    const register = (authority: KeyPairSigner, operator: Address) =>
+      getRegisterOperatorInstruction({ authority, config: w.d.config, operator, signingKey: authority }, AT);
 
     it("another authority's operator address: InvalidPda", async () => {
       const attacker = await fundedSigner(w.d.svm);
       const victim = await fundedSigner(w.d.svm);
-      const theirs = await operatorPda(w.d.config, victim.address);
-      await expectRefused(w.d.svm, [theirs], "InvalidPda", () => w.d.send(attacker, [register(attacker.address, theirs)]));
+      const theirs = await operatorAddress(w.d.config, victim.address, PROGRAM_ID);
+      await expectRefused(w.d.svm, [theirs], "InvalidPda", () => w.d.send(attacker, [register(attacker, theirs)]));
     });
 
     it("the non-canonical operator address: InvalidPda", async () => {
       const authority = await fundedSigner(w.d.svm);
       const s = seeds.operator(w.d.config, authority.address);
       const other = pdaAt(s, bumps(s).nonCanonical)!;
-      await expectRefused(w.d.svm, [other], "InvalidPda", () => w.d.send(authority, [register(authority.address, other)]));
+      await expectRefused(w.d.svm, [other], "InvalidPda", () => w.d.send(authority, [register(authority, other)]));
     });
   });
 
@@ -73,7 +73,7 @@ describe("security: wrong PDAs", () => {
     it("the not-yet-created balance of another buyer: InvalidPda", async () => {
       const buyer = await w.d.newBuyer(100n);
       const stranger = await fundedSigner(w.d.svm);
-      const theirs = await balancePda(w.d.config, stranger.address);
+      const theirs = await balanceAddress(w.d.config, stranger.address, PROGRAM_ID);
       await expectRefused(w.d.svm, [...w.watched, theirs, buyer.tokens], "InvalidPda", () =>
         w.d.send(buyer.wallet, [w.d.depositIx({ ...buyer, balance: theirs }, 1n)]),
       );
@@ -88,44 +88,40 @@ describe("security: wrong PDAs", () => {
 
   describe("Execution (reserve takes the bump)", () => {
     const escalation = instructionError(0, "PrivilegeEscalation");
+    /** reserve of execution `id` for `buyer` with any execution address and bump. */
+    const reserveWith = (buyer: Buyer, execution: Address, id: bigint, maxBurn: bigint, bump: number) =>
+      getReserveInstruction(
+        { payer: buyer.wallet, buyer: buyer.wallet, config: w.d.config, balance: buyer.balance, execution, ...reserveArgs(id, maxBurn, bump) },
+        AT,
+      );
 
     it("the canonical bump with the address of another id: the create needs that PDA's signature (PrivilegeEscalation)", async () => {
       const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
-      const other = (await executionPda(w.d.config, w.buyer.wallet.address, w.nextId + 1n)).address;
-      await expectFailed(w.d.svm, [...w.watched, other], escalation, () => w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, other)]));
+      const other = (await executionAddress(w.d.config, w.buyer.wallet.address, w.nextId + 1n, PROGRAM_ID)).address;
+      await expectFailed(w.d.svm, [...w.watched, other], escalation, () => w.d.send(w.buyer.wallet, [replaceAccount(reserve, reserve.accounts![4].address, other)]));
     });
 
     it("the same buyer and id in another deployment is another address (PrivilegeEscalation)", async () => {
       const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
-      const elsewhere = (await executionPda(await configPda(newSalt()), w.buyer.wallet.address, w.nextId)).address;
+      const elsewhere = (await executionAddress((await configAddress(newSalt(), PROGRAM_ID))[0], w.buyer.wallet.address, w.nextId, PROGRAM_ID)).address;
       expect(elsewhere).to.not.equal(reserve.accounts![4].address);
       await expectFailed(w.d.svm, [...w.watched, elsewhere], escalation, () =>
-        w.d.send(w.buyer.wallet, [swapAccount(reserve, reserve.accounts![4].address, elsewhere)]),
+        w.d.send(w.buyer.wallet, [replaceAccount(reserve, reserve.accounts![4].address, elsewhere)]),
       );
     });
 
     it("another buyer's execution seeds (PrivilegeEscalation)", async () => {
-      const theirs = await executionPda(w.d.config, w.buyer.wallet.address, 100n);
+      const theirs = await executionAddress(w.d.config, w.buyer.wallet.address, 100n, PROGRAM_ID);
       // The attacker's own canonical bump: the seeds derive the attacker's address, not theirs.
-      const own = await executionPda(w.d.config, w.attacker.wallet.address, 100n);
-      const reserve = ix("reserve", reserveArgs(100n, 1n, own.bump, {}), {
-        payer: w.attacker.wallet.address,
-        buyer: w.attacker.wallet.address,
-        config: w.d.config,
-        balance: w.attacker.balance,
-        execution: theirs.address,
-        system_program: SYSTEM_PROGRAM,
-      });
+      const own = await executionAddress(w.d.config, w.attacker.wallet.address, 100n, PROGRAM_ID);
+      const reserve = reserveWith(w.attacker, theirs.address, 100n, 1n, own.bump);
       await expectFailed(w.d.svm, [...w.watched, theirs.address], escalation, () => w.d.send(w.attacker.wallet, [reserve]));
     });
 
     it("a bump that does not derive the address passed (PrivilegeEscalation)", async () => {
-      const { address } = await executionPda(w.d.config, w.buyer.wallet.address, w.nextId);
+      const { address } = await executionAddress(w.d.config, w.buyer.wallet.address, w.nextId, PROGRAM_ID);
       const { nonCanonical } = bumps(seeds.execution(w.d.config, w.buyer.wallet.address, w.nextId));
-      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, nonCanonical, {}), {
-        payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
-        balance: w.buyer.balance, execution: address, system_program: SYSTEM_PROGRAM,
-      });
+      const reserve = reserveWith(w.buyer, address, w.nextId, 1n, nonCanonical);
       await expectFailed(w.d.svm, [...w.watched, address], escalation, () => w.d.send(w.buyer.wallet, [reserve]));
     });
 
@@ -133,10 +129,7 @@ describe("security: wrong PDAs", () => {
       const s = seeds.execution(w.d.config, w.buyer.wallet.address, w.nextId);
       const bump = onCurveBump(s);
       const onCurve = derivedHash(s, bump);
-      const reserve = ix("reserve", reserveArgs(w.nextId, 1n, bump, {}), {
-        payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
-        balance: w.buyer.balance, execution: onCurve, system_program: SYSTEM_PROGRAM,
-      });
+      const reserve = reserveWith(w.buyer, onCurve, w.nextId, 1n, bump);
       const r = await expectFailed(w.d.svm, [...w.watched, onCurve], instructionError(0, "ProgramFailedToComplete"), () =>
         w.d.send(w.buyer.wallet, [reserve]),
       );
@@ -150,14 +143,10 @@ describe("security: wrong PDAs", () => {
       const { canonical, nonCanonical } = bumps(s);
       const odd = pdaAt(s, nonCanonical)!;
       const canonicalAddress = pdaAt(s, canonical)!;
-      const reserveAt = (execution: Address, bump: number) =>
-        ix("reserve", reserveArgs(w.nextId, 1_000n, bump, {}), {
-          payer: w.buyer.wallet.address, buyer: w.buyer.wallet.address, config: w.d.config,
-          balance: w.buyer.balance, execution, system_program: SYSTEM_PROGRAM,
-        });
+      const reserveAt = (execution: Address, bump: number) => reserveWith(w.buyer, execution, w.nextId, 1_000n, bump);
       await expectOk(w.d.send(w.buyer.wallet, [reserveAt(odd, nonCanonical)]), "reserve at a non-canonical bump");
       const e = w.d.account("Execution", odd);
-      expect([e.execution_id, e.bump, e.max_burn]).to.deep.equal([w.nextId, nonCanonical, 1_000n]);
+      expect([e.executionId, e.bump, e.maxBurn]).to.deep.equal([w.nextId, nonCanonical, 1_000n]);
       // The canonical address of the same id, and the odd one again: the id is spent.
       await expectRefused(w.d.svm, [...w.watched, odd, canonicalAddress], "ExecutionIdNotIncreasing", () =>
         w.d.send(w.buyer.wallet, [reserveAt(canonicalAddress, canonical)]),
@@ -174,13 +163,13 @@ describe("security: wrong PDAs", () => {
     it("reserve from another buyer's balance: WrongBuyer", async () => {
       const { ix: reserve, execution } = await w.d.reserveIx(w.attacker, 1n, 1n);
       await expectRefused(w.d.svm, [...w.watched, execution], "WrongBuyer", () =>
-        w.d.send(w.attacker.wallet, [swapAccount(reserve, w.attacker.balance, w.buyer.balance)]),
+        w.d.send(w.attacker.wallet, [replaceAccount(reserve, w.attacker.balance, w.buyer.balance)]),
       );
     });
 
     it("withdraw from another buyer's balance: WrongBuyer", async () => {
       await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
-        w.d.send(w.attacker.wallet, [swapAccount(w.d.withdrawIx(w.attacker, 1n), w.attacker.balance, w.buyer.balance)]),
+        w.d.send(w.attacker.wallet, [replaceAccount(w.d.withdrawIx(w.attacker, 1n), w.attacker.balance, w.buyer.balance)]),
       );
     });
 

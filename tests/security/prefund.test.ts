@@ -5,11 +5,10 @@
 import { expect } from "chai";
 import type { LiteSVM } from "litesvm";
 import type { Address } from "@solana/kit";
-import { expectOk, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { ix, PROGRAM_ID } from "../helpers/idl.ts";
-import { balancePda, executionPda, operatorPda } from "../helpers/pdas.ts";
-import { fundedSigner } from "../helpers/svm.ts";
+import { AT, expectOk } from "../support/deployment.ts";
+import { fundedSigner, PROGRAM_ID } from "../support/svm.ts";
 import { transferLamports, Undeployed, world, type World } from "./support.ts";
+import { balanceAddress, executionAddress, getRegisterOperatorInstruction, operatorAddress } from "@arknet/escrow";
 
 const LEN = { Config: 8 + 304, Operator: 8 + 432, Balance: 8 + 112 };
 
@@ -35,7 +34,7 @@ describe("security: pre-funding a future PDA with lamports", () => {
     describe(`with ${label}`, () => {
       it("Balance: the first deposit still creates it", async () => {
         const buyer = await w.d.newBuyer(1_000n);
-        await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, await balancePda(w.d.config, buyer.wallet.address), prefund)]));
+        await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, await balanceAddress(w.d.config, buyer.wallet.address, PROGRAM_ID), prefund)]));
         await w.d.deposit(buyer, 1_000n);
         expectCreated(w.d.svm, buyer.balance, prefund, LEN.Balance);
         expect(w.d.account("Balance", buyer.balance).available).to.equal(1_000n);
@@ -43,27 +42,21 @@ describe("security: pre-funding a future PDA with lamports", () => {
 
       it("Operator: registration still creates it", async () => {
         const authority = await fundedSigner(w.d.svm);
-        const operator = await operatorPda(w.d.config, authority.address);
+        const operator = await operatorAddress(w.d.config, authority.address, PROGRAM_ID);
         await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, operator, prefund)]));
         // The authority co-signs as its own signing key.
-        await expectOk(w.d.send(authority, [ix("register_operator", {}, {
-          authority: authority.address,
-          config: w.d.config,
-          operator,
-          signing_key: authority.address,
-          system_program: SYSTEM_PROGRAM,
-        })]), "register");
+        await expectOk(w.d.send(authority, [getRegisterOperatorInstruction({ authority, config: w.d.config, operator, signingKey: authority }, AT)]), "register");
         expectCreated(w.d.svm, operator, prefund, LEN.Operator);
         expect(w.d.account("Operator", operator).authority).to.equal(authority.address);
       });
 
       it("Execution: the reservation still creates it", async () => {
         const id = w.nextId++;
-        const { address } = await executionPda(w.d.config, w.buyer.wallet.address, id);
+        const { address } = await executionAddress(w.d.config, w.buyer.wallet.address, id, PROGRAM_ID);
         await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, address, prefund)]));
         await w.d.reserve(w.buyer, id, 1_000n);
         expectCreated(w.d.svm, address, prefund);
-        expect(w.d.account("Execution", address).execution_id).to.equal(id);
+        expect(w.d.account("Execution", address).executionId).to.equal(id);
       });
 
       it("Config: initialize still creates it", async () => {

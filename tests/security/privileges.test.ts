@@ -3,13 +3,13 @@
 // balance and the rent to whoever paid it; the admin withdraws settled fees, to the
 // configured treasury only, and can reach nothing escrowed, reserved or claimable.
 import { expect } from "chai";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
-import { ix, pubkey } from "../helpers/idl.ts";
-import { balancePda } from "../helpers/pdas.ts";
-import { setTime } from "../helpers/svm.ts";
-import { createTokenAccount } from "../helpers/tokens.ts";
-import { swapAccount, world, type World } from "./support.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { expectOk } from "../support/deployment.ts";
+import { setTime, PROGRAM_ID } from "../support/svm.ts";
+import { createTokenAccount } from "../support/tokens.ts";
+import { world, type World } from "./support.ts";
+import { replaceAccount } from "../support/mutate.ts";
+import { balanceAddress } from "@arknet/escrow";
 
 describe("security: router or admin redirecting funds", () => {
   let w: World;
@@ -22,7 +22,7 @@ describe("security: router or admin redirecting funds", () => {
       const routerAsBuyer = {
         wallet: w.d.router,
         tokens: await createTokenAccount(w.d.svm, w.d.admin, w.d.mint, w.d.router.address),
-        balance: await balancePda(w.d.config, w.d.router.address),
+        balance: await balanceAddress(w.d.config, w.d.router.address, PROGRAM_ID),
       };
       await expectOk(w.d.send(w.attacker.wallet, [w.d.depositIx(routerAsBuyer, 1n, w.attacker)]), "router's balance");
       await expectRefused(w.d.svm, [...w.watched, routerAsBuyer.balance], "WrongBuyer", () =>
@@ -35,7 +35,7 @@ describe("security: router or admin redirecting funds", () => {
       const close = (rentPayer = w.buyer.wallet.address) => w.d.send(w.d.router, [w.d.closeIx(w.execution, w.d.router, rentPayer)]);
       await expectRefused(w.d.svm, w.watched, "CloseNotAllowed", () => close());
       const e = w.d.account("Execution", w.execution);
-      setTime(w.d.svm, e.settled_at + e.review_window_secs);
+      setTime(w.d.svm, e.settledAt + e.reviewWindowSecs);
       await expectRefused(w.d.svm, w.watched, "InvalidRentPayer", () => close(w.d.router.address));
       await expectOk(close(), "anyone closes after the window; the rent goes to its payer");
     });
@@ -61,7 +61,7 @@ describe("security: router or admin redirecting funds", () => {
 
     it("a router replaced by set_router keeps only the executions it was snapshotted into", async () => {
       const next = w.attacker.wallet;
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_router", { router: pubkey(next.address) })]));
+      await expectOk(w.d.send(w.d.admin, [w.d.setRouterIx(next.address)]));
       await expectRefused(w.d.svm, w.watched, "WrongRouter", () => w.d.send(next, [w.d.assignIx(w.execution, 1, w.op, "A100", next)]));
       await expectRefused(w.d.svm, w.watched, "FinalizeNotAllowed", () => w.d.send(next, [w.d.finalizeIx(w.execution, next, w.buyer)]));
       await expectOk(w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer)]), "old router finalizes its own");
@@ -75,22 +75,14 @@ describe("security: router or admin redirecting funds", () => {
     });
 
     it("withdraw_fees above the settled fees (escrowed tokens are in the vault too): InsufficientFees", async () => {
-      const fees = w.d.account("Config", w.d.config).fees_unwithdrawn;
+      const fees = w.d.account("Config", w.d.config).feesUnwithdrawn;
       expect(w.d.tokens(w.d.vault) > fees).to.equal(true);
       await expectRefused(w.d.svm, w.watched, "InsufficientFees", () => w.d.send(w.d.admin, [w.d.withdrawFeesIx(fees + 1n)]));
     });
 
     it("cannot claim an operator's earnings: WrongAuthority", () =>
       expectRefused(w.d.svm, w.watched, "WrongAuthority", () =>
-        w.d.send(w.d.admin, [ix("claim", { amount: 1n }, {
-          authority: w.d.admin.address,
-          config: w.d.config,
-          operator: w.op.address,
-          vault: w.d.vault,
-          destination: w.d.treasury,
-          mint: w.d.mint,
-          token_program: w.d.tokenProgram,
-        })]),
+        w.d.send(w.d.admin, [w.d.claimIx({ ...w.op, authority: w.d.admin }, 1n, w.d.treasury)]),
       ));
 
     it("cannot withdraw a buyer's balance: WrongBuyer", () =>
@@ -104,18 +96,18 @@ describe("security: router or admin redirecting funds", () => {
       ));
 
     it("a fee raised to the cap does not reach open executions (fee snapshot)", async () => {
-      const snapshot = w.d.account("Execution", w.execution).fee_bps;
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_fee", { fee_bps: 1000 })]));
+      const snapshot = w.d.account("Execution", w.execution).feeBps;
+      await expectOk(w.d.send(w.d.admin, [w.d.setFeeIx(1000)]));
       const before = w.d.account("Execution", w.execution);
-      await expectOk(w.d.send(w.d.router, w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])));
+      await expectOk(w.d.send(w.d.router, await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])));
       const after = w.d.account("Execution", w.execution);
       const cost = (after.consumed as bigint) - (before.consumed as bigint);
-      expect(after.fees_accrued - before.fees_accrued).to.equal((cost * BigInt(snapshot)) / 10_000n);
+      expect(after.feesAccrued - before.feesAccrued).to.equal((cost * BigInt(snapshot)) / 10_000n);
     });
 
     it("pausing blocks no exit: withdraw, claim, settle and finalize still work", async () => {
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("set_paused", { paused: true })]));
-      await expectOk(w.d.send(w.d.router, w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])), "settle");
+      await expectOk(w.d.send(w.d.admin, [w.d.setPausedIx(true)]));
+      await expectOk(w.d.send(w.d.router, await w.d.submitIxs(w.execution, [{ op: w.op, segment: 0, sku: "H100", units: 2_000n, seq: 2 }])), "settle");
       await expectOk(w.d.send(w.d.router, [w.d.finalizeIx(w.execution, w.d.router, w.buyer)]), "finalize");
       await expectOk(w.d.send(w.op.authority, [w.d.claimIx(w.op, 1n)]), "claim");
       await expectOk(w.d.send(w.buyer.wallet, [w.d.withdrawIx(w.buyer, 1n)]), "withdraw");
@@ -127,7 +119,7 @@ describe("security: router or admin redirecting funds", () => {
     it("an operator cannot claim another operator's earnings: WrongAuthority", async () => {
       const rival = await w.d.newOperator({ H100: 1n });
       await expectRefused(w.d.svm, [...w.watched, rival.payout], "WrongAuthority", () =>
-        w.d.send(rival.authority, [swapAccount(w.d.claimIx(rival, 1n), rival.address, w.op.address)]),
+        w.d.send(rival.authority, [replaceAccount(w.d.claimIx(rival, 1n), rival.address, w.op.address)]),
       );
     });
 
@@ -135,11 +127,11 @@ describe("security: router or admin redirecting funds", () => {
       const e = w.d.account("Execution", w.execution);
       const saved = w.d.svm.getClock().unixTimestamp;
       try {
-        setTime(w.d.svm, e.expires_at - 1n);
+        setTime(w.d.svm, e.expiresAt - 1n);
         await expectRefused(w.d.svm, w.watched, "FinalizeNotAllowed", () => w.d.send(w.buyer.wallet, [w.d.finalizeIx(w.execution, w.buyer.wallet, w.buyer)]));
-        setTime(w.d.svm, e.expires_at + e.grace_secs - 1n);
+        setTime(w.d.svm, e.expiresAt + e.graceSecs - 1n);
         await expectRefused(w.d.svm, w.watched, "FinalizeNotAllowed", () => w.d.send(w.attacker.wallet, [w.d.finalizeIx(w.execution, w.attacker.wallet, w.buyer)]));
-        setTime(w.d.svm, e.expires_at + e.grace_secs);
+        setTime(w.d.svm, e.expiresAt + e.graceSecs);
         await expectOk(w.d.send(w.attacker.wallet, [w.d.finalizeIx(w.execution, w.attacker.wallet, w.buyer)]), "anyone after grace");
       } finally {
         setTime(w.d.svm, saved);

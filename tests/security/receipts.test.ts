@@ -4,14 +4,23 @@
 // deployment and so the cluster), signed by the segment operator's current key, each
 // raising units and sequence.
 import { expect } from "chai";
-import { type Address, type Instruction } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { Deployment, expectOk, type Operator } from "../helpers/escrow.ts";
-import { ix, sku } from "../helpers/idl.ts";
-import { executionPda } from "../helpers/pdas.ts";
-import { ed25519Instruction, newSigningKey, receiptMessage, signReceipt, type SignedReceipt } from "../helpers/receipts.ts";
-import { ED25519_PROGRAM } from "../helpers/svm.ts";
+import { signBytes, type Address, type Instruction } from "@solana/kit";
+import { expectRefused } from "../support/refusals.ts";
+import { Deployment, expectOk, type Operator, newSigningKey } from "../support/deployment.ts";
+import { PROGRAM_ID } from "../support/svm.ts";
+import { replaceAccount } from "../support/mutate.ts";
 import { CLOCK_SYSVAR, customError, expectFailed, freshAddress, H100_PRICE, plantData, transferLamports, world, type World } from "./support.ts";
+import {
+  ED25519_PROGRAM,
+  INSTRUCTIONS_SYSVAR,
+  encodeReceiptMessage,
+  executionAddress,
+  getEd25519VerifyInstruction,
+  signReceipt,
+  type PrecompileSignature,
+  type ReceiptFields,
+  type SignedReceipt,
+} from "@arknet/escrow";
 
 // Field offsets inside one 14-byte offsets record of the precompile data.
 const SIG_IX = 2;
@@ -30,15 +39,18 @@ describe("security: Ed25519 receipt spoofing", () => {
   });
 
   /** A receipt for `w.execution` segment 0 (H100) by `op`, with field overrides. */
-  const receipt = (over: Partial<Parameters<typeof receiptMessage>[0]> = {}, op: Operator = w.op): SignedReceipt =>
+  const receipt = (over: Partial<ReceiptFields> = {}, op: Operator = w.op): Promise<SignedReceipt> =>
     signReceipt(op.key, {
       execution: w.execution,
       segment: 0,
-      sku: sku("H100"),
+      sku: "H100",
       cumulativeUnits: 2_000n,
       sequence: 2,
       ...over,
     });
+  /** The precompile instruction (built by the SDK) carrying `receipt(over, op)`. */
+  const precompile = async (over: Partial<ReceiptFields> = {}, op: Operator = w.op): Promise<Instruction> =>
+    getEd25519VerifyInstruction([await receipt(over, op)]);
   const submit = (operators: Address[] = [w.op.address]) => w.d.submitIx(w.execution, operators);
   const refuse = (name: string, instructions: Instruction[], extra: Address[] = []) =>
     expectRefused(w.d.svm, [...w.watched, ...extra], name, () => w.d.send(w.attacker.wallet, instructions));
@@ -50,21 +62,21 @@ describe("security: Ed25519 receipt spoofing", () => {
   };
 
   it("a genuine receipt settles (control)", async () => {
-    await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt()]), submit()]), "submit");
-    expect(w.d.account("Execution", w.execution).segments[0].settled_units).to.equal(2_000n);
+    await expectOk(w.d.send(w.attacker.wallet, [await precompile(), submit()]), "submit");
+    expect(w.d.account("Execution", w.execution).segments[0].settledUnits).to.equal(2_000n);
   });
 
   describe("the precompile's offsets", () => {
     for (const [field, at] of [["signature", SIG_IX], ["public key", KEY_IX], ["message", MSG_IX]] as const) {
       it(`${field} instruction index 0 (the precompile itself, at index 0): the precompile verifies, the program refuses InvalidEd25519Instruction`, async () => {
-        const pre = patched(ed25519Instruction([receipt()]), RECORD(0) + at, 0);
+        const pre = patched(await precompile(), RECORD(0) + at, 0);
         await refuse("InvalidEd25519Instruction", [pre, submit()]);
       });
     }
 
     for (const [field, at] of [["signature", SIG_IX], ["public key", KEY_IX], ["message", MSG_IX]] as const) {
       it(`${field} instruction index 1 (submit_receipts' own data): the precompile refuses first (InvalidDataOffsets)`, async () => {
-        const pre = patched(ed25519Instruction([receipt()]), RECORD(0) + at, 1);
+        const pre = patched(await precompile(), RECORD(0) + at, 1);
         await expectFailed(w.d.svm, w.watched, customError(0, PRECOMPILE_INVALID_DATA_OFFSETS), () => w.d.send(w.attacker.wallet, [pre, submit()]));
       });
     }
@@ -72,15 +84,15 @@ describe("security: Ed25519 receipt spoofing", () => {
     it("all three indices pointing at a verified signature in another instruction: InvalidEd25519Instruction", async () => {
       // Instruction 0 verifies the operator's receipt itself; instruction 1 re-verifies
       // the same bytes by pointing into instruction 0; submit reads instruction 1.
-      const real = ed25519Instruction([receipt()]);
+      const real = await precompile();
       const pointer = new Uint8Array(real.data!.slice(0, 2 + 14));
       for (const at of [SIG_IX, KEY_IX, MSG_IX]) new DataView(pointer.buffer).setUint16(2 + at, 0, true);
       await refuse("InvalidEd25519Instruction", [real, { programAddress: ED25519_PROGRAM, accounts: [], data: pointer }, submit()]);
     });
 
     it("an unsigned message after the signed one is never read: only the signed units are charged", async () => {
-      const pre = ed25519Instruction([receipt({ cumulativeUnits: 1_001n })]);
-      const decoy = receiptMessage({ execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 900_000n, sequence: 3 });
+      const pre = await precompile({ cumulativeUnits: 1_001n });
+      const decoy = encodeReceiptMessage({ execution: w.execution, segment: 0, sku: "H100", cumulativeUnits: 900_000n, sequence: 3 });
       const data = new Uint8Array([...pre.data!, ...decoy]);
       const before = w.d.account("Execution", w.execution).consumed;
       await expectOk(w.d.send(w.attacker.wallet, [{ ...pre, data }, submit()]), "submit");
@@ -88,17 +100,16 @@ describe("security: Ed25519 receipt spoofing", () => {
     });
 
     it("two offsets records pointing at one signed message: the second is not newer", async () => {
-      const pre = ed25519Instruction([receipt(), receipt()]);
+      const pre = getEd25519VerifyInstruction([await receipt(), await receipt()]);
       const data = new Uint8Array(pre.data!);
       data.copyWithin(RECORD(1), RECORD(0), RECORD(0) + 14);
       await refuse("ReceiptNotNewer", [{ ...pre, data }, submit()]);
     });
 
     it("a message altered after signing: the precompile refuses first", async () => {
-      const r = receipt();
-      r.signature = new Uint8Array(64).fill(1);
+      const r = { ...(await receipt()), signature: new Uint8Array(64).fill(1) };
       await expectFailed(w.d.svm, w.watched, customError(0, PRECOMPILE_INVALID_SIGNATURE), () =>
-        w.d.send(w.attacker.wallet, [ed25519Instruction([r]), submit()]),
+        w.d.send(w.attacker.wallet, [getEd25519VerifyInstruction([r]), submit()]),
       );
     });
   });
@@ -117,7 +128,7 @@ describe("security: Ed25519 receipt spoofing", () => {
     it("a receipt for another execution: ReceiptWrongExecution", async () => {
       const { execution: other } = await w.d.reserve(w.buyer, w.nextId, 1_000n);
       await w.d.assign(other, 0, w.op, "H100");
-      await refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ execution: other })]), submit()], [other]);
+      await refuse("ReceiptWrongExecution", [await precompile({ execution: other }), submit()], [other]);
     });
 
     it("a receipt signed on another cluster (same program id, buyer, id, segment, SKU and key): ReceiptWrongExecution", async () => {
@@ -131,44 +142,50 @@ describe("security: Ed25519 receipt spoofing", () => {
       await devnet.deposit(buyer, 5_000_000n);
       await devnet.reserve(buyer, 2n, 1_000_000n); // execution 2, as w.execution
       const { execution: devnetExecution } = await devnet.reserve(buyer, 3n, 1_000_000n);
-      const sameId = (await executionPda(devnet.config, buyer.wallet.address, 2n)).address;
+      const sameId = (await executionAddress(devnet.config, buyer.wallet.address, 2n, PROGRAM_ID)).address;
       expect(sameId).to.not.equal(w.execution);
       expect(devnetExecution).to.not.equal(w.execution);
       // The operator signs for devnet's execution 2; replayed on this cluster it names another address.
-      await refuse("ReceiptWrongExecution", [ed25519Instruction([receipt({ execution: sameId })]), submit()]);
+      await refuse("ReceiptWrongExecution", [await precompile({ execution: sameId }), submit()]);
     });
 
     it("a receipt for a segment of another operator: ReceiptSignerMismatch", async () => {
       const other = await w.d.newOperator({ H100: 3n });
       await w.d.assign(w.execution, 1, other, "H100");
-      await refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({ segment: 1, sequence: 1 })]), submit([w.op.address, other.address])], [other.address]);
+      await refuse("ReceiptSignerMismatch", [await precompile({ segment: 1, sequence: 1 }), submit([w.op.address, other.address])], [other.address]);
     });
 
-    it("a receipt for an unassigned segment: SegmentNotAssigned", () =>
-      refuse("SegmentNotAssigned", [ed25519Instruction([receipt({ segment: 5 })]), submit()]));
+    it("a receipt for an unassigned segment: SegmentNotAssigned", async () =>
+      refuse("SegmentNotAssigned", [await precompile({ segment: 5 }), submit()]));
 
-    it("a receipt naming another SKU than the segment's: ReceiptSkuMismatch", () =>
-      refuse("ReceiptSkuMismatch", [ed25519Instruction([receipt({ sku: sku("A100") })]), submit()]));
+    it("a receipt naming another SKU than the segment's: ReceiptSkuMismatch", async () =>
+      refuse("ReceiptSkuMismatch", [await precompile({ sku: "A100" }), submit()]));
 
     it("a stranger's key signing a well-formed receipt: ReceiptSignerMismatch", async () =>
-      refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt({}, { ...w.op, key: await newSigningKey() })]), submit()]));
+      refuse("ReceiptSignerMismatch", [await precompile({}, { ...w.op, key: await newSigningKey() }), submit()]));
 
     it("a receipt replayed, or with units or sequence not above the settled ones: ReceiptNotNewer", async () => {
-      await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt()]), submit()]), "first");
+      await expectOk(w.d.send(w.attacker.wallet, [await precompile(), submit()]), "first");
       const stale = [
         { cumulativeUnits: 2_000n, sequence: 2 }, // the same receipt again
         { cumulativeUnits: 3_000n, sequence: 2 }, // more units, same sequence
         { cumulativeUnits: 2_000n, sequence: 3 }, // same units, later sequence
         { cumulativeUnits: 1_500n, sequence: 9 }, // fewer units
       ];
-      for (const over of stale) await refuse("ReceiptNotNewer", [ed25519Instruction([receipt(over)]), submit()]);
+      for (const over of stale) await refuse("ReceiptNotNewer", [await precompile(over), submit()]);
     });
 
     it("a message of the wrong size, tag or version (v1 receipts included): MalformedReceipt", async () => {
-      const good = receipt().message;
+      const good = (await receipt()).message;
+      // Any bytes, signed by the operator's key: not a canonical receipt message.
+      const signedBytes = async (message: Uint8Array): Promise<PrecompileSignature> => ({
+        signer: w.op.key.address,
+        message,
+        signature: new Uint8Array(await signBytes(w.op.key.keyPair.privateKey, message)),
+      });
       const variants = [good.slice(0, 57), Uint8Array.from([...good.slice(0, 57), 0, 0]), Uint8Array.from(good).fill(0x58, 0, 1), Uint8Array.from(good).fill(1, 4, 5)];
       for (const message of variants) {
-        await refuse("MalformedReceipt", [ed25519Instruction([{ key: w.op.key, message }]), submit()]);
+        await refuse("MalformedReceipt", [getEd25519VerifyInstruction([await signedBytes(message)]), submit()]);
       }
     });
   });
@@ -176,7 +193,7 @@ describe("security: Ed25519 receipt spoofing", () => {
   describe("keys that may no longer sign", () => {
     it("a suspended operator's receipt: OperatorNotActive; its earnings stay claimable", async () => {
       await expectOk(w.d.send(w.d.admin, [w.d.setStatusIx(w.op, 2)]), "suspend");
-      await refuse("OperatorNotActive", [ed25519Instruction([receipt()]), submit()]);
+      await refuse("OperatorNotActive", [await precompile(), submit()]);
       const claimable = w.d.account("Operator", w.op.address).claimable;
       await expectOk(w.d.send(w.op.authority, [w.d.claimIx(w.op, claimable)]), "claim while suspended");
     });
@@ -184,20 +201,20 @@ describe("security: Ed25519 receipt spoofing", () => {
     it("a receipt signed by a rotated-out key: ReceiptSignerMismatch; the new key signs", async () => {
       const next = await newSigningKey();
       await expectOk(w.d.send(w.op.authority, [w.d.rotateIx(w.op, next)]), "rotate");
-      await refuse("ReceiptSignerMismatch", [ed25519Instruction([receipt()]), submit()]);
-      await expectOk(w.d.send(w.attacker.wallet, [ed25519Instruction([receipt({}, { ...w.op, key: next })]), submit()]), "new key");
+      await refuse("ReceiptSignerMismatch", [await precompile(), submit()]);
+      await expectOk(w.d.send(w.attacker.wallet, [await precompile({}, { ...w.op, key: next }), submit()]), "new key");
     });
   });
 
   describe("pairing with the precompile instruction", () => {
-    it("one precompile instruction shared by two submits: the second finds no precompile before it", () =>
-      refuse("MissingEd25519Instruction", [ed25519Instruction([receipt()]), submit(), submit()]));
+    it("one precompile instruction shared by two submits: the second finds no precompile before it", async () =>
+      refuse("MissingEd25519Instruction", [await precompile(), submit(), submit()]));
 
-    it("another instruction between the precompile and submit: MissingEd25519Instruction", () =>
-      refuse("MissingEd25519Instruction", [ed25519Instruction([receipt()]), transferLamports(w.attacker.wallet, w.d.admin.address, 1n), submit()]));
+    it("another instruction between the precompile and submit: MissingEd25519Instruction", async () =>
+      refuse("MissingEd25519Instruction", [await precompile(), transferLamports(w.attacker.wallet, w.d.admin.address, 1n), submit()]));
 
     it("the precompile after submit, or none at all: MissingEd25519Instruction", async () => {
-      await refuse("MissingEd25519Instruction", [submit(), ed25519Instruction([receipt()])]);
+      await refuse("MissingEd25519Instruction", [submit(), await precompile()]);
       await refuse("MissingEd25519Instruction", [submit()]);
     });
   });
@@ -208,18 +225,17 @@ describe("security: fake Instructions sysvar", () => {
   before(async () => {
     w = await world();
   });
-  const submitWith = (sysvar: Address) =>
-    ix("submit_receipts", {}, { execution: w.execution, instructions_sysvar: sysvar, operator: w.op.address });
-  const pre = () =>
-    ed25519Instruction([signReceipt(w.op.key, { execution: w.execution, segment: 0, sku: sku("H100"), cumulativeUnits: 5_000n, sequence: 2 })]);
+  const submitWith = (sysvar: Address) => replaceAccount(w.d.submitIx(w.execution, [w.op.address]), INSTRUCTIONS_SYSVAR, sysvar);
+  const pre = async () =>
+    getEd25519VerifyInstruction([await signReceipt(w.op.key, { execution: w.execution, segment: 0, sku: "H100", cumulativeUnits: 5_000n, sequence: 2 })]);
 
   it("the Clock sysvar in the Instructions sysvar slot: InvalidSysvar", () =>
-    expectRefused(w.d.svm, w.watched, "InvalidSysvar", () => w.d.send(w.attacker.wallet, [pre(), submitWith(CLOCK_SYSVAR)])));
+    expectRefused(w.d.svm, w.watched, "InvalidSysvar", async () => w.d.send(w.attacker.wallet, [await pre(), submitWith(CLOCK_SYSVAR)])));
 
   it("an attacker account laid out like the Instructions sysvar, owned by the sysvar program: InvalidSysvar", async () => {
     const fake = await freshAddress();
     // Claims one instruction: a precompile instruction with an all-zero body.
     plantData(w.d.svm, fake, "Sysvar1111111111111111111111111111111111111" as Address, new Uint8Array(256));
-    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidSysvar", () => w.d.send(w.attacker.wallet, [pre(), submitWith(fake)]));
+    await expectRefused(w.d.svm, [...w.watched, fake], "InvalidSysvar", async () => w.d.send(w.attacker.wallet, [await pre(), submitWith(fake)]));
   });
 });

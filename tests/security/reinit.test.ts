@@ -2,13 +2,12 @@
 // (a config with another admin or mint, an operator back to pending with claimable
 // wiped, a balance back to zero, an execution with its receipts forgotten).
 import { expect } from "chai";
-import { expectRefused } from "../helpers/errors.ts";
-import { DEFAULT_TIMING, addressOf, expectOk, SYSTEM_PROGRAM } from "../helpers/escrow.ts";
-import { ix, PROGRAM_ID, pubkey } from "../helpers/idl.ts";
-import { executionPda } from "../helpers/pdas.ts";
-import { newSigningKey } from "../helpers/receipts.ts";
-import { createMint, createTokenAccount } from "../helpers/tokens.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { DEFAULT_TIMING, expectOk, newSigningKey } from "../support/deployment.ts";
+import { createMint, createTokenAccount } from "../support/tokens.ts";
 import { plantData, world, type World } from "./support.ts";
+import { PROGRAM_ID } from "../support/svm.ts";
+import { executionAddress } from "@arknet/escrow";
 
 describe("security: re-initialisation", () => {
   let w: World;
@@ -36,13 +35,13 @@ describe("security: re-initialisation", () => {
 
   it("deposit into an existing balance adds to it and resets nothing", async () => {
     const before = w.d.account("Balance", w.buyer.balance);
-    expect(before.reserved > 0n && before.last_execution_id === 2n).to.equal(true);
+    expect(before.reserved > 0n && before.lastExecutionId === 2n).to.equal(true);
     await expectOk(w.d.send(w.attacker.wallet, [w.d.depositIx(w.buyer, 7n, w.attacker)]), "sponsored deposit");
     const after = w.d.account("Balance", w.buyer.balance);
     expect(after).to.deep.equal({
       ...before,
       available: before.available + 7n,
-      total_deposited: before.total_deposited + 7n,
+      totalDeposited: before.totalDeposited + 7n,
     });
   });
 
@@ -54,8 +53,8 @@ describe("security: re-initialisation", () => {
     expect(after).to.deep.equal({
       ...before,
       reserved: before.reserved + 11n,
-      total_deposited: before.total_deposited + 11n,
-      last_execution_id: w.nextId,
+      totalDeposited: before.totalDeposited + 11n,
+      lastExecutionId: w.nextId,
     });
   });
 
@@ -77,7 +76,7 @@ describe("security: re-initialisation", () => {
   it("an execution address that already holds a program account: AlreadyInitialized (defence in depth)", async () => {
     // Unreachable through instructions (ids only increase); the account is planted to
     // show the second check behind the id rule.
-    const { address } = await executionPda(w.d.config, w.buyer.wallet.address, w.nextId);
+    const { address } = await executionAddress(w.d.config, w.buyer.wallet.address, w.nextId, PROGRAM_ID);
     plantData(w.d.svm, address, PROGRAM_ID, new Uint8Array(8));
     const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
     await expectRefused(w.d.svm, [...w.watched, address], "AlreadyInitialized", () => w.d.send(w.buyer.wallet, [reserve]));

@@ -2,7 +2,7 @@
 // contacts by searching the deployed program's bytes for the begin/end markers.
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { SO_PATH } from "../helpers/svm.ts";
+import { SO_PATH } from "../support/svm.ts";
 
 const BEGIN = "=======BEGIN SECURITY.TXT V1=======\0";
 const END = "=======END SECURITY.TXT V1=======\0";

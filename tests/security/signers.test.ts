@@ -4,13 +4,12 @@
 // in its slot as a non-signer: the program must refuse with MissingSigner and change
 // nothing.
 import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
-import { expectRefused } from "../helpers/errors.ts";
-import { DEFAULT_TIMING, expectOk, timingArgs } from "../helpers/escrow.ts";
-import { ix, pubkey } from "../helpers/idl.ts";
-import { newSigningKey } from "../helpers/receipts.ts";
-import { operatorPda } from "../helpers/pdas.ts";
-import { fundedSigner, setTime, UPGRADEABLE_LOADER } from "../helpers/svm.ts";
-import { freshAddress, patchAccount, plantCopy, signed, Undeployed, withoutSignature, world, type World } from "./support.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { AT, DEFAULT_TIMING, expectOk, newSigningKey } from "../support/deployment.ts";
+import { fundedSigner, setTime, PROGRAM_ID } from "../support/svm.ts";
+import { freshAddress, patchAccount, plantCopy, Undeployed, world, type World } from "./support.ts";
+import { signedBy, unsigned } from "../support/mutate.ts";
+import { UPGRADEABLE_LOADER, getRegisterOperatorInstruction, operatorAddress } from "@arknet/escrow";
 
 describe("security: authority passed without its signature", () => {
   let w: World;
@@ -21,26 +20,26 @@ describe("security: authority passed without its signature", () => {
   /** `instruction` with `who` demoted to a non-signer, sent and paid by the attacker. */
   const refuse = (instruction: Instruction, who: Address, watched: Address[] = w.watched) =>
     expectRefused(w.d.svm, watched, "MissingSigner", () =>
-      w.d.send(w.attacker.wallet, [withoutSignature(instruction, who)]),
+      w.d.send(w.attacker.wallet, [unsigned(instruction, who)]),
     );
 
   describe("admin paths", () => {
     const admin = () => w.d.admin.address;
-    it("propose_admin", () => refuse(w.d.adminIx("propose_admin", { new_admin: pubkey(w.attacker.wallet.address) }), admin()));
-    it("set_fee", () => refuse(w.d.adminIx("set_fee", { fee_bps: 1000 }), admin()));
-    it("set_paused", () => refuse(w.d.adminIx("set_paused", { paused: true }), admin()));
-    it("set_router", () => refuse(w.d.adminIx("set_router", { router: pubkey(w.attacker.wallet.address) }), admin()));
-    it("set_timing", () => refuse(w.d.adminIx("set_timing", timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: 0n, settlementWindowSecs: 0n })), admin()));
-    it("set_treasury", () => refuse(w.d.adminIx("set_treasury", {}, { treasury: w.attacker.tokens }), admin()));
+    it("propose_admin", () => refuse(w.d.proposeAdminIx(w.attacker.wallet.address), admin()));
+    it("set_fee", () => refuse(w.d.setFeeIx(1000), admin()));
+    it("set_paused", () => refuse(w.d.setPausedIx(true), admin()));
+    it("set_router", () => refuse(w.d.setRouterIx(w.attacker.wallet.address), admin()));
+    it("set_timing", () => refuse(w.d.setTimingIx({ ...DEFAULT_TIMING, expiryGraceSecs: 0n, settlementWindowSecs: 0n }), admin()));
+    it("set_treasury", () => refuse(w.d.setTreasuryIx(w.attacker.tokens), admin()));
     it("set_operator_status", () => refuse(w.d.setStatusIx(w.op, 2), admin()));
     it("withdraw_fees", () => refuse(w.d.withdrawFeesIx(1n), admin()));
 
     it("accept_admin: the pending admin must sign", async () => {
       const next = await fundedSigner(w.d.svm);
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("propose_admin", { new_admin: pubkey(next.address) })]));
-      await refuse(ix("accept_admin", {}, { new_admin: next.address, config: w.d.config }), next.address);
+      await expectOk(w.d.send(w.d.admin, [w.d.proposeAdminIx(next.address)]));
+      await refuse(w.d.acceptAdminIx(next), next.address);
       // Leave the admin as it was for the other tests.
-      await expectOk(w.d.send(w.d.admin, [w.d.adminIx("propose_admin", { new_admin: pubkey("11111111111111111111111111111111" as Address) })]));
+      await expectOk(w.d.send(w.d.admin, [w.d.proposeAdminIx("11111111111111111111111111111111" as Address)]));
     });
 
     it("initialize: the upgrade authority must sign", async () => {
@@ -57,7 +56,7 @@ describe("security: authority passed without its signature", () => {
       const t = await u.tokens();
       const attacker = await fundedSigner(u.svm);
       await expectRefused(u.svm, [u.config, t.vault], "InvalidProgramData", () =>
-        u.send([u.initializeIx(t, { admin: attacker.address })], attacker),
+        u.send([u.initializeIx(t, { admin: attacker })], attacker),
       );
     });
 
@@ -69,7 +68,7 @@ describe("security: authority passed without its signature", () => {
       plantCopy(u.svm, u.programData, forged, UPGRADEABLE_LOADER);
       patchAccount(u.svm, forged, (d) => d.set(getAddressEncoder().encode(attacker.address), 13));
       await expectRefused(u.svm, [u.config, t.vault, forged], "InvalidProgramData", () =>
-        u.send([u.initializeIx(t, { admin: attacker.address, program_data: forged })], attacker),
+        u.send([u.initializeIx(t, { admin: attacker, programData: forged })], attacker),
       );
     });
   });
@@ -84,29 +83,23 @@ describe("security: authority passed without its signature", () => {
     const authority = () => w.op.authority.address;
     it("set_operator_rate", () => refuse(w.d.setRateIx(w.op, "H100", 1_000_000n), authority()));
     it("rotate_operator_key: the authority must sign", () =>
-      refuse(signed(ix("rotate_operator_key", {}, { authority: authority(), operator: w.op.address, new_signing_key: w.attacker.wallet.address }), w.attacker.wallet), authority()));
+      refuse(w.d.rotateIx(w.op, w.attacker.wallet), authority()));
     it("rotate_operator_key: the new key must sign (no rotation to a key not held)", async () => {
       const key = await newSigningKey();
-      await refuse(signed(w.d.rotateIx(w.op, key), w.op.authority), key.signer.address);
+      await refuse(signedBy(w.d.rotateIx(w.op, key), w.op.authority), key.address);
     });
     it("claim", () => refuse(w.d.claimIx(w.op, 1n, w.attacker.tokens), authority()));
     it("register_operator", async () => {
       const victim = await fundedSigner(w.d.svm);
-      const operator = await operatorPda(w.d.config, victim.address);
-      const register = ix("register_operator", {}, {
-        authority: victim.address,
-        config: w.d.config,
-        operator,
-        signing_key: w.attacker.wallet.address,
-        system_program: "11111111111111111111111111111111" as Address,
-      });
+      const operator = await operatorAddress(w.d.config, victim.address, PROGRAM_ID);
+      const register = getRegisterOperatorInstruction({ authority: victim, config: w.d.config, operator, signingKey: w.attacker.wallet }, AT);
       await refuse(register, victim.address, [operator, victim.address]);
     });
     it("register_operator: the signing key must sign", async () => {
       const newcomer = await fundedSigner(w.d.svm);
       const op = { ...(await w.d.operatorAccounts(newcomer)) };
       await expectRefused(w.d.svm, [op.address], "MissingSigner", () =>
-        w.d.send(newcomer, [withoutSignature(w.d.registerIx(op), op.key.signer.address)]),
+        w.d.send(newcomer, [unsigned(w.d.registerIx(op), op.key.address)]),
       );
     });
   });
@@ -122,7 +115,7 @@ describe("security: authority passed without its signature", () => {
     it("reserve: the payer must sign", async () => {
       const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n, { payer: w.attacker.wallet });
       await expectRefused(w.d.svm, [...w.watched, execution], "MissingSigner", () =>
-        w.d.send(w.buyer.wallet, [withoutSignature(reserve, w.attacker.wallet.address)]),
+        w.d.send(w.buyer.wallet, [unsigned(reserve, w.attacker.wallet.address)]),
       );
     });
     it("reserve_from_wallet", async () => {
@@ -138,7 +131,7 @@ describe("security: authority passed without its signature", () => {
     it("finalize after expiry as the buyer", async () => {
       const e = w.d.account("Execution", w.execution);
       const clock = w.d.svm.getClock();
-      setTime(w.d.svm, e.expires_at);
+      setTime(w.d.svm, e.expiresAt);
       try {
         await refuse(w.d.finalizeIx(w.execution, w.buyer.wallet, w.buyer), buyer());
       } finally {
@@ -150,7 +143,7 @@ describe("security: authority passed without its signature", () => {
   it("a signer who is not the authority is refused by address, not by signature", async () => {
     // The attacker signs in the admin slot: signature present, wrong key.
     await expectRefused(w.d.svm, w.watched, "Unauthorized", () =>
-      w.d.send(w.attacker.wallet, [w.d.adminIx("set_fee", { fee_bps: 0 }, {}, w.attacker.wallet)]),
+      w.d.send(w.attacker.wallet, [w.d.setFeeIx(0, w.attacker.wallet)]),
     );
     await expectRefused(w.d.svm, w.watched, "WrongRouter", () =>
       w.d.send(w.attacker.wallet, [w.d.assignIx(w.execution, 1, w.op, "A100", w.attacker.wallet)]),

@@ -5,7 +5,6 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { FailedTransactionMetadata, type LiteSVM } from "litesvm";
 import {
-  addSignersToInstruction,
   appendTransactionMessageInstructions,
   createTransactionMessage,
   generateKeyPairSigner,
@@ -21,25 +20,22 @@ import {
   type Address,
   type Instruction,
   type KeyPairSigner,
-  downgradeRoleToNonSigner,
 } from "@solana/kit";
 import { getCreateAccountInstruction, getTransferSolInstruction } from "@solana-program/system";
-import { PROGRAM_ID, ix } from "../helpers/idl.ts";
-import { snapshot } from "../helpers/errors.ts";
-import { configPda } from "../helpers/pdas.ts";
+import { snapshot } from "../support/refusals.ts";
 import {
+  AT,
   DEFAULT_TIMING,
   Deployment,
-  SYSTEM_PROGRAM,
   expectOk,
   newSalt,
-  timingArgs,
   type Buyer,
   type DeploymentOptions,
   type Operator,
-} from "../helpers/escrow.ts";
-import { createSvm, fundedSigner, programDataAddress, send, type TxResult } from "../helpers/svm.ts";
-import { createMint, createTokenAccount, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
+} from "../support/deployment.ts";
+import { createSvm, fundedSigner, send, type TxResult, PROGRAM_ID } from "../support/svm.ts";
+import { createMint, createTokenAccount, TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
+import { configAddress, getInitializeInstruction, programDataAddress, type InitializeInput } from "@arknet/escrow";
 
 export const U64_MAX = (1n << 64n) - 1n;
 export const CLOCK_SYSVAR = "SysvarC1ock11111111111111111111111111111111" as Address;
@@ -77,11 +73,6 @@ export async function expectFailed(
   const after = snapshot(svm, watched);
   for (const a of watched) expect(after.get(a), `account ${a} changed`).to.equal(before.get(a));
   return result;
-}
-
-/** `instruction`, also signed by `signers` (the fee payer signs through `send`). */
-export function signed(instruction: Instruction, ...signers: KeyPairSigner[]): Instruction {
-  return addSignersToInstruction(signers, instruction);
 }
 
 /** A fresh address for planted accounts. */
@@ -199,7 +190,7 @@ export class Undeployed {
     const svm = await createSvm(admin.address);
     svm.airdrop(admin.address, lamports(1_000_000_000_000n));
     const salt = newSalt();
-    return new Undeployed(svm, admin, await fundedSigner(svm), await configPda(salt), await programDataAddress(PROGRAM_ID), salt);
+    return new Undeployed(svm, admin, await fundedSigner(svm), (await configAddress(salt, PROGRAM_ID))[0], await programDataAddress(PROGRAM_ID), salt);
   }
 
   /** A mint with a vault (owned by the config PDA) and a treasury, all of `tokenProgram`. */
@@ -210,24 +201,30 @@ export class Undeployed {
     return { mint, vault, treasury, tokenProgram };
   }
 
+  /** initialize by the generated builder; `overrides` replaces accounts (a signer, an address, or an address with another role). */
   initializeIx(
     t: { mint: Address; vault: Address; treasury: Address; tokenProgram: Address },
-    overrides: Record<string, Parameters<typeof ix>[2][string]> = {},
-    args: { fee_bps?: number; expiry_grace_secs?: bigint } = {},
+    overrides: Partial<Record<keyof InitializeInput, any>> = {},
+    args: { feeBps?: number; expiryGraceSecs?: bigint } = {},
   ): Instruction {
-    const timing = timingArgs({ ...DEFAULT_TIMING, expiryGraceSecs: args.expiry_grace_secs ?? 3600n });
-    return ix("initialize", { salt: this.salt, fee_bps: args.fee_bps ?? 250, ...timing }, {
-      admin: this.admin.address,
-      config: this.config,
-      mint: t.mint,
-      vault: t.vault,
-      treasury: t.treasury,
-      router: this.router.address,
-      token_program: t.tokenProgram,
-      system_program: SYSTEM_PROGRAM,
-      program_data: this.programData,
-      ...overrides,
-    });
+    return getInitializeInstruction(
+      {
+        admin: this.admin,
+        config: this.config,
+        mint: t.mint,
+        vault: t.vault,
+        treasury: t.treasury,
+        router: this.router.address,
+        tokenProgram: t.tokenProgram,
+        programData: this.programData,
+        salt: this.salt,
+        feeBps: args.feeBps ?? 250,
+        ...DEFAULT_TIMING,
+        expiryGraceSecs: args.expiryGraceSecs ?? 3600n,
+        ...overrides,
+      },
+      AT,
+    );
   }
 
   send(instructions: Instruction[], payer = this.admin): Promise<TxResult> {
@@ -248,24 +245,6 @@ export class Undeployed {
       }),
     };
   }
-}
-
-/** `instruction` with `account` passed without its signature (its writability kept). */
-export function withoutSignature(instruction: Instruction, account: Address): Instruction {
-  let found = false;
-  const accounts = (instruction.accounts ?? []).map((meta) => {
-    if (meta.address !== account) return meta;
-    found = true;
-    return { address: meta.address, role: downgradeRoleToNonSigner(meta.role) };
-  });
-  if (!found) throw new Error(`${account} is not an account of the instruction`);
-  return { ...instruction, accounts };
-}
-
-/** `instruction` with every `from` slot passed as `to` instead (roles kept). */
-export function swapAccount(instruction: Instruction, from: Address, to: Address): Instruction {
-  if (!(instruction.accounts ?? []).some((m) => m.address === from)) throw new Error(`${from} is not an account of the instruction`);
-  return { ...instruction, accounts: instruction.accounts!.map((m) => (m.address === from ? { address: to, role: m.role } : m)) };
 }
 
 /** A deployment in use: a buyer with an open, partly settled execution, an operator with
@@ -293,7 +272,7 @@ export async function world(opts: DeploymentOptions = {}): Promise<World> {
   const settleOne = async (id: bigint, units: bigint) => {
     const { execution } = await d.reserve(buyer, id, 1_000_000n);
     await d.assign(execution, 0, op, "H100");
-    await expectOk(d.send(d.router, d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units, seq: 1 }])), "settle");
+    await expectOk(d.send(d.router, await d.submitIxs(execution, [{ op, segment: 0, sku: "H100", units, seq: 1 }])), "settle");
     return execution;
   };
   const done = await settleOne(1n, 500n);

@@ -13,8 +13,8 @@ import {
 } from "@solana/kit";
 import { getCreateAccountInstruction } from "@solana-program/system";
 import { getInitializeAccount3Instruction, getInitializeMint2Instruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
-import { send } from "../helpers/svm.ts";
-import { TOKEN_2022_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
+import { send } from "../support/svm.ts";
+import { TOKEN_2022_PROGRAM_ADDRESS } from "../support/tokens.ts";
 
 const enc = getAddressEncoder();
 const u16 = (v: number) => [v & 0xff, v >> 8];

@@ -11,10 +11,11 @@ import {
   getSetAuthorityInstruction,
   AuthorityType,
 } from "@solana-program/token";
-import { expectRefused } from "../helpers/errors.ts";
-import { expectOk } from "../helpers/escrow.ts";
-import { createMint, createTokenAccount, mintTo, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../helpers/tokens.ts";
-import { customError, expectFailed, freshAddress, patchAccount, plantCopy, swapAccount, Undeployed, world, type World } from "./support.ts";
+import { expectRefused } from "../support/refusals.ts";
+import { expectOk } from "../support/deployment.ts";
+import { createMint, createTokenAccount, mintTo, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
+import { customError, expectFailed, freshAddress, patchAccount, plantCopy, Undeployed, world, type World } from "./support.ts";
+import { replaceAccount } from "../support/mutate.ts";
 import { EXTENSIONS, mintWithExtension, token2022Account } from "./token2022.ts";
 
 // SPL Token's errors (Token-2022 shares them).
@@ -36,10 +37,10 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       const fakeProgram = await freshAddress();
       const fakeMint = await freshAddress();
       plantCopy(u.svm, t.mint, fakeMint, fakeProgram);
-      await refuse("InvalidTokenProgram", { mint: fakeMint, token_program: fakeProgram });
+      await refuse("InvalidTokenProgram", { mint: fakeMint, tokenProgram: fakeProgram });
     });
 
-    it("Token-2022 named for an SPL Token mint: InvalidMint", () => refuse("InvalidMint", { token_program: TOKEN_2022_PROGRAM_ADDRESS }));
+    it("Token-2022 named for an SPL Token mint: InvalidMint", () => refuse("InvalidMint", { tokenProgram: TOKEN_2022_PROGRAM_ADDRESS }));
 
     it("SPL Token named for a Token-2022 mint: InvalidMint", async () => {
       const t22 = await u.tokens(TOKEN_2022_PROGRAM_ADDRESS);
@@ -113,7 +114,7 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       await mintTo(w.d.svm, w.d.admin, otherMint, attackerOtherTokens, 1_000_000n);
     });
     const tokenProgramSlot = (i: ReturnType<World["d"]["withdrawIx"]>, program: Address) =>
-      swapAccount(i, w.d.tokenProgram, program);
+      replaceAccount(i, w.d.tokenProgram, program);
 
     it("a fake token program in deposit, withdraw and claim: InvalidTokenProgram", async () => {
       const fake = await freshAddress();
@@ -138,17 +139,17 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
     });
 
     it("another mint named in deposit (with a source of that mint): InvalidMint", async () => {
-      const deposit = swapAccount(w.d.depositIx({ ...w.attacker, tokens: attackerOtherTokens }, 1n), w.d.mint, otherMint);
+      const deposit = replaceAccount(w.d.depositIx({ ...w.attacker, tokens: attackerOtherTokens }, 1n), w.d.mint, otherMint);
       await expectRefused(w.d.svm, [...w.watched, attackerOtherTokens], "InvalidMint", () => w.d.send(w.attacker.wallet, [deposit]));
     });
 
     it("a vault that is not the configured one, in deposit and withdraw: InvalidVault", async () => {
       const decoy = await createTokenAccount(w.d.svm, w.d.admin, w.d.mint, w.attacker.wallet.address);
       await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", () =>
-        w.d.send(w.attacker.wallet, [swapAccount(w.d.depositIx(w.attacker, 1n), w.d.vault, decoy)]),
+        w.d.send(w.attacker.wallet, [replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.vault, decoy)]),
       );
       await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", () =>
-        w.d.send(w.buyer.wallet, [swapAccount(w.d.withdrawIx(w.buyer, 1n), w.d.vault, decoy)]),
+        w.d.send(w.buyer.wallet, [replaceAccount(w.d.withdrawIx(w.buyer, 1n), w.d.vault, decoy)]),
       );
     });
 
@@ -175,10 +176,10 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
 
     it("set_treasury to an account of another mint, or to the vault: InvalidTreasury", async () => {
       await expectRefused(w.d.svm, w.watched, "InvalidTreasury", () =>
-        w.d.send(w.d.admin, [w.d.adminIx("set_treasury", {}, { treasury: attackerOtherTokens })]),
+        w.d.send(w.d.admin, [w.d.setTreasuryIx(attackerOtherTokens)]),
       );
       await expectRefused(w.d.svm, w.watched, "InvalidTreasury", () =>
-        w.d.send(w.d.admin, [w.d.adminIx("set_treasury", {}, { treasury: w.d.vault })]),
+        w.d.send(w.d.admin, [w.d.setTreasuryIx(w.d.vault)]),
       );
     });
   });
@@ -189,7 +190,7 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       const mint22 = await createMint(w.d.svm, w.d.admin, 6, TOKEN_2022_PROGRAM_ADDRESS);
       const account22 = await createTokenAccount(w.d.svm, w.d.admin, mint22, w.d.admin.address, TOKEN_2022_PROGRAM_ADDRESS);
       await expectRefused(w.d.svm, w.watched, "InvalidTokenAccount", () =>
-        w.d.send(w.d.admin, [w.d.adminIx("set_treasury", {}, { treasury: account22 })]),
+        w.d.send(w.d.admin, [w.d.setTreasuryIx(account22)]),
       );
     });
   });
@@ -198,10 +199,10 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
     it("SPL Token named where the configured program is Token-2022: InvalidTokenProgram", async () => {
       const w = await world({ tokenProgram: TOKEN_2022_PROGRAM_ADDRESS });
       await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
-        w.d.send(w.buyer.wallet, [swapAccount(w.d.withdrawIx(w.buyer, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
+        w.d.send(w.buyer.wallet, [replaceAccount(w.d.withdrawIx(w.buyer, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
       );
       await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
-        w.d.send(w.attacker.wallet, [swapAccount(w.d.depositIx(w.attacker, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
+        w.d.send(w.attacker.wallet, [replaceAccount(w.d.depositIx(w.attacker, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
       );
     });
   });

@@ -21,7 +21,8 @@ import {
   type Signature,
   type SolanaRpcApi,
 } from "@solana/kit";
-import { programDataAddress, send as sendToSvm } from "../helpers/svm.ts";
+import { programDataAddress } from "@arknet/escrow";
+import { send as sendToSvm } from "../support/svm.ts";
 import { sleep } from "./test-validator.ts";
 
 export interface Sent {

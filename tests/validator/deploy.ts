@@ -11,7 +11,7 @@ import {
   getInitializeBufferInstruction,
   getWriteInstruction,
 } from "@solana-program/loader-v3";
-import { programDataAddress } from "../helpers/svm.ts";
+import { programDataAddress } from "@arknet/escrow";
 import { confirm, submit, type Chain } from "./chains.ts";
 
 const BUFFER_HEADER = 37; // UpgradeableLoaderState::Buffer: tag, option, authority

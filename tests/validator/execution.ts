@@ -2,7 +2,7 @@
 // operator, a buyer's deposit, reserve, assign, a receipt, finalize and the operator's
 // claim. Each escrow step is one transaction; the escrow's CU of each is returned, so
 // the same keys run on the validator and on LiteSVM give comparable numbers.
-// Instructions come from tests/helpers (IDL-encoded) until the SDK replaces them.
+// Instructions, PDAs, receipts and account decoding come from the SDK.
 import { AccountRole, generateKeyPairSigner, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getCreateAccountInstruction } from "@solana-program/system";
 import {
@@ -11,12 +11,29 @@ import {
   getInitializeMint2Instruction,
   getMintToInstruction,
 } from "@solana-program/token";
-import { DEFAULT_TIMING, END, INSTRUCTIONS_SYSVAR, newSalt, reserveArgs, SYSTEM_PROGRAM, timingArgs, U64_MAX } from "../helpers/escrow.ts";
-import { decodeAccount, ix, PROGRAM_ID, sku } from "../helpers/idl.ts";
-import { balancePda, configPda, executionPda, operatorPda } from "../helpers/pdas.ts";
-import { ed25519Instruction, newSigningKey, signReceipt, type SigningKey } from "../helpers/receipts.ts";
-import { programComputeUnits, programDataAddress, type TxResult } from "../helpers/svm.ts";
-import { signedBy } from "../helpers/tx.ts";
+import {
+  balanceAddress,
+  configAddress,
+  encodeSku,
+  executionAddress,
+  getAssignSegmentInstruction,
+  getClaimInstruction,
+  getDepositInstruction,
+  getEd25519VerifyInstruction,
+  getFinalizeInstruction,
+  getInitializeInstruction,
+  getOperatorDecoder,
+  getRegisterOperatorInstruction,
+  getReserveInstruction,
+  getSetOperatorRateInstruction,
+  getSetOperatorStatusInstruction,
+  getSubmitReceiptsInstruction,
+  operatorAddress,
+  programDataAddress,
+  signReceipt,
+} from "@arknet/escrow";
+import { AT, DEFAULT_TIMING, END, newSalt, newSigningKey, reserveArgs, U64_MAX } from "../support/deployment.ts";
+import { PROGRAM_ID, programComputeUnits } from "../support/svm.ts";
 import type { Chain, Sent } from "./chains.ts";
 
 const MINT_LEN = 82;
@@ -33,7 +50,7 @@ export interface Keys {
   treasury: KeyPairSigner;
   buyerTokens: KeyPairSigner;
   payout: KeyPairSigner;
-  signingKey: SigningKey;
+  signingKey: KeyPairSigner;
   salt: Uint8Array;
 }
 
@@ -68,11 +85,11 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
   const cu: Record<string, number> = {};
   const step = async (name: string, payer: KeyPairSigner, instructions: Instruction[]) => {
     const r = expectOk(name, await chain.send(payer, instructions));
-    cu[name] = programComputeUnits({ logs: r.logs } as TxResult, PROGRAM_ID);
+    cu[name] = programComputeUnits(r, PROGRAM_ID);
   };
 
   // Token setup: mint, the vault (owned by the config PDA), treasury, buyer and payout accounts.
-  const config = await configPda(keys.salt);
+  const [config] = await configAddress(keys.salt, PROGRAM_ID);
   expectOk("create mint", await chain.send(admin, [
     await createAccount(chain, admin, keys.mint, MINT_LEN),
     getInitializeMint2Instruction({ mint: keys.mint.address, decimals: 6, mintAuthority: admin.address }),
@@ -94,98 +111,79 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
   ]));
 
   await step("initialize", admin, [
-    ix("initialize", { salt: keys.salt, fee_bps: 250, ...timingArgs(DEFAULT_TIMING) }, {
-      admin: admin.address,
-      config,
-      mint: keys.mint.address,
-      vault: keys.vault.address,
-      treasury: keys.treasury.address,
-      router: router.address,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-      system_program: SYSTEM_PROGRAM,
-      program_data: await programDataAddress(PROGRAM_ID),
-    }),
-  ]);
-
-  const op = await operatorPda(config, operator.address);
-  await step("register_operator", operator, [
-    signedBy(
-      ix("register_operator", {}, {
-        authority: operator.address,
+    getInitializeInstruction(
+      {
+        admin,
         config,
-        operator: op,
-        signing_key: keys.signingKey.signer.address,
-        system_program: SYSTEM_PROGRAM,
-      }),
-      keys.signingKey.signer,
+        mint: keys.mint.address,
+        vault: keys.vault.address,
+        treasury: keys.treasury.address,
+        router: router.address,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS,
+        programData: await programDataAddress(PROGRAM_ID),
+        salt: keys.salt,
+        feeBps: 250,
+        ...DEFAULT_TIMING,
+      },
+      AT,
     ),
   ]);
-  await step("set_operator_rate", operator, [
-    ix("set_operator_rate", { sku: sku("H100"), price: 40n }, { authority: operator.address, operator: op }),
-  ]);
-  await step("set_operator_status", admin, [
-    ix("set_operator_status", { status: 1 }, { admin: admin.address, config, operator: op }),
-  ]);
 
-  const balance = await balancePda(config, buyer.address);
-  await step("deposit", buyer, [
-    ix("deposit", { amount: 100_000_000n }, {
-      depositor: buyer.address,
-      buyer: buyer.address,
-      config,
-      balance,
-      source: keys.buyerTokens.address,
-      vault: keys.vault.address,
-      mint: keys.mint.address,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-      system_program: SYSTEM_PROGRAM,
-    }),
+  const op = await operatorAddress(config, operator.address, PROGRAM_ID);
+  await step("register_operator", operator, [
+    getRegisterOperatorInstruction({ authority: operator, config, operator: op, signingKey: keys.signingKey }, AT),
   ]);
-  const { address: execution, bump } = await executionPda(config, buyer.address, 1n);
+  await step("set_operator_rate", operator, [
+    getSetOperatorRateInstruction({ authority: operator, operator: op, sku: encodeSku("H100"), price: 40n }, AT),
+  ]);
+  await step("set_operator_status", admin, [getSetOperatorStatusInstruction({ admin, config, operator: op, status: 1 }, AT)]);
+
+  const balance = await balanceAddress(config, buyer.address, PROGRAM_ID);
+  await step("deposit", buyer, [
+    getDepositInstruction(
+      {
+        depositor: buyer,
+        buyer: buyer.address,
+        config,
+        balance,
+        source: keys.buyerTokens.address,
+        vault: keys.vault.address,
+        mint: keys.mint.address,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS,
+        amount: 100_000_000n,
+      },
+      AT,
+    ),
+  ]);
+  const { address: execution, bump } = await executionAddress(config, buyer.address, 1n, PROGRAM_ID);
   await step("reserve", buyer, [
-    ix("reserve", reserveArgs(1n, 10_000_000n, bump, {}), {
-      payer: buyer.address,
-      buyer: buyer.address,
-      config,
-      balance,
-      execution,
-      system_program: SYSTEM_PROGRAM,
-    }),
+    getReserveInstruction({ payer: buyer, buyer, config, balance, execution, ...reserveArgs(1n, 10_000_000n, bump) }, AT),
   ]);
   await step("assign_segment", router, [
-    ix("assign_segment", { segment_index: 0, sku: sku("H100"), max_price: U64_MAX, budget: 0n }, {
-      router: router.address,
-      execution,
-      operator: op,
-    }),
+    getAssignSegmentInstruction(
+      { router, execution, operator: op, segmentIndex: 0, sku: encodeSku("H100"), maxPrice: U64_MAX, budget: 0n },
+      AT,
+    ),
   ]);
-  const receipt = signReceipt(keys.signingKey, {
-    execution,
-    segment: 0,
-    sku: sku("H100"),
-    cumulativeUnits: 9_000n,
-    sequence: 1,
-  });
-  await step("submit_receipts", router, [
-    ed25519Instruction([receipt]),
-    ix("submit_receipts", {}, { execution, instructions_sysvar: INSTRUCTIONS_SYSVAR, operator: op }),
-  ]);
-  await step("finalize", router, [
-    ix("finalize", { reason: END.completed }, { authority: router.address, execution, balance }, [
-      { address: op, role: AccountRole.WRITABLE },
-    ]),
-  ]);
-  const claimable = BigInt(decodeAccount("Operator", await chain.accountData(op)).claimable);
+  const receipt = await signReceipt(keys.signingKey, { execution, segment: 0, sku: "H100", cumulativeUnits: 9_000n, sequence: 1 });
+  await step("submit_receipts", router, [getEd25519VerifyInstruction([receipt]), getSubmitReceiptsInstruction({ execution, operator: op }, AT)]);
+  const finalize = getFinalizeInstruction({ authority: router, execution, balance, reason: END.completed }, AT);
+  await step("finalize", router, [{ ...finalize, accounts: [...finalize.accounts, { address: op, role: AccountRole.WRITABLE }] }]);
+  const claimable = getOperatorDecoder().decode(await chain.accountData(op)).claimable;
   await step("claim", operator, [
-    ix("claim", { amount: claimable }, {
-      authority: operator.address,
-      config,
-      operator: op,
-      vault: keys.vault.address,
-      destination: keys.payout.address,
-      mint: keys.mint.address,
-      token_program: TOKEN_PROGRAM_ADDRESS,
-    }),
+    getClaimInstruction(
+      {
+        authority: operator,
+        config,
+        operator: op,
+        vault: keys.vault.address,
+        destination: keys.payout.address,
+        mint: keys.mint.address,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS,
+        amount: claimable,
+      },
+      AT,
+    ),
   ]);
   return { cu, claimed: await tokenAmount(chain, keys.payout.address), buyerTokens: await tokenAmount(chain, keys.buyerTokens.address) };
 }

@@ -14,13 +14,13 @@ import {
   type RunningValidator,
 } from "./test-validator.ts";
 
-/** A signer from a fixed seed: the program's address is known before the helpers load. */
+/** A signer from a fixed seed: the program's address is known before tests/support loads. */
 function fixedSigner(label: string): Promise<KeyPairSigner> {
   const seed = createHash("sha256").update(`arknet-escrow validator test: ${label}`).digest();
   return createKeyPairSignerFromPrivateKeyBytes(new Uint8Array(seed));
 }
 
-// The helpers derive PDAs and build instructions for PROGRAM_ID, read once when they load:
+// tests/support reads the program under test (PROGRAM_ID, ARKNET_PROGRAM_ID) once when it loads:
 // point it at this test's program address first, then load them.
 const program = await fixedSigner("program");
 process.env.ARKNET_PROGRAM_ID = program.address;

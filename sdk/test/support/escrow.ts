@@ -47,13 +47,17 @@ export function testDeployment(): Promise<TestDeployment> {
   return made;
 }
 
-export async function createMint(client: SolanaClient, authority: KeyPairSigner, decimals: number): Promise<Address> {
+/**
+ * A mint of `tokenProgram` (SPL Token, or Token-2022 without extensions: the base mint layout
+ * and InitializeMint2 are the same in both).
+ */
+export async function createMint(client: SolanaClient, authority: KeyPairSigner, decimals: number, tokenProgram: Address = TOKEN_PROGRAM_ADDRESS): Promise<Address> {
   const mint = await generateKeyPairSigner();
   const space = getMintSize();
   const rent = await client.rpc.getMinimumBalanceForRentExemption(BigInt(space)).send();
   await sendInstructions(client, authority, [
-    getCreateAccountInstruction({ payer: authority, newAccount: mint, lamports: rent, space, programAddress: TOKEN_PROGRAM_ADDRESS }),
-    getInitializeMint2Instruction({ mint: mint.address, decimals, mintAuthority: authority.address }),
+    getCreateAccountInstruction({ payer: authority, newAccount: mint, lamports: rent, space, programAddress: tokenProgram }),
+    getInitializeMint2Instruction({ mint: mint.address, decimals, mintAuthority: authority.address }, { programAddress: tokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
   ]);
   return mint.address;
 }
@@ -63,7 +67,8 @@ export async function newWallet(t: TestDeployment, tokens = 0n): Promise<{ walle
   const wallet = await fundedSigner(t.client, 10n);
   const ata = await createAssociatedTokenAccountIdempotent(wallet, wallet.address, t.deployment.mint, t.deployment.tokenProgram);
   const ixs = [ata.instruction];
-  if (tokens > 0n) ixs.push(getMintToInstruction({ mint: t.deployment.mint, token: ata.address, mintAuthority: t.admin, amount: tokens }));
+  const tokenProgram = { programAddress: t.deployment.tokenProgram as typeof TOKEN_PROGRAM_ADDRESS };
+  if (tokens > 0n) ixs.push(getMintToInstruction({ mint: t.deployment.mint, token: ata.address, mintAuthority: t.admin, amount: tokens }, tokenProgram));
   await sendInstructions(t.client, t.admin, ixs.length > 1 ? ixs : ixs, {});
   return { wallet, tokenAccount: ata.address };
 }

@@ -1,6 +1,7 @@
-// A LiteSVM with the compiled escrow program loaded, and a transaction sender that
-// enforces the leader's limits LiteSVM itself does not (1232-byte legacy transactions,
-// at most 8 precompile signatures).
+// The LiteSVM transport of the in-process suites: the compiled program loaded into a LiteSVM,
+// and a sender of kit-built transactions that enforces the leader's limits LiteSVM itself
+// does not (1232-byte legacy transactions, at most 8 precompile signatures). Nothing here
+// knows the escrow's instructions or accounts: those come from @arknet/escrow.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FailedTransactionMetadata, LiteSVM, TransactionMetadata } from "litesvm";
@@ -11,7 +12,6 @@ import {
   createTransactionMessage,
   generateKeyPairSigner,
   getAddressEncoder,
-  getProgramDerivedAddress,
   getTransactionEncoder,
   lamports,
   pipe,
@@ -22,36 +22,30 @@ import {
   type Instruction,
   type KeyPairSigner,
 } from "@solana/kit";
-import { PROGRAM_ID } from "./idl.ts";
+import {
+  ED25519_PROGRAM,
+  MAX_PRECOMPILE_SIGNATURES,
+  MAX_TRANSACTION_BYTES,
+  PROGRAM_ID as IDL_PROGRAM_ID,
+  programDataAddress,
+} from "@arknet/escrow";
 
-/** The program under test: target/deploy/arknet_escrow.so, or another build named by ARKNET_SO. */
+/** The program under test: the IDL's address, or ARKNET_PROGRAM_ID (a deployment elsewhere, e.g. tests/validator's). */
+export const PROGRAM_ID: Address = address(process.env.ARKNET_PROGRAM_ID ?? IDL_PROGRAM_ID);
+/** target/deploy/arknet_escrow.so, or another build named by ARKNET_SO. */
 export const SO_PATH =
   process.env.ARKNET_SO ?? fileURLToPath(new URL("../../target/deploy/arknet_escrow.so", import.meta.url));
-export const UPGRADEABLE_LOADER = address("BPFLoaderUpgradeab1e11111111111111111111111");
-export const ED25519_PROGRAM = address("Ed25519SigVerify111111111111111111111111111");
-export const MAX_TX_BYTES = 1232;
-export const MAX_PRECOMPILE_SIGNATURES = 8;
-
-/** The ProgramData account of a program under the upgradeable loader. */
-export async function programDataAddress(programId: Address): Promise<Address> {
-  const [pda] = await getProgramDerivedAddress({
-    programAddress: UPGRADEABLE_LOADER,
-    seeds: [getAddressEncoder().encode(programId)],
-  });
-  return pda;
-}
 
 /**
- * A fresh LiteSVM running target/deploy/arknet_escrow.so. LiteSVM deploys it under the
- * upgradeable loader with no upgrade authority; `upgradeAuthority` is written into the
- * ProgramData header (u32 tag 3, u64 slot, option byte, key) so `initialize` can check it.
+ * A fresh LiteSVM running the program under test. LiteSVM deploys it under the upgradeable
+ * loader with no upgrade authority; `upgradeAuthority` is written into the ProgramData header
+ * (u32 tag 3, u64 slot, option byte, key) so `initialize` can check it.
  */
 export async function createSvm(upgradeAuthority: Address): Promise<LiteSVM> {
   if (!existsSync(SO_PATH)) throw new Error(`${SO_PATH} is missing: run npm run build:program`);
   const svm = new LiteSVM();
   svm.addProgramFromFile(PROGRAM_ID, SO_PATH);
-  const pdAddress = await programDataAddress(PROGRAM_ID);
-  const pd = svm.getAccount(pdAddress);
+  const pd = svm.getAccount(await programDataAddress(PROGRAM_ID));
   if (!pd.exists) throw new Error("LiteSVM did not create a ProgramData account");
   const data = new Uint8Array(pd.data);
   data[12] = 1;
@@ -88,9 +82,7 @@ function customErrorCode(logs: string[]): number | undefined {
 
 /** Counts the signatures carried by Ed25519 precompile instructions. */
 function precompileSignatures(ixs: readonly Instruction[]): number {
-  return ixs
-    .filter((ix) => ix.programAddress === ED25519_PROGRAM)
-    .reduce((n, ix) => n + (ix.data?.[0] ?? 0), 0);
+  return ixs.filter((ix) => ix.programAddress === ED25519_PROGRAM).reduce((n, ix) => n + (ix.data?.[0] ?? 0), 0);
 }
 
 function legacyMessage(svm: LiteSVM, feePayer: KeyPairSigner, instructions: Instruction[]) {
@@ -108,9 +100,9 @@ export function legacyTransactionSize(svm: LiteSVM, feePayer: KeyPairSigner, ins
 }
 
 /**
- * Signs and sends a legacy transaction. Throws (without sending) when the transaction
- * would be refused by a real leader: over 1232 bytes or over 8 precompile signatures.
- * `leaderLimits: false` sends it anyway, for tests of the program's own limits.
+ * Signs and sends a legacy transaction. Throws (without sending) when a real leader would
+ * refuse it: over 1232 bytes or over 8 precompile signatures. `leaderLimits: false` sends it
+ * anyway, for tests of the program's own limits.
  */
 export async function send(
   svm: LiteSVM,
@@ -121,7 +113,7 @@ export async function send(
   const enforce = opts.leaderLimits ?? true;
   const message = legacyMessage(svm, feePayer, instructions);
   const size = getTransactionEncoder().encode(compileTransaction(message)).length;
-  if (enforce && size > MAX_TX_BYTES) throw new Error(`transaction is ${size} bytes, over the ${MAX_TX_BYTES}-byte limit`);
+  if (enforce && size > MAX_TRANSACTION_BYTES) throw new Error(`transaction is ${size} bytes, over the ${MAX_TRANSACTION_BYTES}-byte limit`);
   const sigs = precompileSignatures(instructions);
   if (enforce && sigs > MAX_PRECOMPILE_SIGNATURES) throw new Error(`${sigs} precompile signatures, over ${MAX_PRECOMPILE_SIGNATURES}`);
   const tx = await signTransactionMessageWithSigners(message);
@@ -139,7 +131,7 @@ export async function send(
 }
 
 /** Compute units used by the top-level invocation of `programId` (the last one logged). */
-export function programComputeUnits(result: TxResult, programId: Address = PROGRAM_ID): number {
+export function programComputeUnits(result: Pick<TxResult, "logs">, programId: Address = PROGRAM_ID): number {
   const re = new RegExp(`^Program ${programId} consumed (\\d+) of`);
   const units = result.logs.map((l) => l.match(re)).filter((m) => m).map((m) => Number(m![1]));
   if (units.length === 0) throw new Error("program did not run");
@@ -155,4 +147,22 @@ export function setTime(svm: LiteSVM, unixTimestamp: bigint): void {
 
 export function now(svm: LiteSVM): bigint {
   return svm.getClock().unixTimestamp;
+}
+
+/** Lamports of `at`, 0 when the account does not exist. */
+export function lamportsOf(svm: LiteSVM, at: Address): bigint {
+  const a = svm.getAccount(at);
+  return a.exists ? a.lamports : 0n;
+}
+
+/** Raw data of the existing account `at`. */
+export function dataOf(svm: LiteSVM, at: Address): Uint8Array {
+  const a = svm.getAccount(at);
+  if (!a.exists) throw new Error(`${at} does not exist`);
+  return a.data;
+}
+
+/** The rent-exempt minimum for the size of the existing account `at`. */
+export function rentExemptMinimum(svm: LiteSVM, at: Address): bigint {
+  return svm.minimumBalanceForRentExemption(BigInt(dataOf(svm, at).length));
 }

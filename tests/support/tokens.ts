@@ -1,4 +1,4 @@
-// SPL Token / Token-2022 mints and accounts, created by the real token programs that
+// SPL Token / Token-2022 fixtures: mints and accounts created by the real token programs that
 // LiteSVM loads.
 import type { LiteSVM } from "litesvm";
 import { generateKeyPairSigner, type Address, type KeyPairSigner } from "@solana/kit";
