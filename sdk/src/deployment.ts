@@ -20,6 +20,12 @@ export interface Deployment {
   data: Config;
 }
 
+/**
+ * The accounts of a deployment an instruction builder puts in its slots (a `Deployment` read
+ * with `fetchDeployment`, or the addresses of one being created).
+ */
+export type DeploymentAccounts = Pick<Deployment, "programAddress" | "config" | "mint" | "vault" | "treasury" | "tokenProgram">;
+
 /** Reads the Config at `config`; throws AccountNotFound / InvalidAccount when it is not one. */
 export async function fetchDeployment(rpc: Rpc<GetAccountInfoApi>, config: Address): Promise<Deployment> {
   const account = await fetchEncodedAccount(rpc, config, { commitment: "confirmed" });

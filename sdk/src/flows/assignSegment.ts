@@ -1,8 +1,8 @@
 // assign_segment: the execution's router gives the next segment to an operator for a SKU,
 // pinning the operator's current rate if it is at most `maxPrice`; `budget` caps the segment.
-import type { Address, TransactionSigner } from "@solana/kit";
+import type { Address, Instruction, TransactionSigner } from "@solana/kit";
 import { getAssignSegmentInstruction } from "../generated/instructions";
-import type { Deployment } from "../deployment.ts";
+import type { Deployment, DeploymentAccounts } from "../deployment.ts";
 import { readExecution } from "../read/accounts.ts";
 import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
@@ -22,6 +22,27 @@ export interface AssignSegmentFlowInput {
   segmentIndex?: number;
 }
 
+/** The assign_segment instruction (nothing sent); `segmentIndex` must be given. */
+export function assignSegmentInstructions(
+  deployment: Pick<DeploymentAccounts, "programAddress">,
+  input: AssignSegmentFlowInput & { segmentIndex: number },
+): Instruction[] {
+  return [
+    getAssignSegmentInstruction(
+      {
+        router: input.router,
+        execution: input.execution,
+        operator: input.operator,
+        segmentIndex: input.segmentIndex,
+        sku: encodeSku(input.sku),
+        maxPrice: input.maxPrice,
+        budget: input.budget ?? 0n,
+      },
+      { programAddress: deployment.programAddress },
+    ),
+  ];
+}
+
 export async function assignSegment(
   client: SolanaClient,
   deployment: Deployment,
@@ -29,17 +50,6 @@ export async function assignSegment(
   opts: FlowOptions = {},
 ): Promise<FlowResult & { segmentIndex: number }> {
   const segmentIndex = input.segmentIndex ?? (await readExecution(client.rpc, input.execution, deployment.programAddress)).segmentCount;
-  const ix = getAssignSegmentInstruction(
-    {
-      router: input.router,
-      execution: input.execution,
-      operator: input.operator,
-      segmentIndex,
-      sku: encodeSku(input.sku),
-      maxPrice: input.maxPrice,
-      budget: input.budget ?? 0n,
-    },
-    { programAddress: deployment.programAddress },
-  );
-  return { signature: await sendFlow(client, deployment, input.router, [ix], opts), segmentIndex };
+  const instructions = assignSegmentInstructions(deployment, { ...input, segmentIndex });
+  return { signature: await sendFlow(client, deployment, input.router, instructions, opts), segmentIndex };
 }

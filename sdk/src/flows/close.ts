@@ -1,10 +1,18 @@
 // close: closes a settled execution and returns its rent to whoever paid it.
-import type { Address, TransactionSigner } from "@solana/kit";
+import type { Address, Instruction, TransactionSigner } from "@solana/kit";
 import { getCloseInstruction } from "../generated/instructions";
-import type { Deployment } from "../deployment.ts";
+import type { Deployment, DeploymentAccounts } from "../deployment.ts";
 import { readExecution } from "../read/accounts.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
+
+/** The close instruction (nothing sent); `rentPayer` is the execution's (read by the flow). */
+export function closeInstructions(
+  deployment: Pick<DeploymentAccounts, "programAddress">,
+  input: { authority: TransactionSigner; execution: Address; rentPayer: Address },
+): Instruction[] {
+  return [getCloseInstruction({ authority: input.authority, execution: input.execution, rentPayer: input.rentPayer }, { programAddress: deployment.programAddress })];
+}
 
 export async function close(
   client: SolanaClient,
@@ -13,6 +21,6 @@ export async function close(
   opts: FlowOptions = {},
 ): Promise<FlowResult> {
   const execution = await readExecution(client.rpc, input.execution, deployment.programAddress);
-  const ix = getCloseInstruction({ authority: input.authority, execution: input.execution, rentPayer: execution.rentPayer }, { programAddress: deployment.programAddress });
-  return { signature: await sendFlow(client, deployment, input.authority, [ix], opts) };
+  const instructions = closeInstructions(deployment, { ...input, rentPayer: execution.rentPayer });
+  return { signature: await sendFlow(client, deployment, input.authority, instructions, opts) };
 }

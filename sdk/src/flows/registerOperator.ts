@@ -1,12 +1,12 @@
 // register_operator: an operator's wallet and its GPU node's receipt key co-sign the
 // registration (the key proves it is held); rates can be set in the same transaction.
-import type { Address, TransactionSigner } from "@solana/kit";
-import { getRegisterOperatorInstruction, getSetOperatorRateInstruction } from "../generated/instructions";
-import type { Deployment } from "../deployment.ts";
+import type { Address, Instruction, TransactionSigner } from "@solana/kit";
+import { getRegisterOperatorInstruction } from "../generated/instructions";
+import type { Deployment, DeploymentAccounts } from "../deployment.ts";
 import { operatorAddress } from "../pdas.ts";
-import { encodeSku } from "../receipts/sku.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
+import { rateCardInstructions } from "./setRates.ts";
 
 export interface RateCardEntry {
   sku: string;
@@ -21,19 +21,25 @@ export interface RegisterOperatorFlowInput {
   rates?: RateCardEntry[];
 }
 
+/** register_operator, then set_operator_rate per rate (nothing sent), and the operator account it creates. */
+export async function registerOperatorInstructions(
+  deployment: Pick<DeploymentAccounts, "programAddress" | "config">,
+  input: RegisterOperatorFlowInput,
+): Promise<{ instructions: Instruction[]; operator: Address }> {
+  const operator = await operatorAddress(deployment.config, input.authority.address, deployment.programAddress);
+  const register = getRegisterOperatorInstruction(
+    { authority: input.authority, config: deployment.config, operator, signingKey: input.signingKey },
+    { programAddress: deployment.programAddress },
+  );
+  return { instructions: [register, ...rateCardInstructions(deployment, input.authority, operator, input.rates ?? [])], operator };
+}
+
 export async function registerOperator(
   client: SolanaClient,
   deployment: Deployment,
   input: RegisterOperatorFlowInput,
   opts: FlowOptions = {},
 ): Promise<FlowResult & { operator: Address }> {
-  const operator = await operatorAddress(deployment.config, input.authority.address, deployment.programAddress);
-  const programAddress = deployment.programAddress;
-  const instructions = [
-    getRegisterOperatorInstruction({ authority: input.authority, config: deployment.config, operator, signingKey: input.signingKey }, { programAddress }),
-    ...(input.rates ?? []).map((r) =>
-      getSetOperatorRateInstruction({ authority: input.authority, operator, sku: encodeSku(r.sku), price: r.price }, { programAddress }),
-    ),
-  ];
+  const { instructions, operator } = await registerOperatorInstructions(deployment, input);
   return { signature: await sendFlow(client, deployment, input.authority, instructions, opts), operator };
 }

@@ -1,8 +1,8 @@
 // reserve: moves max burn from the buyer's available balance into a new execution. Fails
 // closed: the balance is read first and InsufficientBalance is thrown before anything is sent.
-import type { Address, TransactionSigner } from "@solana/kit";
+import type { Address, Instruction, TransactionSigner } from "@solana/kit";
 import { getReserveInstruction } from "../generated/instructions";
-import type { Deployment } from "../deployment.ts";
+import type { Deployment, DeploymentAccounts } from "../deployment.ts";
 import { ArknetError, clientError, programErrorCode } from "../errors.ts";
 import { readBalance } from "../read/accounts.ts";
 import { balanceAddress, executionAddress } from "../pdas.ts";
@@ -27,13 +27,49 @@ export interface ReserveFlowInput {
   priceCaps?: PriceCapInput[];
 }
 
+/** What the reserve builders take: the flow's input with the execution id resolved. */
+export type ReserveInstructionsInput = ReserveFlowInput & { executionId: bigint };
+
 export interface ReserveResult extends FlowResult {
   execution: Address;
   executionId: bigint;
 }
 
-/** Checks the arguments and resolves the execution id and address (shared with reserveFromWallet). */
-export async function prepareReservation(client: SolanaClient, deployment: Deployment, input: ReserveFlowInput, needAvailable: boolean) {
+/** The instructions of a reservation and the execution account they create. */
+export interface ReservationInstructions {
+  instructions: Instruction[];
+  execution: Address;
+}
+
+/** The accounts and arguments reserve and reserve_from_wallet share (PDAs derived, SKUs encoded). */
+export async function reservationAccounts(deployment: Pick<DeploymentAccounts, "programAddress" | "config">, input: ReserveInstructionsInput) {
+  const { address: execution, bump } = await executionAddress(deployment.config, input.buyer.address, input.executionId, deployment.programAddress);
+  return {
+    payer: input.payer ?? input.buyer,
+    buyer: input.buyer,
+    config: deployment.config,
+    balance: await balanceAddress(deployment.config, input.buyer.address, deployment.programAddress),
+    execution,
+    executionId: input.executionId,
+    maxBurn: input.maxBurn,
+    durationSecs: input.durationSecs,
+    bump,
+    priceCaps: (input.priceCaps ?? []).map((c) => ({ sku: encodeSku(c.sku), maxPrice: c.maxPrice })),
+  };
+}
+
+/** The reserve instruction for execution `executionId` (nothing sent, nothing read). */
+export async function reserveInstructions(deployment: Pick<DeploymentAccounts, "programAddress" | "config">, input: ReserveInstructionsInput): Promise<ReservationInstructions> {
+  const r = await reservationAccounts(deployment, input);
+  return { instructions: [getReserveInstruction(r, { programAddress: deployment.programAddress })], execution: r.execution };
+}
+
+/**
+ * Checks the arguments against the chain and resolves the execution id (shared with
+ * reserveFromWallet): reads the buyer's balance, and with `needAvailable` throws
+ * InsufficientBalance before anything is sent.
+ */
+export async function prepareReservation(client: SolanaClient, deployment: Deployment, input: ReserveFlowInput, needAvailable: boolean): Promise<ReserveInstructionsInput> {
   if (input.maxBurn <= 0n) throw clientError("ZeroAmount", "max burn must be greater than zero");
   if (input.durationSecs <= 0n) throw clientError("InvalidInput", "duration must be positive");
   const balance = await readBalance(client.rpc, deployment, input.buyer.address);
@@ -45,31 +81,12 @@ export async function prepareReservation(client: SolanaClient, deployment: Deplo
       { source: "client", code: programErrorCode("InsufficientBalance") },
     );
   }
-  const executionId = input.executionId ?? (balance?.lastExecutionId ?? 0n) + 1n;
-  const { address: execution, bump } = await executionAddress(deployment.config, input.buyer.address, executionId, deployment.programAddress);
-  return {
-    execution,
-    executionId,
-    accounts: {
-      payer: input.payer ?? input.buyer,
-      buyer: input.buyer,
-      config: deployment.config,
-      balance: await balanceAddress(deployment.config, input.buyer.address, deployment.programAddress),
-      execution,
-    },
-    args: {
-      executionId,
-      maxBurn: input.maxBurn,
-      durationSecs: input.durationSecs,
-      bump,
-      priceCaps: (input.priceCaps ?? []).map((c) => ({ sku: encodeSku(c.sku), maxPrice: c.maxPrice })),
-    },
-  };
+  return { ...input, executionId: input.executionId ?? (balance?.lastExecutionId ?? 0n) + 1n };
 }
 
 export async function reserve(client: SolanaClient, deployment: Deployment, input: ReserveFlowInput, opts: FlowOptions = {}): Promise<ReserveResult> {
-  const r = await prepareReservation(client, deployment, input, true);
-  const ix = getReserveInstruction({ ...r.accounts, ...r.args }, { programAddress: deployment.programAddress });
-  const signature = await sendFlow(client, deployment, r.accounts.payer, [ix], opts);
-  return { signature, execution: r.execution, executionId: r.executionId };
+  const resolved = await prepareReservation(client, deployment, input, true);
+  const { instructions, execution } = await reserveInstructions(deployment, resolved);
+  const signature = await sendFlow(client, deployment, resolved.payer ?? resolved.buyer, instructions, opts);
+  return { signature, execution, executionId: resolved.executionId };
 }

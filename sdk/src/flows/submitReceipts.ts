@@ -21,14 +21,20 @@ export interface SubmitReceiptsResult {
   batchSizes: number[];
 }
 
+/**
+ * submit_receipts naming `operators` (operator accounts: the first in its slot, the rest
+ * writable after it), without the precompile instruction it reads (nothing sent).
+ */
+export function submitReceiptsInstruction(deployment: Pick<Deployment, "programAddress">, input: { execution: Address; operators: Address[] }): Instruction {
+  const [first, ...rest] = input.operators;
+  const submit = getSubmitReceiptsInstruction({ execution: input.execution, operator: first }, { programAddress: deployment.programAddress });
+  return { ...submit, accounts: [...submit.accounts, ...rest.map((address) => ({ address, role: AccountRole.WRITABLE }))] };
+}
+
 /** The two instructions that settle `receipts` (operator accounts by segment, in first-use order). */
 export function submitReceiptsInstructions(deployment: Pick<Deployment, "programAddress">, execution: Address, receipts: SignedReceipt[], operatorOfSegment: (segment: number) => Address): Instruction[] {
   const operators = [...new Set(receipts.map((r) => operatorOfSegment(r.fields.segment)))];
-  const submit = getSubmitReceiptsInstruction({ execution, operator: operators[0] }, { programAddress: deployment.programAddress });
-  return [
-    getEd25519VerifyInstruction(receipts),
-    { ...submit, accounts: [...submit.accounts, ...operators.slice(1).map((address) => ({ address, role: AccountRole.WRITABLE }))] },
-  ];
+  return [getEd25519VerifyInstruction(receipts), submitReceiptsInstruction(deployment, { execution, operators })];
 }
 
 export async function submitReceipts(

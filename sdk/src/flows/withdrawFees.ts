@@ -1,17 +1,20 @@
 // withdraw_fees: the admin sweeps the fees owed by the operators passed, then withdraws
 // settled fees to the configured treasury.
-import { AccountRole, type Address, type TransactionSigner } from "@solana/kit";
+import { AccountRole, type Address, type Instruction, type TransactionSigner } from "@solana/kit";
 import { getWithdrawFeesInstruction } from "../generated/instructions";
-import type { Deployment } from "../deployment.ts";
+import type { Deployment, DeploymentAccounts } from "../deployment.ts";
 import type { SolanaClient } from "../tx/client.ts";
 import { sendFlow, type FlowOptions, type FlowResult } from "./send.ts";
 
-export async function withdrawFees(
-  client: SolanaClient,
-  deployment: Deployment,
-  input: { admin: TransactionSigner; amount: bigint; sweep?: Address[] },
-  opts: FlowOptions = {},
-): Promise<FlowResult> {
+export interface WithdrawFeesFlowInput {
+  admin: TransactionSigner;
+  amount: bigint;
+  /** Operator accounts whose owed fees are swept first (writable, after the named accounts). */
+  sweep?: Address[];
+}
+
+/** The withdraw_fees instruction to the deployment's treasury (nothing sent). */
+export function withdrawFeesInstructions(deployment: DeploymentAccounts, input: WithdrawFeesFlowInput): Instruction[] {
   const ix = getWithdrawFeesInstruction(
     {
       admin: input.admin,
@@ -24,6 +27,9 @@ export async function withdrawFees(
     },
     { programAddress: deployment.programAddress },
   );
-  const accounts = [...ix.accounts, ...(input.sweep ?? []).map((address) => ({ address, role: AccountRole.WRITABLE }))];
-  return { signature: await sendFlow(client, deployment, input.admin, [{ ...ix, accounts }], opts) };
+  return [{ ...ix, accounts: [...ix.accounts, ...(input.sweep ?? []).map((address) => ({ address, role: AccountRole.WRITABLE }))] }];
+}
+
+export async function withdrawFees(client: SolanaClient, deployment: Deployment, input: WithdrawFeesFlowInput, opts: FlowOptions = {}): Promise<FlowResult> {
+  return { signature: await sendFlow(client, deployment, input.admin, withdrawFeesInstructions(deployment, input), opts) };
 }
