@@ -57,19 +57,19 @@ async function main() {
 
   // Operators: alpha (H100 + A100) measured step by step, beta (RTX5090) set up at once.
   const alpha = await d.operatorAccounts(await fixedSigner("operator alpha"));
-  await send("register_operator", alpha.authority, [d.registerIx(alpha)]);
+  await send("register_operator", alpha.authority, [await d.registerIx(alpha)]);
   await expectOk(d.send(alpha.authority, [d.setRateIx(alpha, "H100", 40n)]));
-  await send("set_operator_rate", alpha.authority, [d.setRateIx(alpha, "A100", 25n)]);
+  await send("set_operator_rate", alpha.authority, [await d.setRateIx(alpha, "A100", 25n)]);
   await send("set_operator_status", d.admin, [d.setStatusIx(alpha, 1)]);
   alpha.key = await newSigningKey();
-  await send("rotate_operator_key", alpha.authority, [d.rotateIx(alpha, alpha.key)]);
+  await send("rotate_operator_key", alpha.authority, [await d.rotateIx(alpha, alpha.key)]);
   const beta = await d.newOperator({ RTX5090: 9n }, true, await fixedSigner("operator beta"));
 
   // Buyer money in and out.
   const buyer = await d.newBuyer(1_000_000_000n, await fixedSigner("buyer"));
-  const depositNew = await send("deposit_new_balance", buyer.wallet, [d.depositIx(buyer, 100_000_000n)]);
-  const deposit = await send("deposit", buyer.wallet, [d.depositIx(buyer, 100_000_000n)]);
-  await send("withdraw", buyer.wallet, [d.withdrawIx(buyer, 1_000_000n)]);
+  const depositNew = await send("deposit_new_balance", buyer.wallet, [await d.depositIx(buyer, 100_000_000n)]);
+  const deposit = await send("deposit", buyer.wallet, [await d.depositIx(buyer, 100_000_000n)]);
+  await send("withdraw", buyer.wallet, [await d.withdrawIx(buyer, 1_000_000n)]);
 
   // Reservations.
   const caps = [
@@ -84,7 +84,7 @@ async function main() {
   await send("reserve_4_price_caps", buyer.wallet, [capped.ix]);
   const fromWallet = await d.reserveFromWalletIx(buyer, 3n, 5_000_000n);
   await send("reserve_from_wallet", buyer.wallet, [fromWallet.ix]);
-  await send("top_up", buyer.wallet, [d.topUpIx(buyer, capped.execution, 1_000_000n)]);
+  await send("top_up", buyer.wallet, [await d.topUpIx(buyer, capped.execution, 1_000_000n)]);
 
   // Segments on the capped execution (the cap lookup runs): index 2 is the one measured.
   const ex = capped.execution;
@@ -119,12 +119,12 @@ async function main() {
   await send("submit_receipts_6_two_operators", d.router, await d.submitIxs(ex, mixed));
 
   // Finalize as completed: both paid operators count the job.
-  await send("finalize", d.router, [d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]);
+  await send("finalize", d.router, [await d.finalizeIx(ex, d.router, buyer, { reason: END.completed })]);
   await send("rate", buyer.wallet, [d.rateIx(ex, buyer, alpha, 5)]);
   await send("close", buyer.wallet, [d.closeIx(ex, buyer.wallet, buyer.wallet.address)]);
-  await send("cancel", buyer.wallet, [d.cancelIx(plain.execution, buyer)]);
+  await send("cancel", buyer.wallet, [await d.cancelIx(plain.execution, buyer)]);
   const claimable = d.account("Operator", alpha.address).claimable as bigint;
-  const claim = await send("claim", alpha.authority, [d.claimIx(alpha, claimable)]);
+  const claim = await send("claim", alpha.authority, [await d.claimIx(alpha, claimable)]);
   const fees = (d.account("Operator", alpha.address).feesOwed as bigint) + (d.account("Operator", beta.address).feesOwed as bigint);
   await send("withdraw_fees", d.admin, [d.withdrawFeesIx(fees, d.treasury, d.admin, [alpha.address, beta.address])]);
 

@@ -277,17 +277,17 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
     case "deposit": {
       const buyer = w.buyers[a.buyer % BUYERS];
       return a.sponsored
-        ? { payer: w.stranger.wallet, ixs: [d.depositIx(buyer, a.amount, w.stranger)] }
-        : { payer: buyer.wallet, ixs: [d.depositIx(buyer, a.amount)] };
+        ? { payer: w.stranger.wallet, ixs: [await d.depositIx(buyer, a.amount, w.stranger)] }
+        : { payer: buyer.wallet, ixs: [await d.depositIx(buyer, a.amount)] };
     }
     case "withdraw": {
       const buyer = w.buyers[a.buyer % BUYERS];
       const available = w.account("Balance", buyer.balance)?.available ?? 1n;
       const amount = pct(available, a.percent);
       if (a.actor === "stranger") {
-        return { payer: w.stranger.wallet, ixs: [d.withdrawIx({ ...buyer, wallet: w.stranger.wallet }, amount, w.stranger.tokens)] };
+        return { payer: w.stranger.wallet, ixs: [await d.withdrawIx({ ...buyer, wallet: w.stranger.wallet }, amount, w.stranger.tokens)] };
       }
-      return { payer: buyer.wallet, ixs: [d.withdrawIx(buyer, amount, a.toVault ? d.vault : buyer.tokens)] };
+      return { payer: buyer.wallet, ixs: [await d.withdrawIx(buyer, amount, a.toVault ? d.vault : buyer.tokens)] };
     }
     case "reserve":
       return null; // async: see buildAsync
@@ -297,7 +297,7 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
       const buyer = w.buyers[e.buyer];
       const available = w.account("Balance", buyer.balance)?.available ?? 0n;
       const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
-      return { payer: wallet, ixs: [d.topUpIx({ ...buyer, wallet }, e.address, pct(available, a.percent))] };
+      return { payer: wallet, ixs: [await d.topUpIx({ ...buyer, wallet }, e.address, pct(available, a.percent))] };
     }
     case "assign": {
       const e = w.exec(a.exec);
@@ -348,14 +348,14 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
       const who = a.actor === "router" ? d.router : a.actor === "buyer" ? buyer.wallet : w.stranger.wallet;
       // Non-routers mostly give the one reason they may (expired).
       const reason = a.actor !== "router" && a.reason !== 0 && a.reason !== 6 ? END.expired : a.reason;
-      return { payer: who, ixs: [d.finalizeIx(e.address, who, buyer, { reason })], onOk: () => w.move(e, "settled") };
+      return { payer: who, ixs: [await d.finalizeIx(e.address, who, buyer, { reason })], onOk: () => w.move(e, "settled") };
     }
     case "cancel": {
       const e = w.exec(a.exec);
       if (!e) return null;
       const buyer = w.buyers[e.buyer];
       const wallet = a.actor === "owner" ? buyer.wallet : w.stranger.wallet;
-      return { payer: wallet, ixs: [d.cancelIx(e.address, { ...buyer, wallet })], onOk: () => w.move(e, "settled") };
+      return { payer: wallet, ixs: [await d.cancelIx(e.address, { ...buyer, wallet })], onOk: () => w.move(e, "settled") };
     }
     case "rate": {
       const e = w.settledExec(a.exec);
@@ -387,9 +387,9 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
       const claimable = w.account("Operator", op.address)?.claimable ?? 0n;
       const amount = pct(claimable, a.percent);
       if (a.actor === "stranger") {
-        return { payer: w.stranger.wallet, ixs: [d.claimIx({ ...op, authority: w.stranger.wallet }, amount, w.stranger.tokens)] };
+        return { payer: w.stranger.wallet, ixs: [await d.claimIx({ ...op, authority: w.stranger.wallet }, amount, w.stranger.tokens)] };
       }
-      return { payer: op.authority, ixs: [d.claimIx(op, amount)] };
+      return { payer: op.authority, ixs: [await d.claimIx(op, amount)] };
     }
     case "withdrawFees": {
       // Sweeps the operators' fees owed (all of them, or some) first.
@@ -417,7 +417,7 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
     case "rotateKey": {
       const op = w.ops[a.op % w.ops.length];
       const key = await newSigningKey();
-      return { payer: op.authority, ixs: [d.rotateIx(op, key)], onOk: () => op.keys.push(key) };
+      return { payer: op.authority, ixs: [await d.rotateIx(op, key)], onOk: () => op.keys.push(key) };
     }
     case "setRouter": {
       const router = a.toStranger ? w.stranger.wallet.address : d.router.address;
@@ -444,7 +444,7 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
       const key = await newSigningKey();
       const authority = w.stranger.wallet;
       const op: FuzzOperator = { authority, address: w.strangerOperator, key, keys: [key], payout: w.stranger.tokens };
-      return { payer: authority, ixs: [d.registerIx(op)], onOk: () => w.ops.push(op) };
+      return { payer: authority, ixs: [await d.registerIx(op)], onOk: () => w.ops.push(op) };
     }
     case "donate": {
       const transfer = getTransferInstruction(
@@ -455,7 +455,7 @@ async function build(w: World, a: Action): Promise<{ payer: KeyPairSigner; ixs: 
     }
     case "setRate": {
       const op = w.ops[a.op % w.ops.length];
-      return { payer: op.authority, ixs: [d.setRateIx(op, SKUS[a.sku % SKUS.length], a.price)] };
+      return { payer: op.authority, ixs: [await d.setRateIx(op, SKUS[a.sku % SKUS.length], a.price)] };
     }
   }
 }
@@ -559,7 +559,7 @@ async function checkWithdrawable(w: World): Promise<void> {
   for (const b of w.buyers) {
     const available = w.account("Balance", b.balance)?.available ?? 0n;
     if (available === 0n) continue;
-    const r = await simulate(w.d.svm, b.wallet, [w.d.withdrawIx(b, available)]);
+    const r = await simulate(w.d.svm, b.wallet, [await w.d.withdrawIx(b, available)]);
     expect(r.ok, `buyer cannot withdraw ${available}: ${r.error}\n${r.logs.join("\n")}`).to.equal(true);
   }
 }

@@ -4,13 +4,13 @@
 import { expect } from "chai";
 import { generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import type { LiteSVM } from "litesvm";
-import { AT, DEFAULT_TIMING, Deployment, expectOk, newSalt, type Timing } from "../support/deployment.ts";
+import { DEFAULT_TIMING, Deployment, expectOk, newSalt, type Timing } from "../support/deployment.ts";
 import { expectRefused } from "../support/refusals.ts";
 import { createSvm, fundedSigner, send, PROGRAM_ID, dataOf, lamportsOf, rentExemptMinimum } from "../support/svm.ts";
 import { TOKEN_PROGRAM_ADDRESS, createMint, createTokenAccount } from "../support/tokens.ts";
 import { eventOf } from "../support/events.ts";
-import { unsigned } from "../support/mutate.ts";
-import { SYSTEM_PROGRAM, configAddress, getAcceptAdminInstruction, getConfigDecoder, getInitializeInstruction, programDataAddress } from "@arknet/escrow";
+import { replaceAccount, unsigned } from "../support/mutate.ts";
+import { SYSTEM_PROGRAM, configAddress, getConfigDecoder, initializeInstructions } from "@arknet/escrow";
 
 const NO_ADMIN = "11111111111111111111111111111111";
 
@@ -38,24 +38,12 @@ describe("initialize", () => {
 
   const TIMING: Timing = { expiryGraceSecs: 900n, settlementWindowSecs: 300n, minDurationSecs: 60n, reviewWindowSecs: 7_200n };
 
-  async function initializeIx(feeBps: number, overrides: Record<string, Address> = {}, signer = admin, timing = TIMING) {
-    return getInitializeInstruction(
-      {
-        admin: signer,
-        config,
-        mint,
-        vault,
-        treasury,
-        router,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        programData: await programDataAddress(PROGRAM_ID),
-        salt,
-        feeBps,
-        ...timing,
-        ...overrides,
-      },
-      AT,
-    );
+  /** initialize by the SDK's builder; `accounts` names another vault, treasury or token program. */
+  async function initializeIx(feeBps: number, accounts: Partial<Record<"vault" | "treasury" | "tokenProgram", Address>> = {}, signer = admin, timing = TIMING) {
+    const input = { admin: signer, programAddress: PROGRAM_ID, mint, vault, treasury, router, tokenProgram: TOKEN_PROGRAM_ADDRESS, salt, feeBps, ...timing, ...accounts };
+    const { instructions } = await initializeInstructions(input);
+    expect(instructions).to.have.length(1); // vault and treasury named: nothing else to create
+    return instructions[0];
   }
 
   it("creates the config from the upgrade authority's call", async () => {
@@ -102,22 +90,14 @@ describe("initialize", () => {
     const other = (await configAddress(otherSalt, PROGRAM_ID))[0];
     expect(other).to.not.equal(config);
     const otherVault = await createTokenAccount(svm, admin, mint, other);
-    const programData = await programDataAddress(PROGRAM_ID);
-    const second = getInitializeInstruction(
-      { admin, config: other, mint, vault: otherVault, treasury, router, tokenProgram: TOKEN_PROGRAM_ADDRESS, programData, salt: otherSalt, feeBps: 100, ...TIMING },
-      AT,
-    );
-    await expectOk(send(svm, admin, [second]), "second deployment");
+    const deployment = { admin, programAddress: PROGRAM_ID, mint, treasury, router, tokenProgram: TOKEN_PROGRAM_ADDRESS, feeBps: 100, ...TIMING };
+    const second = await initializeInstructions({ ...deployment, vault: otherVault, salt: otherSalt });
+    await expectOk(send(svm, admin, second.instructions), "second deployment");
     expect(getConfigDecoder().decode(dataOf(svm, other)).feeBps).to.equal(100);
     expect(getConfigDecoder().decode(dataOf(svm, config)).feeBps).to.equal(250);
     // The config of one salt cannot be created at another salt's address.
-    const mismatch = getInitializeInstruction(
-      {
-        admin, config: (await configAddress(newSalt(), PROGRAM_ID))[0], mint, vault: otherVault, treasury, router,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS, programData, salt: newSalt(), feeBps: 100, ...TIMING,
-      },
-      AT,
-    );
+    const ofOneSalt = await initializeInstructions({ ...deployment, vault: otherVault, salt: newSalt() });
+    const mismatch = replaceAccount(ofOneSalt.instructions[0], ofOneSalt.config, (await configAddress(newSalt(), PROGRAM_ID))[0]);
     const r = await send(svm, admin, [mismatch]);
     expect(r.ok).to.equal(false);
   });
@@ -190,7 +170,6 @@ describe("admin setters", () => {
 
   const config = () => d.account("Config", d.config);
   const run = (name: string, instruction: Instruction) => expectOk(d.send(d.admin, [instruction]), name);
-  const acceptIx = (who: KeyPairSigner) => getAcceptAdminInstruction({ newAdmin: who, config: d.config }, AT);
 
   it("propose_admin then accept_admin hands the config to the new admin", async () => {
     const next = await fundedSigner(d.svm);
@@ -198,7 +177,7 @@ describe("admin setters", () => {
     expect(config()).to.include({ admin: d.admin.address, pendingAdmin: next.address });
     expect(eventOf(proposed, "ConfigUpdated")).to.include({ admin: d.admin.address, pendingAdmin: next.address });
 
-    const accepted = await expectOk(d.send(next, [acceptIx(next)]));
+    const accepted = await expectOk(d.send(next, [d.acceptAdminIx(next)]));
     expect(config()).to.include({ admin: next.address, pendingAdmin: NO_ADMIN });
     expect(eventOf(accepted, "ConfigUpdated")).to.include({ admin: next.address, pendingAdmin: NO_ADMIN });
 
@@ -210,7 +189,7 @@ describe("admin setters", () => {
 
   it("refuses accept_admin from anyone but the pending admin (NotPendingAdmin)", async () => {
     const accept = (who: KeyPairSigner) =>
-      d.send(who, [acceptIx(who)]);
+      d.send(who, [d.acceptAdminIx(who)]);
     // Nothing proposed yet.
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
     const next = await fundedSigner(d.svm);
@@ -218,7 +197,7 @@ describe("admin setters", () => {
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(stranger));
     await expectRefused(d.svm, [d.config], "NotPendingAdmin", () => accept(d.admin));
     // The pending admin's address without its signature.
-    const noSig = unsigned(acceptIx(next), next.address);
+    const noSig = unsigned(d.acceptAdminIx(next), next.address);
     await expectRefused(d.svm, [d.config], "MissingSigner", () => d.send(stranger, [noSig]));
   });
 

@@ -196,7 +196,7 @@ describe("finalize", () => {
   });
 
   it("refuses the router's address without its signature (MissingSigner)", async () => {
-    const noSig = unsigned(d.finalizeIx(execution, d.router, buyer), d.router.address);
+    const noSig = unsigned(await d.finalizeIx(execution, d.router, buyer), d.router.address);
     await expectRefused(d.svm, watched(), "MissingSigner", () => d.send(stranger, [noSig]));
   });
 });
@@ -248,8 +248,8 @@ describe("cancel", () => {
   it("refuses the buyer unsigned (MissingSigner) and a settled execution (ExecutionSettled)", async () => {
     const { execution } = await d.reserve(buyer, 1n, 4_000n);
     const stranger = await fundedSigner(d.svm);
-    await expectRefused(d.svm, [execution, buyer.balance], "MissingSigner", () =>
-      d.send(stranger, [unsigned(d.cancelIx(execution, buyer), buyer.wallet.address)]),
+    await expectRefused(d.svm, [execution, buyer.balance], "MissingSigner", async () =>
+      d.send(stranger, [unsigned(await d.cancelIx(execution, buyer), buyer.wallet.address)]),
     );
     await expectOk(d.send(buyer.wallet, [d.cancelIx(execution, buyer)]), "cancel");
     await expectRefused(d.svm, [execution, buyer.balance], "ExecutionSettled", () =>

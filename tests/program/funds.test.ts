@@ -4,10 +4,10 @@
 // account the instruction would have written unchanged.
 import { expect } from "chai";
 import { generateKeyPairSigner, type Address } from "@solana/kit";
-import { Deployment, U64_MAX, expectOk, type Buyer, type Operator, openExecution, settle, AT } from "../support/deployment.ts";
+import { Deployment, U64_MAX, expectOk, type Buyer, type Operator, openExecution, settle } from "../support/deployment.ts";
 import { expectRefused } from "../support/refusals.ts";
 import { createTokenAccount } from "../support/tokens.ts";
-import { dataOf, lamportsOf } from "../support/svm.ts";
+import { dataOf, lamportsOf, PROGRAM_ID } from "../support/svm.ts";
 import { eventOf } from "../support/events.ts";
 import { replaceAccount, unsigned } from "../support/mutate.ts";
 import { findBalancePda } from "@arknet/escrow";
@@ -53,7 +53,7 @@ describe("deposit", () => {
       totalDeposited: 300_000n,
       totalWithdrawn: 0n,
       lastExecutionId: 0n,
-      bump: (await findBalancePda({ config: d.config, buyer: buyer.wallet.address }, AT))[1],
+      bump: (await findBalancePda({ config: d.config, buyer: buyer.wallet.address }, { programAddress: PROGRAM_ID }))[1],
     });
     expect(d.tokens(d.vault)).to.equal(300_000n);
     expect(d.tokens(buyer.tokens)).to.equal(700_000n);
@@ -121,7 +121,7 @@ describe("deposit", () => {
   });
 
   it("refuses a depositor that did not sign (MissingSigner)", async () => {
-    const ixNoSig = unsigned(d.depositIx(buyer, 10n), buyer.wallet.address);
+    const ixNoSig = unsigned(await d.depositIx(buyer, 10n), buyer.wallet.address);
     await expectRefused(d.svm, [buyer.balance, buyer.tokens, d.vault, d.config], "MissingSigner", () =>
       d.send(d.router, [ixNoSig]),
     );
@@ -137,7 +137,7 @@ describe("deposit", () => {
 
   it("refuses a token account other than the configured vault (InvalidVault)", async () => {
     const other = await d.newBuyer(0n);
-    const wrongVault = replaceAccount(d.depositIx(buyer, 10n), d.vault, other.tokens);
+    const wrongVault = replaceAccount(await d.depositIx(buyer, 10n), d.vault, other.tokens);
     await expectRefused(d.svm, [buyer.balance, buyer.tokens, other.tokens, d.vault, d.config], "InvalidVault", () =>
       d.send(buyer.wallet, [wrongVault]),
     );
@@ -210,7 +210,7 @@ describe("withdraw", () => {
 
   it("refuses a buyer that did not sign (MissingSigner)", async () => {
     const thief = await d.newBuyer(0n);
-    const ixNoSig = unsigned(d.withdrawIx(buyer, 1n, thief.tokens), buyer.wallet.address);
+    const ixNoSig = unsigned(await d.withdrawIx(buyer, 1n, thief.tokens), buyer.wallet.address);
     await expectRefused(d.svm, [buyer.balance, d.vault, thief.tokens, d.config], "MissingSigner", () =>
       d.send(thief.wallet, [ixNoSig]),
     );
@@ -292,7 +292,7 @@ describe("claim", () => {
 
   it("refuses an authority that did not sign (MissingSigner)", async () => {
     const thief = await d.newBuyer(0n);
-    const ixNoSig = unsigned(d.claimIx(op, 1n, thief.tokens), op.authority.address);
+    const ixNoSig = unsigned(await d.claimIx(op, 1n, thief.tokens), op.authority.address);
     await expectRefused(d.svm, [op.address, d.config, d.vault, thief.tokens], "MissingSigner", () =>
       d.send(thief.wallet, [ixNoSig]),
     );

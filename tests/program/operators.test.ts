@@ -4,21 +4,20 @@
 // refusal names the exact error and leaves the operator account unchanged.
 import { expect } from "chai";
 import type { Address, KeyPairSigner } from "@solana/kit";
-import { Deployment, expectOk, newSalt, type Operator, newSigningKey, AT } from "../support/deployment.ts";
+import { Deployment, expectOk, newSalt, type Operator, newSigningKey } from "../support/deployment.ts";
 import { expectRefused } from "../support/refusals.ts";
 import { fundedSigner, lamportsOf, rentExemptMinimum, PROGRAM_ID } from "../support/svm.ts";
 import {
   configAddress,
   encodeSku,
   findOperatorPda,
-  getRegisterOperatorInstruction,
-  getRotateOperatorKeyInstruction,
-  getSetOperatorRateInstruction,
-  getSetOperatorStatusInstruction,
+  getSetOperatorRateInstructionDataCodec,
+  registerOperatorInstructions,
+  rotateKeyInstructions,
   operatorAddress,
 } from "@arknet/escrow";
 import { eventOf } from "../support/events.ts";
-import { unsigned } from "../support/mutate.ts";
+import { replaceAccount, unsigned, withArgs } from "../support/mutate.ts";
 
 describe("register_operator", () => {
   let d: Deployment;
@@ -31,15 +30,8 @@ describe("register_operator", () => {
 
   /** register_operator for `authority` with `key`, co-signed by it unless `cosign` is false. */
   const registerIx = async (key: KeyPairSigner, opts: { operator?: Address; cosign?: boolean } = {}) => {
-    const instruction = getRegisterOperatorInstruction(
-      {
-        authority,
-        config: d.config,
-        operator: opts.operator ?? (await operatorAddress(d.config, authority.address, PROGRAM_ID)),
-        signingKey: key,
-      },
-      AT,
-    );
+    const { instructions, operator } = await registerOperatorInstructions(d, { authority, signingKey: key });
+    const instruction = replaceAccount(instructions[0], operator, opts.operator ?? operator);
     return opts.cosign === false ? unsigned(instruction, key.address) : instruction;
   };
 
@@ -63,7 +55,7 @@ describe("register_operator", () => {
       ratingSum: 0n,
       status: 0,
       rateCount: 0,
-      bump: (await findOperatorPda({ config: d.config, authority: authority.address }, AT))[1],
+      bump: (await findOperatorPda({ config: d.config, authority: authority.address }, { programAddress: PROGRAM_ID }))[1],
     });
     expect(lamportsOf(d.svm, operator)).to.equal(rentExemptMinimum(d.svm, operator));
     expect(eventOf(r, "OperatorRegistered")).to.deep.equal({
@@ -123,8 +115,11 @@ describe("operator management", () => {
   const operator = () => d.account("Operator", op.address);
   const rates = () => operator().rates.slice(0, operator().rateCount).map((r: any) => [r.sku, r.price]);
   const setRate = (code: string, price: bigint) => d.send(op.authority, [d.setRateIx(op, code, price)]);
-  const rotateIx = (key: KeyPairSigner, authority = op.authority) =>
-    getRotateOperatorKeyInstruction({ authority, operator: op.address, newSigningKey: key }, AT);
+  /** rotate_operator_key of `op` to `key`, as `authority` (the operator's own by default). */
+  const rotateIx = async (key: KeyPairSigner, authority = op.authority) => {
+    const [ix] = await rotateKeyInstructions(d, { authority, newSigningKey: key });
+    return replaceAccount(ix, await operatorAddress(d.config, authority.address, PROGRAM_ID), op.address);
+  };
 
   describe("set_operator_status", () => {
     it("activates and suspends, admin only", async () => {
@@ -151,7 +146,7 @@ describe("operator management", () => {
 
     it("refuses the operator itself or anyone but the admin (Unauthorized), the admin unsigned (MissingSigner)", async () => {
       for (const who of [op.authority, stranger]) {
-        const asWho = getSetOperatorStatusInstruction({ admin: who, config: d.config, operator: op.address, status: 1 }, AT);
+        const asWho = d.setStatusIx(op, 1, who);
         await expectRefused(d.svm, [op.address, d.config], "Unauthorized", () => d.send(who, [asWho]));
       }
       await expectRefused(d.svm, [op.address], "MissingSigner", () =>
@@ -162,7 +157,7 @@ describe("operator management", () => {
     it("refuses an operator of another deployment (WrongDeployment)", async () => {
       const other = await Deployment.create({ svm: d.svm, admin: d.admin });
       const foreign = await other.newOperator({ H100: 1n }, false);
-      const asThisAdmin = getSetOperatorStatusInstruction({ admin: d.admin, config: d.config, operator: foreign.address, status: 1 }, AT);
+      const asThisAdmin = d.setStatusIx(foreign, 1);
       await expectRefused(d.svm, [foreign.address], "WrongDeployment", () => d.send(d.admin, [asThisAdmin]));
     });
   });
@@ -182,18 +177,15 @@ describe("operator management", () => {
 
     it("refuses a new key that does not co-sign (MissingSigner): no rotation to another operator's key", async () => {
       const victim = await d.newOperator({ H100: 10n });
-      const notHeld = unsigned(
-        getRotateOperatorKeyInstruction({ authority: op.authority, operator: op.address, newSigningKey: victim.key }, AT),
-        victim.key.address,
-      );
+      const notHeld = unsigned(await d.rotateIx(op, victim.key), victim.key.address);
       await expectRefused(d.svm, [op.address], "MissingSigner", () => d.send(op.authority, [notHeld]));
     });
 
     it("refuses another wallet (WrongAuthority) and the authority unsigned (MissingSigner)", async () => {
       const next = await newSigningKey();
       await expectRefused(d.svm, [op.address], "WrongAuthority", () => d.send(stranger, [rotateIx(next, stranger)]));
-      await expectRefused(d.svm, [op.address], "MissingSigner", () =>
-        d.send(stranger, [unsigned(rotateIx(next), op.authority.address)]),
+      await expectRefused(d.svm, [op.address], "MissingSigner", async () =>
+        d.send(stranger, [unsigned(await rotateIx(next), op.authority.address)]),
       );
     });
   });
@@ -222,8 +214,7 @@ describe("operator management", () => {
 
     it("refuses an empty, non-printable or inner-zero SKU (InvalidSku)", async () => {
       // Raw SKU bytes, past the SDK's own SKU check.
-      const raw = (bytes: number[]) =>
-        getSetOperatorRateInstruction({ authority: op.authority, operator: op.address, sku: Uint8Array.from(bytes), price: 1n }, AT);
+      const raw = async (bytes: number[]) => withArgs(await d.setRateIx(op, "H100", 1n), getSetOperatorRateInstructionDataCodec(), { sku: Uint8Array.from(bytes) });
       for (const bytes of [
         [0, 0, 0, 0, 0, 0, 0, 0],
         [0x48, 0x20, 0x31, 0, 0, 0, 0, 0], // "H 1"
@@ -250,8 +241,8 @@ describe("operator management", () => {
     it("refuses another wallet (WrongAuthority) and the authority unsigned (MissingSigner)", async () => {
       const asStranger = d.setRateIx({ ...op, authority: stranger }, "H100", 1n);
       await expectRefused(d.svm, [op.address], "WrongAuthority", () => d.send(stranger, [asStranger]));
-      await expectRefused(d.svm, [op.address], "MissingSigner", () =>
-        d.send(stranger, [unsigned(d.setRateIx(op, "H100", 1n), op.authority.address)]),
+      await expectRefused(d.svm, [op.address], "MissingSigner", async () =>
+        d.send(stranger, [unsigned(await d.setRateIx(op, "H100", 1n), op.authority.address)]),
       );
     });
   });

@@ -53,7 +53,7 @@ describe("Token-2022 deployment", () => {
 
   it("refuses the SPL Token program (InvalidTokenProgram)", async () => {
     await d.deposit(buyer, 1_000n);
-    const viaSplToken = replaceAccount(d.withdrawIx(buyer, 1_000n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS);
+    const viaSplToken = replaceAccount(await d.withdrawIx(buyer, 1_000n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS);
     await expectRefused(d.svm, [buyer.balance, buyer.tokens, d.vault, d.config], "InvalidTokenProgram", () =>
       d.send(buyer.wallet, [viaSplToken]),
     );

@@ -3,13 +3,14 @@
 //    favour the attacker) owned by a program the attacker controls.
 // 3. A real program account of another type in a slot (a Balance where an Operator is
 //    expected, ...): refused by size, or, with a matching size, by discriminator.
-import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
+import { AccountRole, getAddressEncoder, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { expectRefused } from "../support/refusals.ts";
-import { AT, expectOk } from "../support/deployment.ts";
-import { SYSTEM_PROGRAM, getClaimInstruction, getFinalizeInstruction, getSetOperatorStatusInstruction } from "@arknet/escrow";
+import { expectOk } from "../support/deployment.ts";
+import { SYSTEM_PROGRAM, claimInstructions, operatorAddress } from "@arknet/escrow";
 import { freshAddress, patchAccount, plantCopy, world, type World } from "./support.ts";
 import { signedBy, replaceAccount } from "../support/mutate.ts";
 import { TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
+import { PROGRAM_ID } from "../support/svm.ts";
 
 const enc = getAddressEncoder();
 const u64le = (v: bigint) => {
@@ -19,6 +20,12 @@ const u64le = (v: bigint) => {
 };
 
 // Byte offsets (discriminator included) of the fields the look-alikes rewrite.
+/** The SDK's claim by `authority`, its own operator account swapped for `operator`. */
+async function claimAt(d: World["d"], authority: KeyPairSigner, operator: Address, amount: bigint, destination: Address): Promise<Instruction> {
+  const [claim] = await claimInstructions(d, { authority, amount, destination });
+  return replaceAccount(claim, await operatorAddress(d.config, authority.address, PROGRAM_ID), operator);
+}
+
 const CONFIG_ADMIN = 8;
 const CONFIG_TREASURY = 8 + 5 * 32;
 const CONFIG_FEES_UNWITHDRAWN = 8 + 7 * 32 + 8;
@@ -60,13 +67,13 @@ describe("security: look-alike accounts owned by another program", () => {
 
   it("Config: a copy naming the attacker admin cannot change an operator's status", async () => {
     const fake = await lookAlike(w.d.config, (d) => d.set(enc.encode(w.attacker.wallet.address), CONFIG_ADMIN));
-    const activate = getSetOperatorStatusInstruction({ admin: w.attacker.wallet, config: fake, operator: w.op.address, status: 2 }, AT);
+    const activate = replaceAccount(w.d.setStatusIx(w.op, 2, w.attacker.wallet), w.d.config, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [activate]));
   });
 
   it("Config: a copy owned by the token program is refused too", async () => {
     const fake = await lookAlike(w.d.config, () => {}, TOKEN_PROGRAM_ADDRESS);
-    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.config, fake);
+    const deposit = replaceAccount(await w.d.depositIx(w.attacker, 1n), w.d.config, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
@@ -75,10 +82,7 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), OPERATOR_AUTHORITY);
       d.set(u64le(1_000_000n), OPERATOR_CLAIMABLE);
     });
-    const claim = getClaimInstruction(
-      { authority: w.attacker.wallet, config: w.d.config, operator: fake, vault: w.d.vault, destination: w.attacker.tokens, mint: w.d.mint, tokenProgram: w.d.tokenProgram, amount: 1_000n },
-      AT,
-    );
+    const claim = await claimAt(w.d, w.attacker.wallet, fake, 1_000n, w.attacker.tokens);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [claim]));
   });
 
@@ -101,7 +105,7 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), BALANCE_BUYER);
       d.set(u64le(4_000_000n), BALANCE_AVAILABLE);
     });
-    const withdraw = replaceAccount(w.d.withdrawIx(w.attacker, 1_000_000n), w.attacker.balance, fake);
+    const withdraw = replaceAccount(await w.d.withdrawIx(w.attacker, 1_000_000n), w.attacker.balance, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [withdraw]));
   });
 
@@ -115,7 +119,7 @@ describe("security: look-alike accounts owned by another program", () => {
 
   it("Balance: deposit treats a foreign-owned balance as new and refuses its address", async () => {
     const fake = await lookAlike(w.attacker.balance, () => {});
-    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.attacker.balance, fake);
+    const deposit = replaceAccount(await w.d.depositIx(w.attacker, 1n), w.attacker.balance, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidPda", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
@@ -125,7 +129,7 @@ describe("security: look-alike accounts owned by another program", () => {
       d.set(enc.encode(w.attacker.wallet.address), EXECUTION_ROUTER);
       d.set(u64le(1n << 40n), EXECUTION_MAX_BURN);
     });
-    const finalize = getFinalizeInstruction({ authority: w.attacker.wallet, execution: fake, balance: w.attacker.balance, reason: 0 }, AT);
+    const finalize = replaceAccount(await w.d.finalizeIx(w.execution, w.attacker.wallet, w.attacker, { reason: 0, operators: [] }), w.execution, fake);
     await expectRefused(w.d.svm, [...w.watched, fake], "InvalidAccountOwner", () => w.d.send(w.attacker.wallet, [finalize]));
   });
 
@@ -150,20 +154,17 @@ describe("security: account type confusion", () => {
 
   it("the buyer's Balance as the Operator of a claim (authority at the same offset)", async () => {
     // Balance.buyer sits where Operator.authority does: only the size and type checks stop it.
-    const claim = getClaimInstruction(
-      { authority: w.buyer.wallet, config: w.d.config, operator: w.buyer.balance, vault: w.d.vault, destination: w.buyer.tokens, mint: w.d.mint, tokenProgram: w.d.tokenProgram, amount: 1n },
-      AT,
-    );
+    const claim = await claimAt(w.d, w.buyer.wallet, w.buyer.balance, 1n, w.buyer.tokens);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [claim]));
   });
 
   it("an Operator as the Balance of a withdraw", async () => {
-    const withdraw = replaceAccount(w.d.withdrawIx(w.buyer, 1n), w.buyer.balance, w.op.address);
+    const withdraw = replaceAccount(await w.d.withdrawIx(w.buyer, 1n), w.buyer.balance, w.op.address);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.buyer.wallet, [withdraw]));
   });
 
   it("a Balance as the Config of a deposit", async () => {
-    const deposit = replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.config, w.buyer.balance);
+    const deposit = replaceAccount(await w.d.depositIx(w.attacker, 1n), w.d.config, w.buyer.balance);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () => w.d.send(w.attacker.wallet, [deposit]));
   });
 
@@ -180,7 +181,7 @@ describe("security: account type confusion", () => {
   });
 
   it("the Config as the Balance of finalize, the Config as its Execution", async () => {
-    const finalize = w.d.finalizeIx(w.execution, w.d.router, w.buyer);
+    const finalize = await w.d.finalizeIx(w.execution, w.d.router, w.buyer);
     await expectRefused(w.d.svm, w.watched, "InvalidAccountData", () =>
       w.d.send(w.d.router, [replaceAccount(finalize, w.buyer.balance, w.d.config)]),
     );
@@ -212,10 +213,10 @@ describe("security: written accounts passed read-only, fake system program", () 
   });
 
   it("withdraw with the balance read-only, finalize with the execution or balance read-only: AccountNotWritable", async () => {
-    await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.buyer.wallet, [readOnly(w.d.withdrawIx(w.buyer, 1n), 2)]));
+    await expectRefused(w.d.svm, w.watched, "AccountNotWritable", async () => w.d.send(w.buyer.wallet, [readOnly(await w.d.withdrawIx(w.buyer, 1n), 2)]));
     for (const slot of [1, 2]) {
-      await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () =>
-        w.d.send(w.d.router, [readOnly(w.d.finalizeIx(w.execution, w.d.router, w.buyer), slot)]),
+      await expectRefused(w.d.svm, w.watched, "AccountNotWritable", async () =>
+        w.d.send(w.d.router, [readOnly(await w.d.finalizeIx(w.execution, w.d.router, w.buyer), slot)]),
       );
     }
   });
@@ -228,7 +229,7 @@ describe("security: written accounts passed read-only, fake system program", () 
   });
 
   it("claim with the operator read-only: AccountNotWritable", () =>
-    expectRefused(w.d.svm, w.watched, "AccountNotWritable", () => w.d.send(w.op.authority, [readOnly(w.d.claimIx(w.op, 1n), 2)])));
+    expectRefused(w.d.svm, w.watched, "AccountNotWritable", async () => w.d.send(w.op.authority, [readOnly(await w.d.claimIx(w.op, 1n), 2)])));
 
   it("assign_segment with the operator read-only, close with the rent payer read-only: AccountNotWritable", async () => {
     await expectRefused(w.d.svm, w.watched, "AccountNotWritable", () =>
@@ -244,7 +245,7 @@ describe("security: written accounts passed read-only, fake system program", () 
   it("a fake system program where an account is created: InvalidSystemProgram", async () => {
     const fake = await freshAddress();
     const newcomer = await w.d.newBuyer(10n);
-    const deposit = replaceAccount(w.d.depositIx(newcomer, 1n), SYSTEM_PROGRAM, fake);
+    const deposit = replaceAccount(await w.d.depositIx(newcomer, 1n), SYSTEM_PROGRAM, fake);
     await expectRefused(w.d.svm, [...w.watched, newcomer.balance], "InvalidSystemProgram", () => w.d.send(newcomer.wallet, [deposit]));
     const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
     await expectRefused(w.d.svm, [...w.watched, execution], "InvalidSystemProgram", () =>

@@ -111,9 +111,9 @@ describe("security: arithmetic at the edges", () => {
     it("1001 bps at initialize and in set_fee: FeeTooHigh; 1000 is accepted", async () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
-      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { feeBps: 1001 })]));
-      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, {}, { feeBps: 0xffff })]));
-      await expectOk(u.send([u.initializeIx(t, {}, { feeBps: 1000 })]), "initialize at the cap");
+      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, { feeBps: 1001 })]));
+      await expectRefused(u.svm, [u.config], "FeeTooHigh", () => u.send([u.initializeIx(t, { feeBps: 0xffff })]));
+      await expectOk(u.send([u.initializeIx(t, { feeBps: 1000 })]), "initialize at the cap");
       const w = await world();
       await expectRefused(w.d.svm, w.watched, "FeeTooHigh", () => w.d.send(w.d.admin, [w.d.setFeeIx(1001)]));
     });

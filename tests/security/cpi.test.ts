@@ -40,7 +40,7 @@ describe("security: receipts submitted through CPI by another program", () => {
 
   it("the forwarder works: a withdraw through it pays the buyer (control)", async () => {
     const before = w.d.tokens(w.buyer.tokens);
-    await expectOk(w.d.send(w.buyer.wallet, [forwarded(forwarder, w.d.withdrawIx(w.buyer, 5n))]), "withdraw through CPI");
+    await expectOk(w.d.send(w.buyer.wallet, [forwarded(forwarder, await w.d.withdrawIx(w.buyer, 5n))]), "withdraw through CPI");
     expect(w.d.tokens(w.buyer.tokens) - before).to.equal(5n);
   });
 

@@ -31,8 +31,8 @@ describe("security: close, refund lamports and reuse in one transaction", () => 
     ).then(at(4)));
 
   it("finalize, close, fund the address, top_up: InvalidAccountOwner", () =>
-    expectRefused(w.d.svm, w.watched, "InvalidAccountOwner", () =>
-      w.d.send(w.d.router, [...finalizeAndClose(), revive(), signedBy(w.d.topUpIx(w.buyer, w.execution, 1n), w.buyer.wallet)]),
+    expectRefused(w.d.svm, w.watched, "InvalidAccountOwner", async () =>
+      w.d.send(w.d.router, [...finalizeAndClose(), revive(), signedBy(await w.d.topUpIx(w.buyer, w.execution, 1n), w.buyer.wallet)]),
     ).then(at(3)));
 
   it("finalize, close, fund the address, assign_segment: InvalidAccountOwner", () =>

@@ -8,11 +8,11 @@
 import { expect } from "chai";
 import { AccountRole, type Address, type KeyPairSigner } from "@solana/kit";
 import { expectRefused } from "../support/refusals.ts";
-import { AT, expectOk, newSalt, reserveArgs, type Buyer } from "../support/deployment.ts";
+import { expectOk, newSalt, type Buyer } from "../support/deployment.ts";
 import { fundedSigner, PROGRAM_ID } from "../support/svm.ts";
 import { bumps, derivedHash, expectFailed, instructionError, onCurveBump, pdaAt, seeds, Undeployed, world, type World } from "./support.ts";
-import { replaceAccount } from "../support/mutate.ts";
-import { balanceAddress, configAddress, executionAddress, getRegisterOperatorInstruction, getReserveInstruction, operatorAddress } from "@arknet/escrow";
+import { replaceAccount, withArgs } from "../support/mutate.ts";
+import { balanceAddress, configAddress, executionAddress, getReserveInstructionDataCodec, operatorAddress, registerOperatorInstructions } from "@arknet/escrow";
 
 describe("security: wrong PDAs", () => {
   let w: World;
@@ -25,8 +25,8 @@ describe("security: wrong PDAs", () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
       const other = pdaAt(seeds.config(u.salt), bumps(seeds.config(u.salt)).nonCanonical)!;
-      await expectRefused(u.svm, [u.config, other], "InvalidPda", () =>
-        u.send([u.initializeIx(t, { config: { address: other, role: AccountRole.WRITABLE } })]),
+      await expectRefused(u.svm, [u.config, other], "InvalidPda", async () =>
+        u.send([replaceAccount(await u.initializeIx(t), u.config, other)]),
       );
     });
 
@@ -34,16 +34,18 @@ describe("security: wrong PDAs", () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
       const foreign = await balanceAddress(u.config, u.admin.address, PROGRAM_ID);
-      await expectRefused(u.svm, [u.config, foreign], "InvalidPda", () =>
-        u.send([u.initializeIx(t, { config: { address: foreign, role: AccountRole.WRITABLE } })]),
+      await expectRefused(u.svm, [u.config, foreign], "InvalidPda", async () =>
+        u.send([replaceAccount(await u.initializeIx(t), u.config, foreign)]),
       );
     });
   });
 
   describe("Operator (register_operator)", () => {
     // The authority co-signs as its own signing key.
-    const register = (authority: KeyPairSigner, operator: Address) =>
-      getRegisterOperatorInstruction({ authority, config: w.d.config, operator, signingKey: authority }, AT);
+    const register = async (authority: KeyPairSigner, operator: Address) => {
+      const { instructions, operator: own } = await registerOperatorInstructions(w.d, { authority, signingKey: authority });
+      return replaceAccount(instructions[0], own, operator);
+    };
 
     it("another authority's operator address: InvalidPda", async () => {
       const attacker = await fundedSigner(w.d.svm);
@@ -88,12 +90,11 @@ describe("security: wrong PDAs", () => {
 
   describe("Execution (reserve takes the bump)", () => {
     const escalation = instructionError(0, "PrivilegeEscalation");
-    /** reserve of execution `id` for `buyer` with any execution address and bump. */
-    const reserveWith = (buyer: Buyer, execution: Address, id: bigint, maxBurn: bigint, bump: number) =>
-      getReserveInstruction(
-        { payer: buyer.wallet, buyer: buyer.wallet, config: w.d.config, balance: buyer.balance, execution, ...reserveArgs(id, maxBurn, bump) },
-        AT,
-      );
+    /** reserve of execution `id` for `buyer` (the SDK's), moved to any execution address and bump. */
+    const reserveWith = async (buyer: Buyer, execution: Address, id: bigint, maxBurn: bigint, bump: number) => {
+      const { ix, execution: canonical } = await w.d.reserveIx(buyer, id, maxBurn);
+      return withArgs(replaceAccount(ix, canonical, execution), getReserveInstructionDataCodec(), { bump });
+    };
 
     it("the canonical bump with the address of another id: the create needs that PDA's signature (PrivilegeEscalation)", async () => {
       const { ix: reserve } = await w.d.reserveIx(w.buyer, w.nextId, 1n);
@@ -168,8 +169,8 @@ describe("security: wrong PDAs", () => {
     });
 
     it("withdraw from another buyer's balance: WrongBuyer", async () => {
-      await expectRefused(w.d.svm, w.watched, "WrongBuyer", () =>
-        w.d.send(w.attacker.wallet, [replaceAccount(w.d.withdrawIx(w.attacker, 1n), w.attacker.balance, w.buyer.balance)]),
+      await expectRefused(w.d.svm, w.watched, "WrongBuyer", async () =>
+        w.d.send(w.attacker.wallet, [replaceAccount(await w.d.withdrawIx(w.attacker, 1n), w.attacker.balance, w.buyer.balance)]),
       );
     });
 

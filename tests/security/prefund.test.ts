@@ -5,10 +5,10 @@
 import { expect } from "chai";
 import type { LiteSVM } from "litesvm";
 import type { Address } from "@solana/kit";
-import { AT, expectOk } from "../support/deployment.ts";
+import { expectOk } from "../support/deployment.ts";
 import { fundedSigner, PROGRAM_ID } from "../support/svm.ts";
 import { transferLamports, Undeployed, world, type World } from "./support.ts";
-import { balanceAddress, executionAddress, getRegisterOperatorInstruction, operatorAddress } from "@arknet/escrow";
+import { balanceAddress, executionAddress, operatorAddress, registerOperatorInstructions } from "@arknet/escrow";
 
 const LEN = { Config: 8 + 304, Operator: 8 + 432, Balance: 8 + 112 };
 
@@ -45,7 +45,8 @@ describe("security: pre-funding a future PDA with lamports", () => {
         const operator = await operatorAddress(w.d.config, authority.address, PROGRAM_ID);
         await expectOk(w.d.send(w.attacker.wallet, [transferLamports(w.attacker.wallet, operator, prefund)]));
         // The authority co-signs as its own signing key.
-        await expectOk(w.d.send(authority, [getRegisterOperatorInstruction({ authority, config: w.d.config, operator, signingKey: authority }, AT)]), "register");
+        const { instructions } = await registerOperatorInstructions(w.d, { authority, signingKey: authority });
+        await expectOk(w.d.send(authority, instructions), "register");
         expectCreated(w.d.svm, operator, prefund, LEN.Operator);
         expect(w.d.account("Operator", operator).authority).to.equal(authority.address);
       });

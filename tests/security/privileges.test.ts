@@ -118,8 +118,8 @@ describe("security: router or admin redirecting funds", () => {
   describe("operators and strangers", () => {
     it("an operator cannot claim another operator's earnings: WrongAuthority", async () => {
       const rival = await w.d.newOperator({ H100: 1n });
-      await expectRefused(w.d.svm, [...w.watched, rival.payout], "WrongAuthority", () =>
-        w.d.send(rival.authority, [replaceAccount(w.d.claimIx(rival, 1n), rival.address, w.op.address)]),
+      await expectRefused(w.d.svm, [...w.watched, rival.payout], "WrongAuthority", async () =>
+        w.d.send(rival.authority, [replaceAccount(await w.d.claimIx(rival, 1n), rival.address, w.op.address)]),
       );
     });
 

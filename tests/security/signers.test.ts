@@ -5,11 +5,11 @@
 // nothing.
 import { AccountRole, getAddressEncoder, type Address, type Instruction } from "@solana/kit";
 import { expectRefused } from "../support/refusals.ts";
-import { AT, DEFAULT_TIMING, expectOk, newSigningKey } from "../support/deployment.ts";
+import { DEFAULT_TIMING, expectOk, newSigningKey } from "../support/deployment.ts";
 import { fundedSigner, setTime, PROGRAM_ID } from "../support/svm.ts";
 import { freshAddress, patchAccount, plantCopy, Undeployed, world, type World } from "./support.ts";
-import { signedBy, unsigned } from "../support/mutate.ts";
-import { UPGRADEABLE_LOADER, getRegisterOperatorInstruction, operatorAddress } from "@arknet/escrow";
+import { replaceAccount, signedBy, unsigned } from "../support/mutate.ts";
+import { UPGRADEABLE_LOADER, operatorAddress, registerOperatorInstructions } from "@arknet/escrow";
 
 describe("security: authority passed without its signature", () => {
   let w: World;
@@ -46,8 +46,8 @@ describe("security: authority passed without its signature", () => {
       const u = await Undeployed.create();
       const t = await u.tokens();
       const attacker = await fundedSigner(u.svm);
-      await expectRefused(u.svm, [u.config, t.vault], "MissingSigner", () =>
-        u.send([u.initializeIx(t, { admin: { address: u.admin.address, role: AccountRole.WRITABLE } })], attacker),
+      await expectRefused(u.svm, [u.config, t.vault], "MissingSigner", async () =>
+        u.send([unsigned(await u.initializeIx(t), u.admin.address)], attacker),
       );
     });
 
@@ -67,47 +67,47 @@ describe("security: authority passed without its signature", () => {
       const forged = await freshAddress();
       plantCopy(u.svm, u.programData, forged, UPGRADEABLE_LOADER);
       patchAccount(u.svm, forged, (d) => d.set(getAddressEncoder().encode(attacker.address), 13));
-      await expectRefused(u.svm, [u.config, t.vault, forged], "InvalidProgramData", () =>
-        u.send([u.initializeIx(t, { admin: attacker, programData: forged })], attacker),
+      await expectRefused(u.svm, [u.config, t.vault, forged], "InvalidProgramData", async () =>
+        u.send([replaceAccount(await u.initializeIx(t, { admin: attacker }), u.programData, forged)], attacker),
       );
     });
   });
 
   describe("router paths", () => {
     it("assign_segment", () => refuse(w.d.assignIx(w.execution, 1, w.op, "A100"), w.d.router.address));
-    it("finalize before expiry (only the router may)", () =>
-      refuse(w.d.finalizeIx(w.execution, w.d.router, w.buyer), w.d.router.address));
+    it("finalize before expiry (only the router may)", async () =>
+      refuse(await w.d.finalizeIx(w.execution, w.d.router, w.buyer), w.d.router.address));
   });
 
   describe("operator paths", () => {
     const authority = () => w.op.authority.address;
-    it("set_operator_rate", () => refuse(w.d.setRateIx(w.op, "H100", 1_000_000n), authority()));
-    it("rotate_operator_key: the authority must sign", () =>
-      refuse(w.d.rotateIx(w.op, w.attacker.wallet), authority()));
+    it("set_operator_rate", async () => refuse(await w.d.setRateIx(w.op, "H100", 1_000_000n), authority()));
+    it("rotate_operator_key: the authority must sign", async () =>
+      refuse(await w.d.rotateIx(w.op, w.attacker.wallet), authority()));
     it("rotate_operator_key: the new key must sign (no rotation to a key not held)", async () => {
       const key = await newSigningKey();
-      await refuse(signedBy(w.d.rotateIx(w.op, key), w.op.authority), key.address);
+      await refuse(signedBy(await w.d.rotateIx(w.op, key), w.op.authority), key.address);
     });
-    it("claim", () => refuse(w.d.claimIx(w.op, 1n, w.attacker.tokens), authority()));
+    it("claim", async () => refuse(await w.d.claimIx(w.op, 1n, w.attacker.tokens), authority()));
     it("register_operator", async () => {
       const victim = await fundedSigner(w.d.svm);
       const operator = await operatorAddress(w.d.config, victim.address, PROGRAM_ID);
-      const register = getRegisterOperatorInstruction({ authority: victim, config: w.d.config, operator, signingKey: w.attacker.wallet }, AT);
+      const { instructions: [register] } = await registerOperatorInstructions(w.d, { authority: victim, signingKey: w.attacker.wallet });
       await refuse(register, victim.address, [operator, victim.address]);
     });
     it("register_operator: the signing key must sign", async () => {
       const newcomer = await fundedSigner(w.d.svm);
       const op = { ...(await w.d.operatorAccounts(newcomer)) };
-      await expectRefused(w.d.svm, [op.address], "MissingSigner", () =>
-        w.d.send(newcomer, [unsigned(w.d.registerIx(op), op.key.address)]),
+      await expectRefused(w.d.svm, [op.address], "MissingSigner", async () =>
+        w.d.send(newcomer, [unsigned(await w.d.registerIx(op), op.key.address)]),
       );
     });
   });
 
   describe("buyer paths", () => {
     const buyer = () => w.buyer.wallet.address;
-    it("withdraw", () => refuse(w.d.withdrawIx(w.buyer, 1n, w.attacker.tokens), buyer()));
-    it("top_up", () => refuse(w.d.topUpIx(w.buyer, w.execution, 1n), buyer()));
+    it("withdraw", async () => refuse(await w.d.withdrawIx(w.buyer, 1n, w.attacker.tokens), buyer()));
+    it("top_up", async () => refuse(await w.d.topUpIx(w.buyer, w.execution, 1n), buyer()));
     it("reserve: the buyer must sign (a payer's signature is not enough)", async () => {
       const { ix: reserve, execution } = await w.d.reserveIx(w.buyer, w.nextId, 1n, { payer: w.attacker.wallet });
       await refuse(reserve, buyer(), [...w.watched, execution]);
@@ -126,14 +126,14 @@ describe("security: authority passed without its signature", () => {
       };
       await refuse(payerIsAttacker, buyer(), [...w.watched, execution]);
     });
-    it("deposit: the depositor (token authority of the source) must sign", () =>
-      refuse(w.d.depositIx(w.attacker, 1n, w.buyer), buyer()));
+    it("deposit: the depositor (token authority of the source) must sign", async () =>
+      refuse(await w.d.depositIx(w.attacker, 1n, w.buyer), buyer()));
     it("finalize after expiry as the buyer", async () => {
       const e = w.d.account("Execution", w.execution);
       const clock = w.d.svm.getClock();
       setTime(w.d.svm, e.expiresAt);
       try {
-        await refuse(w.d.finalizeIx(w.execution, w.buyer.wallet, w.buyer), buyer());
+        await refuse(await w.d.finalizeIx(w.execution, w.buyer.wallet, w.buyer), buyer());
       } finally {
         setTime(w.d.svm, clock.unixTimestamp);
       }

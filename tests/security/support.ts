@@ -24,7 +24,6 @@ import {
 import { getCreateAccountInstruction, getTransferSolInstruction } from "@solana-program/system";
 import { snapshot } from "../support/refusals.ts";
 import {
-  AT,
   DEFAULT_TIMING,
   Deployment,
   expectOk,
@@ -33,9 +32,9 @@ import {
   type DeploymentOptions,
   type Operator,
 } from "../support/deployment.ts";
-import { createSvm, fundedSigner, send, type TxResult, PROGRAM_ID } from "../support/svm.ts";
+import { createSvm, fundedSigner, send, type Sendable, type TxResult, PROGRAM_ID } from "../support/svm.ts";
 import { createMint, createTokenAccount, TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
-import { configAddress, getInitializeInstruction, programDataAddress, type InitializeInput } from "@arknet/escrow";
+import { configAddress, initializeInstructions, programDataAddress } from "@arknet/escrow";
 
 export const U64_MAX = (1n << 64n) - 1n;
 export const CLOCK_SYSVAR = "SysvarC1ock11111111111111111111111111111111" as Address;
@@ -201,33 +200,25 @@ export class Undeployed {
     return { mint, vault, treasury, tokenProgram };
   }
 
-  /** initialize by the generated builder; `overrides` replaces accounts (a signer, an address, or an address with another role). */
-  initializeIx(
+  /** initialize by the SDK's builder of tokens `t`, signed by `admin` (the upgrade authority by default). */
+  async initializeIx(
     t: { mint: Address; vault: Address; treasury: Address; tokenProgram: Address },
-    overrides: Partial<Record<keyof InitializeInput, any>> = {},
-    args: { feeBps?: number; expiryGraceSecs?: bigint } = {},
-  ): Instruction {
-    return getInitializeInstruction(
-      {
-        admin: this.admin,
-        config: this.config,
-        mint: t.mint,
-        vault: t.vault,
-        treasury: t.treasury,
-        router: this.router.address,
-        tokenProgram: t.tokenProgram,
-        programData: this.programData,
-        salt: this.salt,
-        feeBps: args.feeBps ?? 250,
-        ...DEFAULT_TIMING,
-        expiryGraceSecs: args.expiryGraceSecs ?? 3600n,
-        ...overrides,
-      },
-      AT,
-    );
+    opts: { admin?: KeyPairSigner; feeBps?: number; expiryGraceSecs?: bigint } = {},
+  ): Promise<Instruction> {
+    const { instructions } = await initializeInstructions({
+      ...t,
+      admin: opts.admin ?? this.admin,
+      programAddress: PROGRAM_ID,
+      router: this.router.address,
+      salt: this.salt,
+      feeBps: opts.feeBps ?? 250,
+      ...DEFAULT_TIMING,
+      expiryGraceSecs: opts.expiryGraceSecs ?? 3600n,
+    });
+    return instructions[0];
   }
 
-  send(instructions: Instruction[], payer = this.admin): Promise<TxResult> {
+  send(instructions: Sendable[], payer = this.admin): Promise<TxResult> {
     return send(this.svm, payer, instructions);
   }
 

@@ -16,6 +16,7 @@ import { expectOk } from "../support/deployment.ts";
 import { createMint, createTokenAccount, mintTo, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../support/tokens.ts";
 import { customError, expectFailed, freshAddress, patchAccount, plantCopy, Undeployed, world, type World } from "./support.ts";
 import { replaceAccount } from "../support/mutate.ts";
+import type { Sendable } from "../support/svm.ts";
 import { EXTENSIONS, mintWithExtension, token2022Account } from "./token2022.ts";
 
 // SPL Token's errors (Token-2022 shares them).
@@ -30,8 +31,8 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       u = await Undeployed.create();
       t = await u.tokens();
     });
-    const refuse = (name: string, overrides: Parameters<Undeployed["initializeIx"]>[1]) =>
-      expectRefused(u.svm, [u.config, t.vault, t.treasury], name, () => u.send([u.initializeIx(t, overrides)]));
+    const refuse = (name: string, tokens: Partial<typeof t>) =>
+      expectRefused(u.svm, [u.config, t.vault, t.treasury], name, () => u.send([u.initializeIx({ ...t, ...tokens })]));
 
     it("a fake token program owning a copy of the mint: InvalidTokenProgram", async () => {
       const fakeProgram = await freshAddress();
@@ -113,8 +114,8 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       attackerOtherTokens = await createTokenAccount(w.d.svm, w.d.admin, otherMint, w.attacker.wallet.address);
       await mintTo(w.d.svm, w.d.admin, otherMint, attackerOtherTokens, 1_000_000n);
     });
-    const tokenProgramSlot = (i: ReturnType<World["d"]["withdrawIx"]>, program: Address) =>
-      replaceAccount(i, w.d.tokenProgram, program);
+    const tokenProgramSlot = async (i: Sendable, program: Address) =>
+      replaceAccount(await i, w.d.tokenProgram, program);
 
     it("a fake token program in deposit, withdraw and claim: InvalidTokenProgram", async () => {
       const fake = await freshAddress();
@@ -133,23 +134,23 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
       await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
         w.d.send(w.buyer.wallet, [tokenProgramSlot(w.d.withdrawIx(w.buyer, 1n), TOKEN_2022_PROGRAM_ADDRESS)]),
       );
-      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
-        w.d.send(w.d.admin, [tokenProgramSlot(w.d.withdrawFeesIx(1n), TOKEN_2022_PROGRAM_ADDRESS)]),
+      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", async () =>
+        w.d.send(w.d.admin, [tokenProgramSlot(await w.d.withdrawFeesIx(1n), TOKEN_2022_PROGRAM_ADDRESS)]),
       );
     });
 
     it("another mint named in deposit (with a source of that mint): InvalidMint", async () => {
-      const deposit = replaceAccount(w.d.depositIx({ ...w.attacker, tokens: attackerOtherTokens }, 1n), w.d.mint, otherMint);
+      const deposit = replaceAccount(await w.d.depositIx({ ...w.attacker, tokens: attackerOtherTokens }, 1n), w.d.mint, otherMint);
       await expectRefused(w.d.svm, [...w.watched, attackerOtherTokens], "InvalidMint", () => w.d.send(w.attacker.wallet, [deposit]));
     });
 
     it("a vault that is not the configured one, in deposit and withdraw: InvalidVault", async () => {
       const decoy = await createTokenAccount(w.d.svm, w.d.admin, w.d.mint, w.attacker.wallet.address);
-      await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", () =>
-        w.d.send(w.attacker.wallet, [replaceAccount(w.d.depositIx(w.attacker, 1n), w.d.vault, decoy)]),
+      await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", async () =>
+        w.d.send(w.attacker.wallet, [replaceAccount(await w.d.depositIx(w.attacker, 1n), w.d.vault, decoy)]),
       );
-      await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", () =>
-        w.d.send(w.buyer.wallet, [replaceAccount(w.d.withdrawIx(w.buyer, 1n), w.d.vault, decoy)]),
+      await expectRefused(w.d.svm, [...w.watched, decoy], "InvalidVault", async () =>
+        w.d.send(w.buyer.wallet, [replaceAccount(await w.d.withdrawIx(w.buyer, 1n), w.d.vault, decoy)]),
       );
     });
 
@@ -198,11 +199,11 @@ describe("security: fake token program, wrong mint, wrong token accounts", () =>
   describe("on a Token-2022 deployment", () => {
     it("SPL Token named where the configured program is Token-2022: InvalidTokenProgram", async () => {
       const w = await world({ tokenProgram: TOKEN_2022_PROGRAM_ADDRESS });
-      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
-        w.d.send(w.buyer.wallet, [replaceAccount(w.d.withdrawIx(w.buyer, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
+      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", async () =>
+        w.d.send(w.buyer.wallet, [replaceAccount(await w.d.withdrawIx(w.buyer, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
       );
-      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", () =>
-        w.d.send(w.attacker.wallet, [replaceAccount(w.d.depositIx(w.attacker, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
+      await expectRefused(w.d.svm, w.watched, "InvalidTokenProgram", async () =>
+        w.d.send(w.attacker.wallet, [replaceAccount(await w.d.depositIx(w.attacker, 1n), TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS)]),
       );
     });
   });

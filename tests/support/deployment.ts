@@ -1,58 +1,57 @@
 // A deployed escrow in LiteSVM: the test world (admin, router, mint, vault, treasury, buyers,
-// operators) and which of its accounts go in which slot of each instruction. Every
-// instruction is built by the SDK's generated builders, every PDA derived and every account
-// decoded by the SDK; this fixture only supplies the world's addresses and signers.
+// operators). Every instruction comes from the SDK's instruction builders (`*Instructions`),
+// which know which account goes in which slot; every PDA is derived and every account decoded
+// by the SDK. This fixture only supplies the world's addresses and signers, and the defaults
+// tests share (duration, any price, who finalizes with which reason).
 import type { LiteSVM } from "litesvm";
-import { AccountRole, generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { generateKeyPairSigner, lamports, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import {
+  acceptAdminInstructions,
+  assignSegmentInstructions,
   balanceAddress,
+  cancelInstructions,
+  claimInstructions,
+  closeInstructions,
   configAddress,
   decodeBalance,
   decodeConfig,
   decodeExecution,
   decodeOperator,
-  encodeSku,
-  executionAddress,
-  getAcceptAdminInstruction,
-  getAssignSegmentInstruction,
-  getCancelInstruction,
-  getClaimInstruction,
-  getCloseInstruction,
-  getDepositInstruction,
+  depositInstructions,
+  finalizeInstructions,
   getEd25519VerifyInstruction,
-  getFinalizeInstruction,
-  getInitializeInstruction,
-  getProposeAdminInstruction,
-  getRateInstruction,
-  getRegisterOperatorInstruction,
-  getReserveFromWalletInstruction,
-  getReserveInstruction,
-  getRotateOperatorKeyInstruction,
-  getSetFeeInstruction,
-  getSetOperatorRateInstruction,
-  getSetOperatorStatusInstruction,
-  getSetPausedInstruction,
-  getSetRouterInstruction,
-  getSetTimingInstruction,
-  getSetTreasuryInstruction,
-  getSubmitReceiptsInstruction,
-  getTopUpInstruction,
-  getWithdrawFeesInstruction,
-  getWithdrawInstruction,
+  initializeInstructions,
   operatorAddress,
-  programDataAddress,
+  paidOperators,
+  proposeAdminInstructions,
+  rateInstructions,
+  registerOperatorInstructions,
+  reserveFromWalletInstructions,
+  reserveInstructions,
+  rotateKeyInstructions,
+  setFeeInstructions,
+  setOperatorStatusInstructions,
+  setPausedInstructions,
+  setRatesInstructions,
+  setRouterInstructions,
+  setTimingInstructions,
+  setTreasuryInstructions,
   signReceipt,
+  submitReceiptsInstruction,
+  topUpInstructions,
+  withdrawFeesInstructions,
+  withdrawInstructions,
   type Balance,
   type Config,
+  type DeploymentAccounts,
   type Execution,
   type Operator as OperatorAccount,
+  type PriceCapInput,
 } from "@arknet/escrow";
-import { createSvm, fundedSigner, PROGRAM_ID, send, type TxResult } from "./svm.ts";
+import { createSvm, fundedSigner, PROGRAM_ID, send, type Sendable, type TxResult } from "./svm.ts";
 import { expectOk } from "./refusals.ts";
+import { replaceAccount } from "./mutate.ts";
 import { createMint, createTokenAccount, mintTo, tokenAmount, TOKEN_PROGRAM_ADDRESS } from "./tokens.ts";
-
-/** Every generated builder takes the program under test as its program address. */
-export const AT = { programAddress: PROGRAM_ID };
 
 /** End reasons of an execution (docs/protocol.md, "Ending an execution"). */
 export const END = { completed: 1, preempted: 2, failed: 3, expired: 4, cancelled: 5 } as const;
@@ -119,11 +118,26 @@ const ACCOUNT_DECODERS = {
 };
 type AccountTypes = { Config: Config; Operator: OperatorAccount; Balance: Balance; Execution: Execution };
 
-const writable = (addresses: Address[]) => addresses.map((address) => ({ address, role: AccountRole.WRITABLE }));
-const withRemaining = (ix: Instruction, remaining: Address[]): Instruction => ({ ...ix, accounts: [...(ix.accounts ?? []), ...writable(remaining)] });
+/**
+ * `ix` with the account the SDK derived swapped for the one the test named, when they differ:
+ * a test hands in a buyer or operator whose wallet and account do not belong together (another
+ * wallet signing for a victim's balance, a balance of another deployment).
+ */
+async function named(ix: Instruction, derived: Address | Promise<Address>, given: Address): Promise<Instruction> {
+  const address = await derived;
+  return address === given ? ix : replaceAccount(ix, address, given);
+}
+
+/** The one instruction a builder made. */
+function only(instructions: Instruction[]): Instruction {
+  if (instructions.length !== 1) throw new Error(`expected one instruction, the builder made ${instructions.length}`);
+  return instructions[0];
+}
 
 /** One initialized deployment: config, mint, vault, treasury, admin and router. */
-export class Deployment {
+export class Deployment implements DeploymentAccounts {
+  readonly programAddress = PROGRAM_ID;
+
   private constructor(
     readonly svm: LiteSVM,
     readonly admin: KeyPairSigner,
@@ -154,38 +168,34 @@ export class Deployment {
     const timing = { ...DEFAULT_TIMING, ...opts.timing };
     if (opts.graceSecs !== undefined) timing.expiryGraceSecs = opts.graceSecs;
     if (timing.settlementWindowSecs > timing.expiryGraceSecs) timing.settlementWindowSecs = timing.expiryGraceSecs;
-    d.initializeResult = await expectOk(send(svm, admin, [await d.initializeIx(opts.feeBps ?? 250, timing)]), "initialize");
+    d.initializeResult = await expectOk(send(svm, admin, [d.initializeIx(opts.feeBps ?? 250, timing)]), "initialize");
     return d;
   }
 
-  /** initialize of this deployment; `overrides` replaces accounts (an address, or an address with another role). */
+  /** initialize of this deployment (its vault and treasury named); `accounts` names others. */
   async initializeIx(
     feeBps: number,
     timing: Timing | bigint = DEFAULT_TIMING,
-    overrides: Partial<Record<"admin" | "config" | "mint" | "vault" | "treasury" | "router" | "tokenProgram" | "systemProgram" | "programData", any>> = {},
-    salt = this.salt,
+    accounts: Partial<Record<"mint" | "vault" | "treasury" | "router", Address>> = {},
   ): Promise<Instruction> {
     const t = typeof timing === "bigint" ? { ...DEFAULT_TIMING, expiryGraceSecs: timing } : timing;
-    return getInitializeInstruction(
-      {
-        admin: this.admin,
-        config: this.config,
-        mint: this.mint,
-        vault: this.vault,
-        treasury: this.treasury,
-        router: this.router.address,
-        tokenProgram: this.tokenProgram,
-        programData: await programDataAddress(PROGRAM_ID),
-        salt,
-        feeBps,
-        ...t,
-        ...overrides,
-      },
-      AT,
-    );
+    const { instructions } = await initializeInstructions({
+      admin: this.admin,
+      programAddress: this.programAddress,
+      mint: accounts.mint ?? this.mint,
+      tokenProgram: this.tokenProgram,
+      vault: accounts.vault ?? this.vault,
+      treasury: accounts.treasury ?? this.treasury,
+      router: accounts.router ?? this.router.address,
+      salt: this.salt,
+      feeBps,
+      ...t,
+    });
+    return only(instructions);
   }
 
-  send(payer: KeyPairSigner, instructions: Instruction[]): Promise<TxResult> {
+  /** Sends `instructions` (built, or a builder's pending result) with `payer` paying. */
+  send(payer: KeyPairSigner, instructions: Sendable[]): Promise<TxResult> {
     return send(this.svm, payer, instructions);
   }
 
@@ -215,11 +225,12 @@ export class Deployment {
     return { wallet, tokens, balance: await balanceAddress(this.config, wallet.address, PROGRAM_ID) };
   }
 
-  /** Registers an operator, sets its rates and (unless `activate` is false) activates it. */
+  /** Registers an operator with its rates (one transaction) and (unless `activate` is false) activates it. */
   async newOperator(rates: Record<string, bigint>, activate = true, authority?: KeyPairSigner): Promise<Operator> {
     const op = await this.operatorAccounts(authority);
-    const setup = [this.registerIx(op), ...Object.entries(rates).map(([code, price]) => this.setRateIx(op, code, price))];
-    await expectOk(this.send(op.authority, setup), "register operator");
+    const rateCard = Object.entries(rates).map(([sku, price]) => ({ sku, price }));
+    const { instructions } = await registerOperatorInstructions(this, { authority: op.authority, signingKey: op.key, rates: rateCard });
+    await expectOk(this.send(op.authority, instructions), "register operator");
     if (activate) await expectOk(this.send(this.admin, [this.setStatusIx(op, 1)]), "activate operator");
     return op;
   }
@@ -239,81 +250,62 @@ export class Deployment {
     };
   }
 
-  /** register_operator, co-signed by the operator's signing key. */
-  registerIx(op: Operator, key: KeyPairSigner = op.key): Instruction {
-    return getRegisterOperatorInstruction({ authority: op.authority, config: this.config, operator: op.address, signingKey: key }, AT);
+  /** The balance the SDK derives for `wallet`'s address. */
+  private balanceOf(wallet: KeyPairSigner): Promise<Address> {
+    return balanceAddress(this.config, wallet.address, PROGRAM_ID);
+  }
+
+  /** `op`'s instruction with its operator account the test's (`op.address`). */
+  private asOperator(op: Operator, ix: Instruction): Promise<Instruction> {
+    return named(ix, operatorAddress(this.config, op.authority.address, PROGRAM_ID), op.address);
+  }
+
+  /** `buyer`'s instruction with its balance account the test's (`buyer.balance`). */
+  private asBuyer(buyer: Buyer, ix: Instruction): Promise<Instruction> {
+    return named(ix, this.balanceOf(buyer.wallet), buyer.balance);
+  }
+
+  /** register_operator, co-signed by the signing key `key`. */
+  async registerIx(op: Operator, key: KeyPairSigner = op.key): Promise<Instruction> {
+    return this.asOperator(op, only((await registerOperatorInstructions(this, { authority: op.authority, signingKey: key })).instructions));
   }
 
   /** rotate_operator_key to `key`, which co-signs. */
-  rotateIx(op: Operator, key: KeyPairSigner): Instruction {
-    return getRotateOperatorKeyInstruction({ authority: op.authority, operator: op.address, newSigningKey: key }, AT);
+  async rotateIx(op: Operator, key: KeyPairSigner): Promise<Instruction> {
+    return this.asOperator(op, only(await rotateKeyInstructions(this, { authority: op.authority, newSigningKey: key })));
   }
 
-  setRateIx(op: Operator, code: string, price: bigint): Instruction {
-    return getSetOperatorRateInstruction({ authority: op.authority, operator: op.address, sku: encodeSku(code), price }, AT);
+  async setRateIx(op: Operator, sku: string, price: bigint): Promise<Instruction> {
+    return this.asOperator(op, only(await setRatesInstructions(this, { authority: op.authority, rates: [{ sku, price }] })));
   }
 
   setStatusIx(op: Operator, status: number, admin = this.admin): Instruction {
-    return getSetOperatorStatusInstruction({ admin, config: this.config, operator: op.address, status }, AT);
+    return only(setOperatorStatusInstructions(this, { admin, operator: op.address, status }));
   }
 
-  depositIx(buyer: Buyer, amount: bigint, depositor?: { wallet: KeyPairSigner; tokens: Address }): Instruction {
+  /** deposit into `buyer`'s balance from its token account, or from `depositor`'s (a sponsor). */
+  async depositIx(buyer: Buyer, amount: bigint, depositor?: { wallet: KeyPairSigner; tokens: Address }): Promise<Instruction> {
     const from = depositor ?? buyer;
-    return getDepositInstruction(
-      {
-        depositor: from.wallet,
-        buyer: buyer.wallet.address,
-        config: this.config,
-        balance: buyer.balance,
-        source: from.tokens,
-        vault: this.vault,
-        mint: this.mint,
-        tokenProgram: this.tokenProgram,
-        amount,
-      },
-      AT,
-    );
+    return this.asBuyer(buyer, only(await depositInstructions(this, { depositor: from.wallet, buyer: buyer.wallet.address, source: from.tokens, amount })));
   }
 
   async deposit(buyer: Buyer, amount: bigint): Promise<TxResult> {
     return expectOk(this.send(buyer.wallet, [this.depositIx(buyer, amount)]), "deposit");
   }
 
-  withdrawIx(buyer: Buyer, amount: bigint, destination = buyer.tokens): Instruction {
-    return getWithdrawInstruction(
-      {
-        buyer: buyer.wallet,
-        config: this.config,
-        balance: buyer.balance,
-        vault: this.vault,
-        destination,
-        mint: this.mint,
-        tokenProgram: this.tokenProgram,
-        amount,
-      },
-      AT,
-    );
+  async withdrawIx(buyer: Buyer, amount: bigint, destination = buyer.tokens): Promise<Instruction> {
+    return this.asBuyer(buyer, only(await withdrawInstructions(this, { buyer: buyer.wallet, amount, destination })));
   }
 
+  /** reserve of execution `executionId`; an hour long by default, the buyer paying the rent. */
   async reserveIx(
     buyer: Buyer,
     executionId: bigint,
     maxBurn: bigint,
-    opts: { durationSecs?: bigint; priceCaps?: { sku: string | Uint8Array; maxPrice: bigint }[]; payer?: KeyPairSigner } = {},
+    opts: { durationSecs?: bigint; priceCaps?: PriceCapInput[]; payer?: KeyPairSigner } = {},
   ): Promise<{ ix: Instruction; execution: Address }> {
-    const { address: execution, bump } = await executionAddress(this.config, buyer.wallet.address, executionId, PROGRAM_ID);
-    const ix = getReserveInstruction(
-      {
-        payer: opts.payer ?? buyer.wallet,
-        buyer: buyer.wallet,
-        config: this.config,
-        balance: buyer.balance,
-        execution,
-        ...reserveArgs(executionId, maxBurn, bump, opts),
-      },
-      AT,
-    );
-    return { ix, execution };
+    const { instructions, execution } = await reserveInstructions(this, { buyer: buyer.wallet, executionId, maxBurn, ...opts, durationSecs: opts.durationSecs ?? 3600n });
+    return { ix: await this.asBuyer(buyer, only(instructions)), execution };
   }
 
   async reserve(buyer: Buyer, executionId: bigint, maxBurn: bigint, opts: Parameters<Deployment["reserveIx"]>[3] = {}) {
@@ -323,27 +315,18 @@ export class Deployment {
   }
 
   async reserveFromWalletIx(buyer: Buyer, executionId: bigint, maxBurn: bigint, opts: { durationSecs?: bigint } = {}) {
-    const { address: execution, bump } = await executionAddress(this.config, buyer.wallet.address, executionId, PROGRAM_ID);
-    const ix = getReserveFromWalletInstruction(
-      {
-        payer: buyer.wallet,
-        buyer: buyer.wallet,
-        config: this.config,
-        balance: buyer.balance,
-        execution,
-        source: buyer.tokens,
-        vault: this.vault,
-        mint: this.mint,
-        tokenProgram: this.tokenProgram,
-        ...reserveArgs(executionId, maxBurn, bump, opts),
-      },
-      AT,
-    );
-    return { ix, execution };
+    const { instructions, execution } = await reserveFromWalletInstructions(this, {
+      buyer: buyer.wallet,
+      source: buyer.tokens,
+      executionId,
+      maxBurn,
+      durationSecs: opts.durationSecs ?? 3600n,
+    });
+    return { ix: await this.asBuyer(buyer, only(instructions)), execution };
   }
 
-  topUpIx(buyer: Buyer, execution: Address, amount: bigint): Instruction {
-    return getTopUpInstruction({ buyer: buyer.wallet, config: this.config, balance: buyer.balance, execution, amount }, AT);
+  async topUpIx(buyer: Buyer, execution: Address, amount: bigint): Promise<Instruction> {
+    return this.asBuyer(buyer, only(await topUpInstructions(this, { buyer: buyer.wallet, execution, amount })));
   }
 
   /** assign_segment; `maxPrice` defaults to any price, `budget` to none (0). */
@@ -351,21 +334,22 @@ export class Deployment {
     execution: Address,
     index: number,
     op: Operator,
-    code: string,
+    sku: string,
     router = this.router,
     terms: { maxPrice?: bigint; budget?: bigint } = {},
   ): Instruction {
-    return getAssignSegmentInstruction(
-      { router, execution, operator: op.address, segmentIndex: index, sku: encodeSku(code), maxPrice: terms.maxPrice ?? U64_MAX, budget: terms.budget ?? 0n },
-      AT,
-    );
+    const input = { router, execution, operator: op.address, segmentIndex: index, sku, maxPrice: terms.maxPrice ?? U64_MAX, budget: terms.budget };
+    return only(assignSegmentInstructions(this, input));
   }
 
   async assign(execution: Address, index: number, op: Operator, code: string, terms: { maxPrice?: bigint; budget?: bigint } = {}): Promise<TxResult> {
     return expectOk(this.send(this.router, [this.assignIx(execution, index, op, code, this.router, terms)]), "assign segment");
   }
 
-  /** The precompile instruction (signatures by the SDK) and submit_receipts for `receipts`, operators as accounts. */
+  /**
+   * The precompile instruction and submit_receipts for `receipts`, each signed by its spec's
+   * operator's key, the operators named in first-use order (whatever the segments say).
+   */
   async submitIxs(execution: Address, receipts: ReceiptSpec[]): Promise<Instruction[]> {
     const signed = await Promise.all(
       receipts.map((r) => signReceipt(r.op.key, { execution, segment: r.segment, sku: r.sku, cumulativeUnits: r.units, sequence: r.seq })),
@@ -374,10 +358,9 @@ export class Deployment {
     return [getEd25519VerifyInstruction(signed), this.submitIx(execution, operators)];
   }
 
-  /** submit_receipts naming `operators` (the first in its slot, the rest as remaining accounts). */
+  /** submit_receipts naming `operators`, without a precompile instruction. */
   submitIx(execution: Address, operators: Address[]): Instruction {
-    const [first, ...rest] = operators;
-    return withRemaining(getSubmitReceiptsInstruction({ execution, operator: first }, AT), rest);
+    return submitReceiptsInstruction(this, { execution, operators });
   }
 
   /**
@@ -385,93 +368,74 @@ export class Deployment {
    * with reason completed the operators paid in the execution (read from its account) follow
    * as writable accounts unless `operators` names others.
    */
-  finalizeIx(execution: Address, authority: KeyPairSigner, buyer: Buyer, opts: { reason?: number; operators?: Address[] } = {}): Instruction {
+  async finalizeIx(execution: Address, authority: KeyPairSigner, buyer: Buyer, opts: { reason?: number; operators?: Address[] } = {}): Promise<Instruction> {
     const reason = opts.reason ?? (authority.address === this.router.address ? END.completed : END.expired);
     const operators = opts.operators ?? (reason === END.completed ? this.paidOperators(execution) : []);
-    return withRemaining(getFinalizeInstruction({ authority, execution, balance: buyer.balance, reason }, AT), operators);
+    return this.asBuyer(buyer, only(await finalizeInstructions(this, { authority, execution, buyer: buyer.wallet.address, reason, paidOperators: operators })));
   }
 
   /** Distinct operators with a charged segment in `execution` (empty if it does not exist). */
   paidOperators(execution: Address): Address[] {
     if (!this.exists(execution)) return [];
     const e = this.account("Execution", execution);
-    const paid = e.segments.slice(0, e.segmentCount).filter((s) => s.charged > 0n);
-    return [...new Set<Address>(paid.map((s) => s.operator))];
+    return paidOperators(e.segments.slice(0, e.segmentCount));
   }
 
-  cancelIx(execution: Address, buyer: Buyer): Instruction {
-    return getCancelInstruction({ buyer: buyer.wallet, execution, balance: buyer.balance }, AT);
+  async cancelIx(execution: Address, buyer: Buyer): Promise<Instruction> {
+    return this.asBuyer(buyer, only(await cancelInstructions(this, { buyer: buyer.wallet, execution })));
   }
 
   rateIx(execution: Address, buyer: Buyer, op: Operator | Address, stars: number): Instruction {
     const operator = typeof op === "string" ? op : op.address;
-    return getRateInstruction({ buyer: buyer.wallet, execution, operator, stars }, AT);
+    return only(rateInstructions(this, { buyer: buyer.wallet, execution, operator, stars }));
   }
 
   closeIx(execution: Address, authority: KeyPairSigner, rentPayer: Address): Instruction {
-    return getCloseInstruction({ authority, execution, rentPayer }, AT);
+    return only(closeInstructions(this, { authority, execution, rentPayer }));
   }
 
-  claimIx(op: Operator, amount: bigint, destination = op.payout): Instruction {
-    return getClaimInstruction(
-      { authority: op.authority, config: this.config, operator: op.address, vault: this.vault, destination, mint: this.mint, tokenProgram: this.tokenProgram, amount },
-      AT,
-    );
+  async claimIx(op: Operator, amount: bigint, destination = op.payout): Promise<Instruction> {
+    return this.asOperator(op, only(await claimInstructions(this, { authority: op.authority, amount, destination })));
   }
 
-  /** withdraw_fees, sweeping the fees owed by `operators` first. */
+  /** withdraw_fees to `treasury` (the configured one by default), sweeping the fees owed by `operators` first. */
   withdrawFeesIx(amount: bigint, treasury = this.treasury, admin = this.admin, operators: Address[] = []): Instruction {
-    const ix = getWithdrawFeesInstruction(
-      { admin, config: this.config, vault: this.vault, treasury, mint: this.mint, tokenProgram: this.tokenProgram, amount },
-      AT,
-    );
-    return withRemaining(ix, operators);
+    return only(withdrawFeesInstructions({ ...this.accounts(), treasury }, { admin, amount, sweep: operators }));
+  }
+
+  /** This deployment's accounts as the SDK's builders take them. */
+  accounts(): DeploymentAccounts {
+    const { programAddress, config, mint, vault, treasury, tokenProgram } = this;
+    return { programAddress, config, mint, vault, treasury, tokenProgram };
   }
 
   setFeeIx(feeBps: number, admin = this.admin): Instruction {
-    return getSetFeeInstruction({ admin, config: this.config, feeBps }, AT);
+    return only(setFeeInstructions(this, { admin, feeBps }));
   }
 
   setPausedIx(paused: boolean, admin = this.admin): Instruction {
-    return getSetPausedInstruction({ admin, config: this.config, paused }, AT);
+    return only(setPausedInstructions(this, { admin, paused }));
   }
 
   setRouterIx(router: Address, admin = this.admin): Instruction {
-    return getSetRouterInstruction({ admin, config: this.config, router }, AT);
+    return only(setRouterInstructions(this, { admin, router }));
   }
 
   setTreasuryIx(treasury: Address, admin = this.admin): Instruction {
-    return getSetTreasuryInstruction({ admin, config: this.config, treasury }, AT);
+    return only(setTreasuryInstructions(this, { admin, treasury }));
   }
 
   setTimingIx(timing: Timing, admin = this.admin): Instruction {
-    return getSetTimingInstruction({ admin, config: this.config, ...timing }, AT);
+    return only(setTimingInstructions(this, { admin, ...timing }));
   }
 
   proposeAdminIx(newAdmin: Address, admin = this.admin): Instruction {
-    return getProposeAdminInstruction({ admin, config: this.config, newAdmin }, AT);
+    return only(proposeAdminInstructions(this, { admin, newAdmin }));
   }
 
   acceptAdminIx(newAdmin: KeyPairSigner): Instruction {
-    return getAcceptAdminInstruction({ newAdmin, config: this.config }, AT);
+    return only(acceptAdminInstructions(this, { newAdmin }));
   }
-}
-
-/** The arguments of reserve / reserve_from_wallet (SKU codes encoded by the SDK). */
-export function reserveArgs(
-  executionId: bigint,
-  maxBurn: bigint,
-  bump: number,
-  opts: { durationSecs?: bigint; priceCaps?: { sku: string | Uint8Array; maxPrice: bigint }[] } = {},
-) {
-  return {
-    executionId,
-    maxBurn,
-    durationSecs: opts.durationSecs ?? 3600n,
-    bump,
-    // Raw SKU bytes pass through unchecked (refusal tests); codes are encoded by the SDK.
-    priceCaps: (opts.priceCaps ?? []).map((c) => ({ sku: typeof c.sku === "string" ? encodeSku(c.sku) : c.sku, maxPrice: c.maxPrice })),
-  };
 }
 
 /**

@@ -1,11 +1,12 @@
 // Changing a built instruction for per-instruction and attack tests: a second signer, an
-// account passed without its signature or swapped for another. The instruction itself always
-// comes from the SDK's builders; these only alter its account list.
+// account passed without its signature or swapped for another, an argument the SDK would not
+// encode. The instruction itself always comes from the SDK's builders; these only alter it.
 import {
   addSignersToInstruction,
   downgradeRoleToNonSigner,
   type Address,
   type Instruction,
+  type ReadonlyUint8Array,
   type KeyPairSigner,
 } from "@solana/kit";
 
@@ -33,4 +34,13 @@ export function replaceAccount(instruction: Instruction, from: Address, to: Addr
   }
   const accounts = instruction.accounts!.map((meta) => (meta.address === from ? { address: to, role: meta.role } : meta));
   return { ...instruction, accounts };
+}
+
+/** Reads and writes an instruction's arguments: one of the SDK's generated `get*InstructionDataCodec()`. */
+type ArgsCodec<T> = { decode(data: Uint8Array): T; encode(args: T): Uint8Array | ReadonlyUint8Array };
+
+/** `instruction` with some arguments changed (decoded and encoded again by the SDK's generated codec). */
+export function withArgs<T extends object>(instruction: Instruction, codec: ArgsCodec<T>, change: Partial<T>): Instruction {
+  const args = codec.decode(instruction.data as Uint8Array);
+  return { ...instruction, data: codec.encode({ ...args, ...change }) };
 }

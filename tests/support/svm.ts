@@ -104,12 +104,19 @@ export function legacyTransactionSize(svm: LiteSVM, feePayer: KeyPairSigner, ins
  * refuse it: over 1232 bytes or over 8 precompile signatures. `leaderLimits: false` sends it
  * anyway, for tests of the program's own limits.
  */
+/**
+ * An instruction, or the pending result of a test-world method that derives addresses with the
+ * SDK's (async) builders, so a test can write `send(payer, [d.depositIx(buyer, 1n)])`.
+ */
+export type Sendable = Instruction | Promise<Instruction>;
+
 export async function send(
   svm: LiteSVM,
   feePayer: KeyPairSigner,
-  instructions: Instruction[],
+  sendables: Sendable[],
   opts: { leaderLimits?: boolean } = {},
 ): Promise<TxResult> {
+  const instructions = await Promise.all(sendables);
   const enforce = opts.leaderLimits ?? true;
   const message = legacyMessage(svm, feePayer, instructions);
   const size = getTransactionEncoder().encode(compileTransaction(message)).length;

@@ -2,8 +2,8 @@
 // operator, a buyer's deposit, reserve, assign, a receipt, finalize and the operator's
 // claim. Each escrow step is one transaction; the escrow's CU of each is returned, so
 // the same keys run on the validator and on LiteSVM give comparable numbers.
-// Instructions, PDAs, receipts and account decoding come from the SDK.
-import { AccountRole, generateKeyPairSigner, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+// Instructions (the SDK's builders), PDAs, receipts and account decoding come from the SDK.
+import { generateKeyPairSigner, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
 import { getCreateAccountInstruction } from "@solana-program/system";
 import {
   TOKEN_PROGRAM_ADDRESS,
@@ -12,27 +12,22 @@ import {
   getMintToInstruction,
 } from "@solana-program/token";
 import {
-  balanceAddress,
+  assignSegmentInstructions,
+  claimInstructions,
   configAddress,
-  encodeSku,
-  executionAddress,
-  getAssignSegmentInstruction,
-  getClaimInstruction,
-  getDepositInstruction,
-  getEd25519VerifyInstruction,
-  getFinalizeInstruction,
-  getInitializeInstruction,
+  depositInstructions,
+  finalizeInstructions,
   getOperatorDecoder,
-  getRegisterOperatorInstruction,
-  getReserveInstruction,
-  getSetOperatorRateInstruction,
-  getSetOperatorStatusInstruction,
-  getSubmitReceiptsInstruction,
-  operatorAddress,
-  programDataAddress,
+  initializeInstructions,
+  registerOperatorInstructions,
+  reserveInstructions,
+  setOperatorStatusInstructions,
+  setRatesInstructions,
   signReceipt,
+  submitReceiptsInstructions,
+  type DeploymentAccounts,
 } from "@arknet/escrow";
-import { AT, DEFAULT_TIMING, END, newSalt, newSigningKey, reserveArgs, U64_MAX } from "../support/deployment.ts";
+import { DEFAULT_TIMING, END, newSalt, newSigningKey, U64_MAX } from "../support/deployment.ts";
 import { PROGRAM_ID, programComputeUnits } from "../support/svm.ts";
 import type { Chain, Sent } from "./chains.ts";
 
@@ -110,81 +105,33 @@ export async function runExecution(chain: Chain, keys: Keys): Promise<ExecutionR
     getMintToInstruction({ mint: keys.mint.address, token: keys.buyerTokens.address, mintAuthority: admin, amount: 1_000_000_000n }),
   ]));
 
-  await step("initialize", admin, [
-    getInitializeInstruction(
-      {
-        admin,
-        config,
-        mint: keys.mint.address,
-        vault: keys.vault.address,
-        treasury: keys.treasury.address,
-        router: router.address,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        programData: await programDataAddress(PROGRAM_ID),
-        salt: keys.salt,
-        feeBps: 250,
-        ...DEFAULT_TIMING,
-      },
-      AT,
-    ),
-  ]);
+  const d: DeploymentAccounts = {
+    programAddress: PROGRAM_ID,
+    config,
+    mint: keys.mint.address,
+    vault: keys.vault.address,
+    treasury: keys.treasury.address,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+  };
+  const init = await initializeInstructions({ ...d, admin, vault: d.vault, treasury: d.treasury, router: router.address, salt: keys.salt, feeBps: 250, ...DEFAULT_TIMING });
+  await step("initialize", admin, init.instructions);
 
-  const op = await operatorAddress(config, operator.address, PROGRAM_ID);
-  await step("register_operator", operator, [
-    getRegisterOperatorInstruction({ authority: operator, config, operator: op, signingKey: keys.signingKey }, AT),
-  ]);
-  await step("set_operator_rate", operator, [
-    getSetOperatorRateInstruction({ authority: operator, operator: op, sku: encodeSku("H100"), price: 40n }, AT),
-  ]);
-  await step("set_operator_status", admin, [getSetOperatorStatusInstruction({ admin, config, operator: op, status: 1 }, AT)]);
+  const registered = await registerOperatorInstructions(d, { authority: operator, signingKey: keys.signingKey });
+  const op = registered.operator;
+  await step("register_operator", operator, registered.instructions);
+  await step("set_operator_rate", operator, await setRatesInstructions(d, { authority: operator, rates: [{ sku: "H100", price: 40n }] }));
+  await step("set_operator_status", admin, setOperatorStatusInstructions(d, { admin, operator: op, status: 1 }));
 
-  const balance = await balanceAddress(config, buyer.address, PROGRAM_ID);
-  await step("deposit", buyer, [
-    getDepositInstruction(
-      {
-        depositor: buyer,
-        buyer: buyer.address,
-        config,
-        balance,
-        source: keys.buyerTokens.address,
-        vault: keys.vault.address,
-        mint: keys.mint.address,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        amount: 100_000_000n,
-      },
-      AT,
-    ),
-  ]);
-  const { address: execution, bump } = await executionAddress(config, buyer.address, 1n, PROGRAM_ID);
-  await step("reserve", buyer, [
-    getReserveInstruction({ payer: buyer, buyer, config, balance, execution, ...reserveArgs(1n, 10_000_000n, bump) }, AT),
-  ]);
-  await step("assign_segment", router, [
-    getAssignSegmentInstruction(
-      { router, execution, operator: op, segmentIndex: 0, sku: encodeSku("H100"), maxPrice: U64_MAX, budget: 0n },
-      AT,
-    ),
-  ]);
+  await step("deposit", buyer, await depositInstructions(d, { depositor: buyer, source: keys.buyerTokens.address, amount: 100_000_000n }));
+  const reserved = await reserveInstructions(d, { buyer, executionId: 1n, maxBurn: 10_000_000n, durationSecs: 3600n });
+  const execution = reserved.execution;
+  await step("reserve", buyer, reserved.instructions);
+  await step("assign_segment", router, assignSegmentInstructions(d, { router, execution, operator: op, segmentIndex: 0, sku: "H100", maxPrice: U64_MAX }));
   const receipt = await signReceipt(keys.signingKey, { execution, segment: 0, sku: "H100", cumulativeUnits: 9_000n, sequence: 1 });
-  await step("submit_receipts", router, [getEd25519VerifyInstruction([receipt]), getSubmitReceiptsInstruction({ execution, operator: op }, AT)]);
-  const finalize = getFinalizeInstruction({ authority: router, execution, balance, reason: END.completed }, AT);
-  await step("finalize", router, [{ ...finalize, accounts: [...finalize.accounts, { address: op, role: AccountRole.WRITABLE }] }]);
+  await step("submit_receipts", router, submitReceiptsInstructions(d, execution, [receipt], () => op));
+  await step("finalize", router, await finalizeInstructions(d, { authority: router, execution, buyer: buyer.address, reason: END.completed, paidOperators: [op] }));
   const claimable = getOperatorDecoder().decode(await chain.accountData(op)).claimable;
-  await step("claim", operator, [
-    getClaimInstruction(
-      {
-        authority: operator,
-        config,
-        operator: op,
-        vault: keys.vault.address,
-        destination: keys.payout.address,
-        mint: keys.mint.address,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        amount: claimable,
-      },
-      AT,
-    ),
-  ]);
+  await step("claim", operator, await claimInstructions(d, { authority: operator, amount: claimable, destination: keys.payout.address }));
   return { cu, claimed: await tokenAmount(chain, keys.payout.address), buyerTokens: await tokenAmount(chain, keys.buyerTokens.address) };
 }
 
