@@ -1,10 +1,12 @@
 // The instruction builders (`*Instructions`) put the right account in every slot: each
 // instruction's accounts checked against the IDL (order, signer, writable) and against the
 // addresses the deployment and the PDA derivations say, for a program at another address than
-// the IDL's (so no builder falls back to the IDL's program id). Offline: nothing is sent.
+// the IDL's (so no builder falls back to the IDL's program id), offline; then, over RPC, the
+// instructions a flow sent read back from its transaction equal what its builder builds.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { AccountRole, generateKeyPairSigner, isSignerRole, isWritableRole, type Address, type Instruction, type KeyPairSigner } from "@solana/kit";
+import { AccountRole, generateKeyPairSigner, getBase58Encoder, isSignerRole, isWritableRole, type Address, type Instruction, type KeyPairSigner, type Signature } from "@solana/kit";
+import { COMPUTE_BUDGET_PROGRAM_ADDRESS } from "@solana-program/compute-budget";
 import { IDL_PATH } from "../scripts/generate.ts";
 import type { DeploymentAccounts } from "../src/deployment.ts";
 import { programDataAddress } from "../src/deploy/loaderAccounts.ts";
@@ -13,6 +15,8 @@ import { associatedTokenAccount } from "../src/flows/tokens.ts";
 import { balanceAddress, configAddress, executionAddress, operatorAddress } from "../src/pdas.ts";
 import { signReceipt } from "../src/receipts/sign.ts";
 import { ED25519_PROGRAM, INSTRUCTIONS_SYSVAR } from "../src/program.ts";
+import { requireCluster } from "./support/cluster.ts";
+import { newWallet, testDeployment, type TestDeployment } from "./support/escrow.ts";
 
 type IdlAccount = { name: string; writable?: boolean; signer?: boolean; address?: string };
 type IdlInstruction = { name: string; discriminator: number[]; accounts: IdlAccount[] };
@@ -137,5 +141,43 @@ describe("instruction builders", () => {
     expectSlots(finalize, d.programAddress, "finalize", { authority: admin.address, execution, balance: await balanceOf(user.address) }, [addr[5], addr[6]]);
     const [fees] = flows.withdrawFeesInstructions(d, { admin, amount: 1n, sweep: [addr[6]] });
     expectSlots(fees, d.programAddress, "withdraw_fees", { admin: admin.address, config: d.config, vault: d.vault, treasury: d.treasury, mint: d.mint, token_program: d.tokenProgram }, [addr[6]]);
+  });
+});
+
+describe("flows send what their builders build", function () {
+  let t: TestDeployment;
+  before(async function () {
+    requireCluster(this);
+    t = await testDeployment();
+  });
+
+  /** The escrow and token instructions of a sent transaction (compute-budget ones left out), as built. */
+  async function sentInstructions(signature: Signature) {
+    const tx = await t.client.rpc.getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 }).send();
+    const keys = tx!.transaction.message.accountKeys;
+    return tx!.transaction.message.instructions
+      .map((ix) => ({ programAddress: keys[ix.programIdIndex], accounts: ix.accounts.map((i) => keys[i]), data: [...getBase58Encoder().encode(ix.data)] }))
+      .filter((ix) => ix.programAddress !== COMPUTE_BUDGET_PROGRAM_ADDRESS);
+  }
+  const asSent = (ixs: Instruction[]) => ixs.map((ix) => ({ programAddress: ix.programAddress, accounts: (ix.accounts ?? []).map((a) => a.address), data: [...(ix.data ?? [])] }));
+
+  it("deposit, then withdraw to the default destination (its associated account created first)", async () => {
+    const { wallet } = await newWallet(t, 1_000n);
+    const d = await flows.deposit(t.client, t.deployment, { depositor: wallet, amount: 700n });
+    expect(await sentInstructions(d.signature)).to.deep.equal(asSent(await flows.depositInstructions(t.deployment, { depositor: wallet, amount: 700n })));
+    const w = await flows.withdraw(t.client, t.deployment, { buyer: wallet, amount: 300n });
+    const built = await flows.withdrawInstructions(t.deployment, { buyer: wallet, amount: 300n });
+    expect(built).to.have.length(2);
+    expect(await sentInstructions(w.signature)).to.deep.equal(asSent(built));
+  });
+
+  it("reserve: the flow's resolved execution id and its builder agree", async () => {
+    const { wallet } = await newWallet(t, 1_000n);
+    await flows.deposit(t.client, t.deployment, { depositor: wallet, amount: 500n });
+    const r = await flows.reserve(t.client, t.deployment, { buyer: wallet, maxBurn: 400n, durationSecs: 60n, priceCaps: [{ sku: "H100", maxPrice: 9n }] });
+    expect(r.executionId).to.equal(1n);
+    const built = await flows.reserveInstructions(t.deployment, { buyer: wallet, maxBurn: 400n, durationSecs: 60n, executionId: 1n, priceCaps: [{ sku: "H100", maxPrice: 9n }] });
+    expect(built.execution).to.equal(r.execution);
+    expect(await sentInstructions(r.signature)).to.deep.equal(asSent(built.instructions));
   });
 });
