@@ -3,7 +3,7 @@
 // ticker and the workload rounds. Everything started is stopped in reverse order on the way
 // out, whether the round failed, the bounded mode finished, or Ctrl-C came.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,11 +47,16 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   };
   let ticker: Ticker | undefined;
   const say = (line: string) => (ticker ? ticker.log(line) : console.log(line));
+  // A terminal's Ctrl-C reaches every process of the foreground group, and npm and tsx relay
+  // it too: copies arriving within a moment are one Ctrl-C; a later one means "now".
+  let firstSignalAt = 0;
   const onSignal = (signal: string) => {
-    if (ctrl.signal.aborted) {
+    if (firstSignalAt && performance.now() - firstSignalAt < 1_500) return;
+    if (firstSignalAt) {
       console.error(`\nsecond ${signal}: exiting without waiting`);
       process.exit(130); // the settler and Agave launchers kill their children on exit
     }
+    firstSignalAt = performance.now();
     say(`${signal}: stopping the workload, the settler and the validator…`);
     ctrl.abort();
   };
@@ -100,7 +105,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       name: "settler",
       run: async () => {
         const exit = await settler.stop();
-        if (exit !== 0) throw new Error(`the settler exited with ${exit}; see ${settler.logFile}`);
+        if (exit !== 0) throw new Error(`the settler exited with ${exit}; its log ends:\n${logTail(settler.logFile)}`);
       },
     });
     const api = settlerApi(settler.url, routerToken, ctrl.signal);
@@ -162,8 +167,16 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       }
     }
   }
-  console.log(code === 0 ? "stopped cleanly" : "stopped (with errors above)");
+  console.log(code === 0 ? "stopped cleanly (exit code 0)" : `stopped (with errors above, exit code ${code})`);
   return code;
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-15).join("\n");
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** Resolves when the user presses Enter (never without a terminal). */
