@@ -124,7 +124,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const check = await step(verifyRound(world, result));
       const receipts = result.executions.length * SKUS.length * o.receipts;
       say(
-        `  round ${n} in ${result.seconds.toFixed(1)} s: ${receipts} receipts, burned ${tokens(check.consumed)}, refunded ${tokens(check.refunded)}, claimed ${tokens(check.claimed)}, vault ${tokens(check.vault)} = liabilities ${tokens(check.liabilities)}`,
+        `  round ${n} in ${result.seconds.toFixed(1)} s: ${receipts} receipts (streamed in ${result.streamSeconds.toFixed(1)} s, ${(receipts / result.streamSeconds).toFixed(0)}/s), burned ${tokens(check.consumed)}, refunded ${tokens(check.refunded)}, claimed ${tokens(check.claimed)}, vault ${tokens(check.vault)} = liabilities ${tokens(check.liabilities)}`,
       );
       say(check.ok ? `  check: every execution finalized and verified on-chain through the SDK` : `  CHECK FAILED:\n    ${check.failures.join("\n    ")}`);
       return check.ok;

@@ -15,6 +15,7 @@ export interface Snapshot {
   maxBurn: bigint;
   earned: bigint;
   claimed: bigint;
+  vault: bigint;
   vaultOk: boolean;
   settler: SettlerCounters;
 }
@@ -41,6 +42,7 @@ export async function snapshot(world: DemoWorld, api: SettlerApi): Promise<Snaps
     maxBurn: sum(ex.map((e) => e.maxBurn)),
     earned: sum(accounts.operators.map((o) => o.data.totalEarned)),
     claimed: sum(accounts.operators.map((o) => o.data.totalClaimed)),
+    vault,
     vaultOk: vaultCheck(vault, config.data, accounts).surplus === 0n,
     settler,
   };
@@ -53,16 +55,14 @@ export function rates(prev: Snapshot | null, now: Snapshot): { accepted: number;
   return { accepted: (now.settler.accepted - prev.settler.accepted) / secs, settled: (now.settler.settled - prev.settler.settled) / secs };
 }
 
-export function render(s: Snapshot, r: { accepted: number; settled: number }): string {
+/** Three lines of at most ~90 characters: executions and tokens, receipts and transactions, the vault. */
+export function render(s: Snapshot, r: { accepted: number; settled: number }): string[] {
   const c = s.settler;
   return [
-    `executions ${s.active} active, ${s.settled} finalized`,
-    `receipts ${c.accepted} accepted (${r.accepted.toFixed(0)}/s), ${c.settled} settled (${r.settled.toFixed(0)}/s)`,
-    `burned ${tokens(s.burned)} of max ${tokens(s.maxBurn)}`,
-    `earned ${tokens(s.earned)}, claimed ${tokens(s.claimed)}`,
-    `tx ${c.txSent} sent, ${c.txConfirmed} confirmed`,
-    `vault ${s.vaultOk ? "= liabilities" : "≠ LIABILITIES"}`,
-  ].join(" │ ");
+    `executions ${s.active} active, ${s.settled} finalized │ burned ${tokens(s.burned)} of max ${tokens(s.maxBurn)} │ operators earned ${tokens(s.earned)}, claimed ${tokens(s.claimed)}`,
+    `receipts ${c.accepted} accepted (${r.accepted.toFixed(0)}/s), ${c.settled} landed (${r.settled.toFixed(0)}/s), ${c.queueDepth} queued │ tx ${c.txSent} sent, ${c.txConfirmed} confirmed`,
+    `vault ${tokens(s.vault)} ${s.vaultOk ? "= liabilities (conserved)" : "≠ LIABILITIES"}`,
+  ];
 }
 
 export interface Ticker {
@@ -75,13 +75,25 @@ export interface Ticker {
 
 export function startTicker(world: DemoWorld, api: SettlerApi, out: NodeJS.WriteStream = process.stdout, periodMs = 1_000): Ticker {
   const tty = out.isTTY === true;
-  let status = "";
+  let status: string[] = [];
+  let drawn = 0; // status lines on screen below the log
   let prev: Snapshot | null = null;
   let peakAccepted = 0;
   let peakSettled = 0;
   let lastPrinted = 0;
   let stopped = false;
-  const draw = () => tty && status && out.write(`\r\x1b[2K${status.slice(0, Math.max(20, (out.columns ?? 200) - 1))}`);
+  const fit = (line: string) => (out.columns > 10 && line.length >= out.columns ? `${line.slice(0, out.columns - 2)}…` : line);
+  /** Back to the first status line and clear from there down. */
+  const erase = () => {
+    if (drawn > 0) out.write(`\r${drawn > 1 ? `\x1b[${drawn - 1}A` : ""}\x1b[0J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    if (!tty || status.length === 0) return;
+    erase();
+    out.write(status.map(fit).join("\n"));
+    drawn = status.length;
+  };
   const tick = async () => {
     try {
       const now = await snapshot(world, api);
@@ -94,10 +106,10 @@ export function startTicker(world: DemoWorld, api: SettlerApi, out: NodeJS.Write
       if (tty) draw();
       else if (now.at - lastPrinted >= 3_000) {
         lastPrinted = now.at;
-        out.write(`[ticker] ${status}\n`);
+        out.write(`[ticker] ${status.join(" │ ")}\n`);
       }
     } catch {
-      // The validator or settler is busy or going away: keep the last line.
+      // The validator or settler is busy or going away: keep the last lines.
     }
   };
   let running = tick();
@@ -106,8 +118,9 @@ export function startTicker(world: DemoWorld, api: SettlerApi, out: NodeJS.Write
   }, periodMs);
   return {
     log(line) {
-      if (tty) out.write(`\r\x1b[2K${line}\n`);
-      else out.write(`${line}\n`);
+      if (!tty) return void out.write(`${line}\n`);
+      erase();
+      out.write(`${line}\n`);
       draw();
     },
     stats: () => ({ peakAccepted, peakSettled }),
@@ -115,7 +128,11 @@ export function startTicker(world: DemoWorld, api: SettlerApi, out: NodeJS.Write
       clearInterval(timer);
       await running;
       stopped = true;
-      if (tty && status) out.write(`\r\x1b[2K${status}\n`);
+      if (tty && status.length > 0) {
+        draw();
+        out.write("\n");
+        drawn = 0;
+      }
     },
   };
 }

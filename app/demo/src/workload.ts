@@ -40,6 +40,8 @@ export interface RoundResult {
   /** What each operator claimed and its payout account's balance before and after. */
   claims: { operator: DemoOperator; amount: bigint; destination: Address; before: bigint; after: bigint }[];
   seconds: number;
+  /** From the first receipt posted to the last accepted. */
+  streamSeconds: number;
 }
 
 /** Most GPU-seconds a node meters per receipt (the least is half). */
@@ -125,6 +127,7 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
   const nodes = ops.flatMap((operator) =>
     SKUS.map((sku) => ({ operator, segments: executions.flatMap((e) => e.segments.filter((s) => s.operator === operator && s.sku === sku)) })),
   );
+  const streamStarted = performance.now();
   await Promise.all(
     nodes
       .filter((n) => n.segments.length > 0)
@@ -132,6 +135,7 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
         runGpuNode({ key: n.operator.key, segments: n.segments, receipts: r.receipts, tickMs: r.tickMs, maxUnitsPerReceipt: MAX_UNITS_PER_RECEIPT, api: r.api, signal: r.signal, onSegmentDone }),
       ),
   );
+  const streamSeconds = (performance.now() - streamStarted) / 1000;
   await Promise.all(completions);
   if (r.signal.aborted) throw r.signal.reason;
   r.log(`GPU nodes streamed ${executions.length * SKUS.length * r.receipts} signed receipts; router marked ${executions.length} executions complete`);
@@ -143,5 +147,6 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
     buyers: funded.map((f, b) => ({ buyer: world.buyers[b]!, availableBefore: f.availableBefore, deposited: f.deposited })),
     claims,
     seconds: (performance.now() - started) / 1000,
+    streamSeconds,
   };
 }

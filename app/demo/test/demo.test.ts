@@ -27,7 +27,7 @@ describe("npm start (the demo)", function () {
     expect(code, out).to.equal(0);
     expect(during.length, `demo and settler should both run: ${during}`).to.be.at.least(2);
     expect(out).to.match(/check: every execution finalized and verified on-chain through the SDK/);
-    expect(out).to.match(/24 receipts, burned [\d.]+, refunded [\d.]+, claimed [\d.]+, vault ([\d.]+) = liabilities \1/);
+    expect(out).to.match(/24 receipts \(streamed in [\d.]+ s, \d+\/s\), burned [\d.]+, refunded [\d.]+, claimed [\d.]+, vault ([\d.]+) = liabilities \1/);
     expect(out).to.include("stopped cleanly (exit code 0)");
     expect(taggedProcesses(demo.tag)).to.deep.equal([]);
     expect(await refused(`http://127.0.0.1:${ports.settler}/healthz`)).to.equal(true);
