@@ -64,6 +64,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+  let roundInFlight: Promise<unknown> | null = null;
   let code = 0;
   try {
     const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "arknet-demo-"));
@@ -108,7 +109,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
         if (exit !== 0) throw new Error(`the settler exited with ${exit}; its log ends:\n${logTail(settler.logFile)}`);
       },
     });
-    const api = settlerApi(settler.url, routerToken, ctrl.signal);
+    const api = settlerApi(settler.url, routerToken);
     console.log(`settler     ${settler.url} (pid ${settler.pid}, SQLite and log in ${dataDir})`);
     if (!dashboardDir) console.log(`dashboard   not built (app/dashboard/dist is missing)`);
     else if (await api.servesDashboard()) console.log(`dashboard   ${settler.url}/`);
@@ -120,7 +121,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
 
     const round = async (n: number): Promise<boolean> => {
       say(`round ${n}: ${o.buyers} buyers × ${o.executions} executions × ${SKUS.length} segments × ${o.receipts} receipts`);
-      const result = await step(runRound(world, { executionsPerBuyer: o.executions, receipts: o.receipts, tickMs: o.tickMs, api, signal: ctrl.signal, log: (l) => say(`  ${l}`) }));
+      const result = await step((roundInFlight = runRound(world, { executionsPerBuyer: o.executions, receipts: o.receipts, tickMs: o.tickMs, api, signal: ctrl.signal, log: (l) => say(`  ${l}`) })));
       const check = await step(verifyRound(world, result));
       const receipts = result.executions.length * SKUS.length * o.receipts;
       say(
@@ -158,6 +159,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   } finally {
     ctrl.abort();
     process.stdin.pause();
+    // Let the nodes' requests in flight finish before the settler is asked to stop.
+    if (roundInFlight) await Promise.race([roundInFlight.catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
     for (const c of cleanups.reverse()) {
       try {
         await c.run();

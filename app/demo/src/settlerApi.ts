@@ -49,11 +49,15 @@ function metric(text: string, name: string): number {
   return sum;
 }
 
-export function settlerApi(baseUrl: string, routerToken: string, signal?: AbortSignal) {
+/**
+ * No request is ever aborted from this side: on Ctrl-C the workload stops making new ones and
+ * lets those in flight finish, so the settler's graceful shutdown has nothing half-received.
+ */
+export function settlerApi(baseUrl: string, routerToken: string, timeoutMs = 30_000) {
   const call = async (method: string, path: string, body?: unknown, router = false): Promise<any> => {
     const res = await fetch(baseUrl + path, {
       method,
-      signal,
+      signal: AbortSignal.timeout(timeoutMs),
       headers: {
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
         ...(router ? { authorization: `Bearer ${routerToken}` } : {}),

@@ -101,6 +101,7 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
   const started = performance.now();
   const maxBurn = maxBurnFor(world, r.receipts);
   const funded = await Promise.all(world.buyers.map((b) => fundAndReserve(world, b, r.executionsPerBuyer, maxBurn)));
+  r.signal.throwIfAborted();
   const executions: RoundExecution[] = funded.flatMap((f, b) => f.executions.map((address) => ({ buyer: world.buyers[b]!, address, maxBurn, segments: [] as RoundSegment[] })));
   r.log(`${world.buyers.length} buyers deposited ${t(maxBurn * BigInt(executions.length))} and reserved ${executions.length} executions (max burn ${t(maxBurn)} each)`);
 
@@ -115,6 +116,7 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
       }
     }),
   );
+  r.signal.throwIfAborted();
   r.log(`router assigned ${executions.length * SKUS.length} segments (H100, A100, RTX5090 over ${ops.map((o) => o.name).join(", ")}) through the settler`);
 
   const remaining = new Map(executions.map((e) => [e.address as string, e.segments.length]));
@@ -137,7 +139,7 @@ export async function runRound(world: DemoWorld, r: RoundInput): Promise<RoundRe
   );
   const streamSeconds = (performance.now() - streamStarted) / 1000;
   await Promise.all(completions);
-  if (r.signal.aborted) throw r.signal.reason;
+  r.signal.throwIfAborted();
   r.log(`GPU nodes streamed ${executions.length * SKUS.length * r.receipts} signed receipts; router marked ${executions.length} executions complete`);
   await waitFinalized(r.api, executions.map((e) => e.address), r.finalizeTimeoutMs ?? 120_000, r.signal);
   const claims = await claimAll(world);

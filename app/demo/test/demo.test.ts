@@ -45,7 +45,7 @@ describe("npm start (the demo)", function () {
     const code = await Promise.race([demo.exited, new Promise((r) => setTimeout(() => r("timeout"), 40_000))]);
     const out = demo.output();
     expect(out).to.include("SIGINT: stopping");
-    expect(out).not.to.match(/demo failed|stopping the (settler|validator|ticker|data directory):/);
+    expect(out, out).not.to.match(/demo failed|stopping the (settler|validator|ticker|data directory):/);
     expect(out).to.include("stopped cleanly (exit code 0)");
     expect(taggedProcesses(demo.tag)).to.deep.equal([]);
     expect(await refused(`http://127.0.0.1:${ports.settler}/healthz`)).to.equal(true);
