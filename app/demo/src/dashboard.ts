@@ -1,27 +1,12 @@
-// The dashboard for this run: a copy of its static build (app/dashboard/dist) in the demo's data
-// directory with the runtime config.json it reads next to its index.html (cluster, RPC and
-// PubSub URLs, settler URL, program, deployment, mint). The settler serves that directory
-// (ARKNET_SETTLER_DASHBOARD_DIR). The build itself is never modified.
-import { cpSync, existsSync, writeFileSync } from "node:fs";
+// The dashboard for this run: its static build (app/dashboard/dist), served by the settler at
+// `/` when given ARKNET_SETTLER_DASHBOARD_DIR; the settler answers the dashboard's /config.json
+// from its own settings (program, deployment, mint, RPC) plus the cluster and PubSub URL below.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DASHBOARD_DIST } from "./paths.ts";
 
-export interface DashboardConfig {
-  cluster: string;
-  rpcUrl: string;
-  pubsubUrl: string;
-  settlerUrl: string;
-  programAddress: string;
-  deployment: string;
-  mint: string;
-  mintDecimals: number;
-}
-
-/** The served directory, or null when the dashboard has not been built. */
-export function prepareDashboard(dataDir: string, config: DashboardConfig): string | null {
+/** The settler's environment for serving the dashboard, or null when it has not been built. */
+export function dashboardEnv(wsUrl: string): Record<string, string> | null {
   if (!existsSync(join(DASHBOARD_DIST, "index.html"))) return null;
-  const dir = join(dataDir, "dashboard");
-  cpSync(DASHBOARD_DIST, dir, { recursive: true });
-  writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2));
-  return dir;
+  return { ARKNET_SETTLER_DASHBOARD_DIR: DASHBOARD_DIST, ARKNET_SETTLER_DASHBOARD_CLUSTER: "localnet", ARKNET_SETTLER_DASHBOARD_WS_URL: wsUrl };
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createClient } from "@arknet/escrow";
 import { startValidator } from "@arknet/localnet/launch";
 import type { Address } from "@solana/kit";
-import { prepareDashboard } from "./dashboard.ts";
+import { dashboardEnv } from "./dashboard.ts";
 import type { DemoOptions } from "./options.ts";
 import { settlerApi } from "./settlerApi.ts";
 import { startSettlerProcess } from "./settlerProcess.ts";
@@ -85,22 +85,12 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     }
 
     const port = o.settlerPort || (await freePort());
-    const settlerUrl = `http://127.0.0.1:${port}`;
     const routerToken = randomBytes(24).toString("hex");
     const routerKeypairFile = join(dataDir, "router.json");
     writeFileSync(routerKeypairFile, JSON.stringify([...world.routerSecret]), { mode: 0o600 });
-    const dashboardDir = prepareDashboard(dataDir, {
-      cluster: "localnet",
-      rpcUrl: v.rpcUrl,
-      pubsubUrl: v.wsUrl,
-      settlerUrl,
-      programAddress: d.programAddress,
-      deployment: d.config,
-      mint: d.mint,
-      mintDecimals: v.usdcDecimals,
-    });
+    const dashboard = dashboardEnv(v.wsUrl);
     const settler = await step(
-      startSettlerProcess({ port, dataDir, routerToken, routerKeypairFile, programId: d.programAddress, escrowConfig: d.config, rpcUrl: v.rpcUrl, dashboardDir }),
+      startSettlerProcess({ port, dataDir, routerToken, routerKeypairFile, programId: d.programAddress, escrowConfig: d.config, rpcUrl: v.rpcUrl, env: dashboard ?? {} }),
     );
     cleanups.push({
       name: "settler",
@@ -111,9 +101,10 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     });
     const api = settlerApi(settler.url, routerToken);
     console.log(`settler     ${settler.url} (pid ${settler.pid}, SQLite and log in ${dataDir})`);
-    if (!dashboardDir) console.log(`dashboard   not built (app/dashboard/dist is missing)`);
-    else if (await api.servesDashboard()) console.log(`dashboard   ${settler.url}/`);
-    else console.log(`dashboard   built, but this settler does not serve it (it needs ARKNET_SETTLER_DASHBOARD_DIR=${dashboardDir})`);
+    const served = dashboard !== null && (await api.servesDashboard());
+    if (!dashboard) console.log(`dashboard   not built (app/dashboard/dist is missing)`);
+    else if (served) console.log(`dashboard   ${settler.url}/`);
+    else console.log(`dashboard   built, but this settler does not serve it (ARKNET_SETTLER_DASHBOARD_DIR)`);
     console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
     ticker = startTicker(world, api);
@@ -137,7 +128,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s (peak ${peak.peakAccepted.toFixed(0)} receipts/s accepted, ${peak.peakSettled.toFixed(0)}/s settled)`);
       code = ok ? 0 : 1;
     } else {
-      const dashboardHint = dashboardDir ? `browse ${settler.url}/, ` : "";
+      const dashboardHint = served ? `browse ${settler.url}/, ` : "";
       for (let n = 1; ; n++) {
         try {
           await round(n);

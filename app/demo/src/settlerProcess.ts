@@ -16,8 +16,8 @@ export interface SettlerProcessInput {
   programId: string;
   escrowConfig: string;
   rpcUrl: string;
-  /** Directory with the built dashboard and its config.json, for the settler to serve. */
-  dashboardDir: string | null;
+  /** Extra settler settings (the dashboard's). */
+  env: Record<string, string>;
 }
 
 export interface SettlerProcess {
@@ -63,7 +63,7 @@ export async function startSettlerProcess(o: SettlerProcessInput): Promise<Settl
       ARKNET_ROUTER_KEYPAIR: o.routerKeypairFile,
       ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
       ARKNET_SETTLER_LOG_LEVEL: process.env.ARKNET_SETTLER_LOG_LEVEL ?? "warn",
-      ...(o.dashboardDir ? { ARKNET_SETTLER_DASHBOARD_DIR: o.dashboardDir } : {}),
+      ...o.env,
     },
   });
   closeSync(log);
