@@ -28,10 +28,16 @@ export interface GpuNodeInput {
   onSegmentDone(s: NodeSegment): void;
 }
 
+/** Waits `ms`, or less when `signal` aborts (the listener goes with the timer). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 
 async function post(api: SettlerApi, receipts: SignedReceipt[], signal: AbortSignal): Promise<void> {
