@@ -2,7 +2,9 @@
 // verification, operator reputation, events.
 import { expect } from "chai";
 import { getBill, getReceipts, listExecutions, operatorEarnings, verifyBill, readOperator, reputationScore } from "../src/read/index.ts";
-import { verifyReceipt } from "../src/receipts/index.ts";
+import { signReceipt, verifyReceipt } from "../src/receipts/index.ts";
+import { EndReason, finalize, submitReceiptsInstructions } from "../src/flows/index.ts";
+import { sendInstructions } from "../src/tx/send.ts";
 import { requireCluster } from "./support/cluster.ts";
 import { testDeployment, type TestDeployment } from "./support/escrow.ts";
 import { runExecution, type FinishedExecution } from "./support/execution.ts";
@@ -49,6 +51,25 @@ describe("reading executions, receipts and bills", function () {
     const v = await verifyBill(t.client.rpc, done.execution, t.deployment.programAddress, t.deployment.feeBps + 1);
     expect(v.ok).to.equal(false);
     expect(v.mismatches.some((m) => m.includes("fee"))).to.equal(true);
+  });
+
+  it("keeps each execution's bill apart when one transaction settles receipts of two executions (as the settler packs them)", async () => {
+    const a = await runExecution(t, { finalize: false });
+    const b = await runExecution(t, { finalize: false });
+    const next = (x: FinishedExecution, segment: number) =>
+      signReceipt(x.operators[segment].key, { execution: x.execution, segment, sku: x.segments[segment].sku, cumulativeUnits: 4_000n, sequence: 4 });
+    const [ra, rb] = [await next(a, 0), await next(b, 1)];
+    await sendInstructions(t.client, t.router, [
+      ...submitReceiptsInstructions(t.deployment, a.execution, [ra], () => a.operators[0].operator),
+      ...submitReceiptsInstructions(t.deployment, b.execution, [rb], () => b.operators[1].operator),
+    ], { programAddress: t.deployment.programAddress });
+    for (const x of [a, b]) {
+      await finalize(t.client, t.deployment, { authority: t.router, execution: x.execution, reason: EndReason.Completed });
+      const v = await verifyBill(t.client.rpc, x.execution, t.deployment.programAddress, t.deployment.feeBps);
+      expect(v.mismatches).to.deep.equal([]);
+      const bill = await getBill(t.client.rpc, x.execution, t.deployment.programAddress);
+      expect(bill.segments.map((s) => s.units)).to.deep.equal(x === a ? [4_000n, 3_000n] : [3_000n, 4_000n]);
+    }
   });
 
   it("computes the public reputation score from the operator's statistics", async () => {

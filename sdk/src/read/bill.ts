@@ -55,8 +55,13 @@ function billFromEvent(e: ExecutionFinalizedEvent): Bill {
   };
 }
 
-function finalizedIn(history: HistoricTransaction[]): ExecutionFinalizedEvent | null {
-  for (const tx of history) for (const e of tx.events) if (e.name === "ExecutionFinalized") return e.data as unknown as ExecutionFinalizedEvent;
+/** The events of `tx` about `execution`: a settler packs several executions into one transaction. */
+function eventsOf(tx: HistoricTransaction, execution: Address) {
+  return tx.events.filter((e) => (e.data as { execution?: Address }).execution === execution);
+}
+
+function finalizedIn(history: HistoricTransaction[], execution: Address): ExecutionFinalizedEvent | null {
+  for (const tx of history) for (const e of eventsOf(tx, execution)) if (e.name === "ExecutionFinalized") return e.data as unknown as ExecutionFinalizedEvent;
   return null;
 }
 
@@ -82,7 +87,7 @@ export async function getBill(rpc: Rpcs, execution: Address, programAddress: Add
       })),
     };
   }
-  const event = finalizedIn(await transactionHistory(rpc, execution, programAddress));
+  const event = finalizedIn(await transactionHistory(rpc, execution, programAddress), execution);
   if (!event) throw clientError("AccountNotFound", `no execution at ${execution} (neither open nor finalized in its history)`);
   return billFromEvent(event);
 }
@@ -102,7 +107,7 @@ export interface BillVerification {
  */
 export async function verifyBill(rpc: Rpcs, execution: Address, programAddress: Address, feeBps?: number): Promise<BillVerification> {
   const history = await transactionHistory(rpc, execution, programAddress);
-  const finalized = finalizedIn(history);
+  const finalized = finalizedIn(history, execution);
   if (!finalized) throw clientError("NotFinalized", `execution ${execution} has no bill yet (not finalized)`);
   const program = billFromEvent(finalized);
   const mismatches: string[] = [];
@@ -113,7 +118,7 @@ export async function verifyBill(rpc: Rpcs, execution: Address, programAddress: 
   let fee = 0n;
   const segments: (BillSegment & { budget: bigint })[] = [];
   for (const tx of history) {
-    for (const { name, data } of tx.events) {
+    for (const { name, data } of eventsOf(tx, execution)) {
       if (name === "ExecutionReserved") maxBurn = (data as unknown as ExecutionReservedEvent).maxBurn;
       else if (name === "ExecutionToppedUp") maxBurn = (data as unknown as ExecutionToppedUpEvent).maxBurn;
       else if (name === "SegmentAssigned") {
