@@ -17,7 +17,9 @@ import type { Logger } from "pino";
 import type { SettlerMetrics } from "../api/metrics.ts";
 import type { Batch, EscrowChain, Observation } from "../chain/escrowChain.ts";
 import { ALREADY_DONE } from "../chain/escrowChain.ts";
-import type { Lease, OutboxItem, OutboxRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
+import type { Lease, OutboxItem, OutboxRecord, SegmentRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
+import { createConfirmations } from "./confirmations.ts";
+import { PipelineRefusal, permanentRefusal, refusalReason } from "./refusals.ts";
 
 export interface PipelineOptions {
   store: SettlerStore;
@@ -36,6 +38,8 @@ export interface PipelineOptions {
   rebroadcastMs: number;
   /** How often the crank looks at open (expiry) and finalized (close) executions. */
   crankIntervalMs: number;
+  /** A subscribed signature without a notification this long is polled (getSignatureStatuses). */
+  confirmPollMs?: number;
 }
 
 export interface PipelineHealth {
@@ -68,6 +72,16 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let inPass: Promise<void> | null = null;
+  let woken = false;
+  // A notification arriving between passes starts the next pass at once.
+  const wake = () => {
+    woken = true;
+    if (running && timer && !inPass) {
+      clearTimeout(timer);
+      timer = setTimeout(loop, 0);
+    }
+  };
+  const confirmations = createConfirmations(chain, { pollAfterMs: o.confirmPollMs ?? 2_000, establishMs: 1_000, onNotified: wake });
 
   const unhealthy = (reason: string) => {
     if (health.healthy || health.reason !== reason) logger.warn({ reason }, "pipeline unhealthy: not sending");
@@ -97,8 +111,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     return obs;
   }
 
-  /** Sends a row's exact bytes; a send error is only logged (the next pass looks again). */
-  async function broadcast(row: { signature: string; wire: Uint8Array }) {
+  /** Sends a row's exact bytes (subscribed to first when new); a send error is only logged (the next pass looks again). */
+  async function broadcast(row: { signature: string; wire: Uint8Array }, fresh = false) {
+    if (fresh) await confirmations.watch(row.signature);
     await store.markOutboxSent(row.signature);
     try {
       await chain.send(row.wire);
@@ -171,9 +186,14 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const rows = (await store.listOutbox(["pending", "sent"])).filter((r) => r.executions.every((e) => mine.has(e)));
     const busy = new Set<string>();
     if (rows.length === 0) return busy;
-    const statuses = await chain.statuses(rows.map((r) => r.signature));
+    const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
     for (const row of rows) {
-      const st = statuses.get(row.signature) ?? { state: "unknown" as const };
+      // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
+      const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
+      if (st.state === "confirmed" || st.state === "failed") {
+        o.metrics?.txConfirmedVia.inc({ via: st.via });
+        confirmations.forget(row.signature);
+      }
       if (st.state === "confirmed") {
         await onConfirmed(row, st.slot);
         continue;
@@ -186,9 +206,10 @@ export function createPipeline(o: PipelineOptions): Pipeline {
         await reconcile(row.executions as Address[], row.items);
         continue;
       }
-      if (st.state === "unknown" && obs.blockHeight > row.lastValidBlockHeight) {
+      if (st.state === "unknown" && st.via === "poll" && obs.blockHeight > row.lastValidBlockHeight) {
         // Provably expired: this signature can never land now; reconcile, then the work is signed again.
         await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
+        confirmations.forget(row.signature);
         await reconcile(row.executions as Address[], row.items);
         continue;
       }
@@ -198,8 +219,11 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     return busy;
   }
 
-  /** Signs, persists (fenced by every lease of its executions), then sends. */
-  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }) {
+  /**
+   * Signs, persists (fenced by every lease of its executions), then sends. Returns the
+   * simulation's refusal, after reading back from the chain what it shows done; else null.
+   */
+  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }): Promise<Error | null> {
     lifetime ??= await chain.latestBlockhash();
     let signed;
     try {
@@ -208,25 +232,62 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (isArknetError(e) && ALREADY_DONE.has(e.errorName)) {
         await reconcile(batch.executions, batch.items);
         if (batch.kind === "finalize") for (const ex of batch.executions) await finalized(ex);
-        return;
+        return e;
       }
       logger.warn({ kind: batch.kind, executions: batch.executions, err: (e as Error).message }, "simulation refused the batch");
       await reconcile(batch.executions, batch.items);
-      return;
+      return e as Error;
     }
     const fences = batch.executions.map((e) => leases.get(e));
-    if (fences.some((f) => !f)) return; // a lease lapsed during this pass: its holder now decides
+    if (fences.some((f) => !f)) return null; // a lease lapsed during this pass: its holder now decides
     try {
       await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]);
     } catch (e) {
       if ((e as { code?: string }).code === "LeaseLost" || /LeaseLost|no longer held/.test((e as Error).message)) {
         logger.warn({ executions: batch.executions }, "lease lost before the send: nothing sent");
         for (const x of batch.executions) leases.delete(x);
-        return;
+        return null;
       }
       throw e;
     }
-    await broadcast(signed);
+    await broadcast(signed, true);
+    return null;
+  }
+
+  /**
+   * Receipts, one batch: when the simulation refuses it for a reason of the program's (not the
+   * RPC's), the batch is split in halves and each tried alone, so one bad receipt cannot hold
+   * back the others; a single receipt still refused goes to quarantine with the reason.
+   */
+  async function submitReceipts(receipts: StoredReceipt[], operatorOf: (e: Address, s: number) => Address, leases: Map<string, Lease>, lifetime: { blockhash: string; lastValidBlockHeight: bigint }) {
+    for (const batch of chain.receiptBatches(receipts, operatorOf)) {
+      const refusal = await submit(batch, leases, lifetime);
+      if (!refusal || !permanentRefusal(refusal)) continue;
+      // What the chain showed settled was recorded; split what is still pending as signed.
+      const still: StoredReceipt[] = [];
+      for (const it of batch.items) {
+        const seg = (await store.getExecution(it.execution))?.segments[it.segment]?.receipt;
+        if (seg?.pending && seg.sequence === it.sequence && seg.cumulativeUnits === it.cumulativeUnits) still.push(seg);
+      }
+      if (still.length === 0) continue;
+      if (still.length === 1) {
+        await quarantine(still[0]!, refusal);
+        continue;
+      }
+      const half = Math.ceil(still.length / 2);
+      logger.info({ receipts: still.length, err: refusal.message }, "batch refused: trying its halves apart");
+      await submitReceipts(still.slice(0, half), operatorOf, leases, lifetime);
+      await submitReceipts(still.slice(half), operatorOf, leases, lifetime);
+    }
+  }
+
+  async function quarantine(r: StoredReceipt, refusal: Error) {
+    const { name, reason } = refusalReason(refusal);
+    const item = { execution: r.execution, segment: r.segment, cumulativeUnits: r.cumulativeUnits, sequence: r.sequence };
+    if (!(await store.quarantineReceipt(item, reason))) return;
+    logger.warn({ ...item, cumulativeUnits: String(r.cumulativeUnits), reason }, "receipt refused by the program: quarantined");
+    o.metrics?.receiptsQuarantined.inc({ reason: name });
+    await emit("quarantine", { ...itemJson(item), signer: r.signer, reason });
   }
 
   async function pass() {
@@ -260,7 +321,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (busy.has(address) || !leases.has(address)) continue;
       const rec = await store.getExecution(address);
       if (!rec) continue;
+      // A refused segment waits for the router to assign it again; the ones after it wait too.
       const unlanded = rec.segments.filter((s) => s.landedAt === null).sort((a, b) => a.segment - b.segment);
+      if (unlanded[0]?.refused) continue;
       if (unlanded.length > 0) {
         const ex = await chain.readExecution(address as Address);
         if (!ex) continue;
@@ -269,13 +332,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
           continue;
         }
         if (ex.status === EXECUTION_SETTLED || unlanded[0].segment !== ex.segmentCount) continue;
-        const op = await chain.readOperator(unlanded[0].operator as Address);
-        const rate = op?.rates.slice(0, op.rateCount).find((r) => decodeSku(r.sku) === unlanded[0].sku);
-        if (!rate) {
-          logger.warn({ execution: address, segment: unlanded[0].segment }, "operator has no rate for the SKU: segment not assigned");
-          continue;
-        }
-        await submit(chain.assignBatch(address as Address, unlanded[0].segment, unlanded[0].operator as Address, unlanded[0].sku, rate.price), leases);
+        await assign(address as Address, unlanded[0], leases);
         continue;
       }
       const pending = rec.segments.flatMap((s) => (s.receipt?.pending ? [s.receipt] : []));
@@ -290,10 +347,14 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       // One blockhash for the pass; a few batches signed and sent at once; the rest next pass,
       // so transactions in flight are looked at again soon.
       const lifetime = await chain.latestBlockhash();
-      const batches = chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!).slice(0, MAX_BATCHES_PER_PASS);
+      const operatorOf = (e: Address, s: number) => operators.get(`${e}/${s}`)!;
+      const batches = chain.receiptBatches(receipts, operatorOf).slice(0, MAX_BATCHES_PER_PASS);
+      const byKey = new Map(receipts.map((r) => [`${r.execution}/${r.segment}`, r]));
       for (let i = 0; i < batches.length; i += SUBMIT_CONCURRENCY) {
         await renewIfDue();
-        await Promise.all(batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submit(b, leases, lifetime)));
+        await Promise.all(
+          batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submitReceipts(b.items.map((it) => byKey.get(`${it.execution}/${it.segment}`)!), operatorOf, leases, lifetime)),
+        );
       }
     }
     if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
@@ -301,6 +362,25 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       await crank(obs);
     }
     for (const l of leases.values()) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
+  }
+
+  /** assign_segment at the router's max price (else the operator's current rate) and budget; a refusal of the program's is recorded on the segment. */
+  async function assign(address: Address, seg: SegmentRecord, leases: Map<string, Lease>) {
+    let maxPrice = seg.maxPrice;
+    if (maxPrice === null) {
+      const op = await chain.readOperator(seg.operator as Address);
+      maxPrice = op?.rates.slice(0, op.rateCount).find((r) => decodeSku(r.sku) === seg.sku)?.price ?? null;
+    }
+    const refusal =
+      maxPrice === null
+        ? new PipelineRefusal("SkuNotOffered", `operator ${seg.operator} has no rate for ${seg.sku}`)
+        : await submit(chain.assignBatch(address, seg.segment, seg.operator as Address, seg.sku, maxPrice, seg.budget ?? 0n), leases);
+    if (!refusal || !permanentRefusal(refusal)) return;
+    const { name, reason } = refusalReason(refusal);
+    logger.warn({ execution: address, segment: seg.segment, reason }, "segment refused by the program: waiting for the router");
+    await store.refuseSegment(address, seg.segment, reason);
+    o.metrics?.segmentsRefused.inc({ reason: name });
+    await emit("segment_refused", { execution: address, segment: seg.segment, operator: seg.operator, sku: seg.sku, maxPrice: String(maxPrice), reason });
   }
 
   async function finalizeIfSettled(address: Address, reason: EndReason, leases: Map<string, Lease>) {
@@ -339,6 +419,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
 
   const loop = async () => {
     if (!running) return;
+    woken = false;
     inPass = pass().catch((e) => {
       if (isArknetError(e) || (e as Error).name === "StoreError") logger.warn({ err: (e as Error).message }, "pipeline pass stopped early");
       else logger.error({ err: e }, "pipeline pass failed");
@@ -346,7 +427,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     });
     await inPass;
     inPass = null;
-    if (running) timer = setTimeout(loop, o.intervalMs);
+    if (running) timer = setTimeout(loop, woken ? 0 : o.intervalMs);
   };
 
   const unhealthyIfRpc = (e: unknown) => {
@@ -364,6 +445,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       running = false;
       if (timer) clearTimeout(timer);
       await inPass;
+      confirmations.close();
     },
     pass,
     health: () => ({ ...health }),
