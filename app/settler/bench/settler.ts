@@ -8,7 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalnet } from "@arknet/localnet/launch";
+import { spawn } from "node:child_process";
+import { DEV_KEYS } from "@arknet/localnet";
+import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
+import { freePort } from "../test/support/ports.ts";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
@@ -22,7 +25,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TOKEN = "bench-router-token-0123456";
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results/settler.json");
 
-const v = await startLocalnet({ slotMs: 100 });
+// The validator runs in its own process, as a validator does (BENCH_VALIDATOR=inprocess shares this one).
+const v = process.env.BENCH_VALIDATOR === "inprocess" ? await startLocalnet({ slotMs: 100 }) : await startLocalnetProcess(100);
 const dir = mkdtempSync(join(tmpdir(), "settler-bench-"));
 try {
   const t = await makeEscrow(v, { reviewWindowSecs: 3600n, expiryGraceSecs: 2n, settlementWindowSecs: 1n });
@@ -49,7 +53,7 @@ try {
       ARKNET_SETTLER_RATE_IP: "100000",
       ARKNET_SETTLER_RATE_IP_BURST: "200000",
     }),
-    { logger: pino({ level: "warn" }) },
+    { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }) },
   );
   const post = (path: string, body: unknown, auth = false) =>
     fetch(settler.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
@@ -117,7 +121,8 @@ try {
     receiptTransactions: confirmed.length,
     receiptsLandedPerTransaction: +(confirmed.reduce((a, o) => a + o.items.length, 0) / confirmed.length).toFixed(2),
     machine: { cpus: cpus().length, loadavg1: +loadavg()[0]!.toFixed(2) },
-    note: "clients, settler and validator share one process and the machine's 2 cores with other work",
+    validator: process.env.BENCH_VALIDATOR === "inprocess" ? "localnet in the settler's process" : "localnet in its own process (slot 100 ms)",
+    note: "clients and settler share one process; the machine's 2 cores are shared with other work",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -129,3 +134,35 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);
+
+/** The localnet CLI as a child process on a free port (RPC) and the next one (PubSub). */
+async function startLocalnetProcess(slotMs: number): Promise<RunningValidator> {
+  let port = await freePort();
+  while (port % 2 === 1 || port >= 48998) port = await freePort();
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "../../localnet/src/cli.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", cli, "--rpc-port", String(port), "--slot-ms", String(slotMs)], { stdio: ["ignore", "ignore", "inherit"] });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"getSlot"}' }).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("localnet process did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    kind: "localnet",
+    rpcUrl,
+    wsUrl: `ws://127.0.0.1:${port + 1}`,
+    programs: [],
+    upgradeAuthority: DEV_KEYS.upgradeAuthority(),
+    faucet: DEV_KEYS.faucet(),
+    usdcMint: DEV_KEYS.usdcMint().address,
+    usdcDecimals: 6,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

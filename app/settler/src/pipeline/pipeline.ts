@@ -59,8 +59,8 @@ export interface Pipeline {
 }
 
 const EXECUTION_SETTLED = 2;
-const MAX_BATCHES_PER_PASS = 32;
-const SUBMIT_CONCURRENCY = 8;
+const MAX_BATCHES_PER_PASS = 128;
+const SUBMIT_CONCURRENCY = 16;
 const utcMidnight = (now = Date.now()) => now - (now % 86_400_000);
 
 export function createPipeline(o: PipelineOptions): Pipeline {
@@ -187,7 +187,8 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const busy = new Set<string>();
     if (rows.length === 0) return busy;
     const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
-    for (const row of rows) {
+    // Rows touch different transactions' state: handled concurrently (the store commits them together).
+    await inChunks(rows, SUBMIT_CONCURRENCY, async (row) => {
       // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
       const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
       if (st.state === "confirmed" || st.state === "failed") {
@@ -196,7 +197,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       }
       if (st.state === "confirmed") {
         await onConfirmed(row, st.slot);
-        continue;
+        return;
       }
       if (st.state === "failed") {
         await store.markOutboxFinal(row.signature, "failed", st.error);
@@ -204,18 +205,18 @@ export function createPipeline(o: PipelineOptions): Pipeline {
         // "Already settled" and any other failure alike: what the chain holds is the truth.
         if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
         await reconcile(row.executions as Address[], row.items);
-        continue;
+        return;
       }
       if (st.state === "unknown" && st.via === "poll" && obs.blockHeight > row.lastValidBlockHeight) {
         // Provably expired: this signature can never land now; reconcile, then the work is signed again.
         await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
         confirmations.forget(row.signature);
         await reconcile(row.executions as Address[], row.items);
-        continue;
+        return;
       }
       row.executions.forEach((e) => busy.add(e));
       if (st.state === "unknown" && (row.lastSentAt === null || Date.now() - row.lastSentAt >= o.rebroadcastMs)) await broadcast(row);
-    }
+    });
     return busy;
   }
 
@@ -291,6 +292,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   }
 
   async function pass() {
+    const startedAt = Date.now();
     const obs = await observe();
     if (!obs) return;
     const spent = await store.feesSince(utcMidnight());
@@ -307,19 +309,18 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const renewIfDue = async () => {
       if (Date.now() - renewedAt < o.leaseTtlMs / 3) return;
       renewedAt = Date.now();
-      for (const [address, lease] of [...leases]) {
-        const renewed = await store.renewLease(lease, o.leaseTtlMs).catch(() => null);
-        if (renewed) leases.set(address, renewed);
-        else leases.delete(address);
-      }
+      await renewAll(leases);
     };
 
     const receipts: StoredReceipt[] = [];
     const operators = new Map<string, Address>();
-    for (const address of [...leases.keys()]) {
+    // Reads of the store for every leased execution at once; decisions below one by one.
+    const idle = [...leases.keys()].filter((a) => !busy.has(a));
+    const records = await Promise.all(idle.map((a) => store.getExecution(a)));
+    for (const [i, address] of idle.entries()) {
       await renewIfDue();
-      if (busy.has(address) || !leases.has(address)) continue;
-      const rec = await store.getExecution(address);
+      if (!leases.has(address)) continue;
+      const rec = records[i];
       if (!rec) continue;
       // A refused segment waits for the router to assign it again; the ones after it wait too.
       const unlanded = rec.segments.filter((s) => s.landedAt === null).sort((a, b) => a.segment - b.segment);
@@ -361,7 +362,15 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       lastCrankAt = Date.now();
       await crank(obs);
     }
-    for (const l of leases.values()) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
+    await renewAll(leases);
+    logger.debug({ ms: Date.now() - startedAt, leases: leases.size, inFlight: busy.size, receipts: receipts.length }, "pipeline pass");
+  }
+
+  /** Renews every lease of the pass in one commit; a lost one is dropped from the map. */
+  async function renewAll(leases: Map<string, Lease>) {
+    const entries = [...leases];
+    const renewed = await store.renewLeases(entries.map(([, l]) => l), o.leaseTtlMs).catch(() => entries.map(() => null));
+    entries.forEach(([address], i) => (renewed[i] ? leases.set(address, renewed[i]) : leases.delete(address)));
   }
 
   /** assign_segment at the router's max price (else the operator's current rate) and budget; a refusal of the program's is recorded on the segment. */
@@ -393,27 +402,29 @@ export function createPipeline(o: PipelineOptions): Pipeline {
 
   /** Expired executions are finalized (buyers get refunds when nodes vanish); settled ones closed after the review window. */
   async function crank(obs: Observation) {
+    const inflight = new Set((await store.listOutbox(["pending", "sent"])).flatMap((r) => r.executions));
     for (const address of await store.listExecutions(["open", "finalized"], 100)) {
+      const rec = await store.getExecution(address);
+      if (inflight.has(address) || !rec) continue;
+      if (rec.status === "open" && rec.segments.some((s) => s.receipt?.pending)) continue; // the pass settles those first
+      const ex = await chain.readExecution(address as Address);
+      // Act only when there is something to do; the lease is taken just for that.
+      const act = !ex
+        ? rec.status === "finalized"
+        : rec.status === "open"
+          ? ex.status === EXECUTION_SETTLED || obs.unixTime >= ex.expiresAt
+          : ex.status === EXECUTION_SETTLED && obs.unixTime >= ex.settledAt + ex.reviewWindowSecs;
+      if (!act) continue;
       const lease = await store.acquireLease(`execution:${address}`, o.holder, o.leaseTtlMs);
       if (!lease) continue;
+      if ((await store.listOutbox(["pending", "sent"])).some((r) => r.executions.includes(address))) continue;
       const leases = new Map([[address, lease]]);
-      const inflight = (await store.listOutbox(["pending", "sent"])).some((r) => r.executions.includes(address));
-      const rec = await store.getExecution(address);
-      if (inflight || !rec) continue;
-      const ex = await chain.readExecution(address as Address);
-      if (!ex) {
-        if (rec.status === "finalized") await store.setExecutionStatus(address, ["finalized"], "closed");
-        continue;
-      }
-      if (rec.status === "open") {
-        if (ex.status === EXECUTION_SETTLED) await finalized(address as Address);
-        else if (obs.unixTime >= ex.expiresAt && !rec.segments.some((s) => s.receipt?.pending)) {
-          logger.info({ execution: address }, "crank: finalizing an expired execution");
-          await finalizeIfSettled(address as Address, EndReason.Expired, leases);
-        }
-      } else if (ex.status === EXECUTION_SETTLED && obs.unixTime >= ex.settledAt + ex.reviewWindowSecs) {
-        await submit(chain.closeBatch({ ...ex, address: address as Address }), leases);
-      }
+      if (!ex) await store.setExecutionStatus(address, ["finalized"], "closed");
+      else if (rec.status === "open" && ex.status === EXECUTION_SETTLED) await finalized(address as Address);
+      else if (rec.status === "open") {
+        logger.info({ execution: address }, "crank: finalizing an expired execution");
+        await finalizeIfSettled(address as Address, EndReason.Expired, leases);
+      } else await submit(chain.closeBatch({ ...ex, address: address as Address }), leases);
     }
   }
 
@@ -450,6 +461,11 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     pass,
     health: () => ({ ...health }),
   };
+}
+
+/** Runs `f` over `items`, `width` at a time. */
+async function inChunks<T>(items: T[], width: number, f: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(f));
 }
 
 function cryptoId(): string {

@@ -175,6 +175,15 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
     return rows[0] ? leaseOf(rows[0]) : null;
   };
 
+  const renew = async (tx: SqlTx, lease: Lease, ttlMs: number): Promise<Lease | null> => {
+    const rows = await tx.query(
+      `UPDATE leases SET expires_at = ${db.nowMs} + $4 WHERE key = $1 AND holder = $2 AND token = $3 AND expires_at > ${db.nowMs}
+       RETURNING key, holder, token, expires_at`,
+      [lease.key, lease.holder, lease.token, ttlMs],
+    );
+    return rows[0] ? leaseOf(rows[0]) : null;
+  };
+
   const store: SettlerStore = {
     kind: db.kind,
 
@@ -465,14 +474,15 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
 
     acquireLease: (key, holder, ttlMs) => db.transaction((tx) => acquire(tx, key, holder, ttlMs)),
 
-    async renewLease(lease, ttlMs) {
-      const rows = await db.query(
-        `UPDATE leases SET expires_at = ${db.nowMs} + $4 WHERE key = $1 AND holder = $2 AND token = $3 AND expires_at > ${db.nowMs}
-         RETURNING key, holder, token, expires_at`,
-        [lease.key, lease.holder, lease.token, ttlMs],
-      );
-      return rows[0] ? leaseOf(rows[0]) : null;
-    },
+    renewLease: (lease, ttlMs) => db.transaction((tx) => renew(tx, lease, ttlMs)),
+
+    renewLeases: (leases, ttlMs) =>
+      db.transaction(async (tx) => {
+        // Key order, so two instances renewing overlapping sets never wait on each other in a cycle.
+        const renewed = new Map<string, Lease | null>();
+        for (const l of [...leases].sort((a, b) => (a.key < b.key ? -1 : 1))) renewed.set(l.key, await renew(tx, l, ttlMs));
+        return leases.map((l) => renewed.get(l.key) ?? null);
+      }),
 
     async releaseLease(lease) {
       // Expire rather than delete, so the next holder's token still grows.
@@ -493,12 +503,16 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
          ORDER BY e.updated_at, e.address LIMIT $2`,
         [holder, limit],
       );
-      const leases: Lease[] = [];
-      for (const c of candidates) {
-        const lease = await store.acquireLease(EXECUTION_LEASE + (c.address as string), holder, ttlMs);
-        if (lease) leases.push(lease);
-      }
-      return leases;
+      // One commit for all of them, in key order (two instances claiming at once never deadlock).
+      const keys = candidates.map((c) => EXECUTION_LEASE + (c.address as string)).sort();
+      return db.transaction(async (tx) => {
+        const leases: Lease[] = [];
+        for (const key of keys) {
+          const lease = await acquire(tx, key, holder, ttlMs);
+          if (lease) leases.push(lease);
+        }
+        return leases;
+      });
     },
 
     async addSubscription(s) {

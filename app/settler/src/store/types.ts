@@ -222,6 +222,8 @@ export interface SettlerStore {
 
   acquireLease(key: string, holder: string, ttlMs: number): Promise<Lease | null>;
   renewLease(lease: Lease, ttlMs: number): Promise<Lease | null>;
+  /** renewLease for many in one commit; each entry is the renewed lease or null (lost). */
+  renewLeases(leases: Lease[], ttlMs: number): Promise<Array<Lease | null>>;
   releaseLease(lease: Lease): Promise<void>;
   /** Leases (key "execution:<address>") on up to `limit` executions with work no one else holds. */
   claimExecutions(holder: string, ttlMs: number, limit: number): Promise<Lease[]>;
