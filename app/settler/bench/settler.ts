@@ -1,5 +1,6 @@
 // `npm run bench:settler`: receipts settled end to end on the localnet over RPC. 100 executions ×
-// 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients to a settler with
+// 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients (each the node of
+// its segments, sending them in order) to a settler with
 // its pipeline on (SQLite file); measured: receipts/s accepted (POST→202), receipts/s settled
 // (first POST to the last confirmation), and per receipt the latency from its POST to the
 // confirmation of a transaction that settles it (the newest cumulative receipt of a segment
@@ -76,17 +77,21 @@ try {
   const bodies = work.map(({ e, s, n }) => JSON.stringify({ receipts: [signedReceipt({ secret: ops[s]!.seed, key: ops[s]!.key.address, account: ops[s]!.account }, "", e, s, BigInt(10 * n), n)] }));
   const postedAt = new Float64Array(work.length);
   const acceptMs: number[] = [];
-  let next = 0;
   const t0 = Date.now();
+  // Client c is the node of every segment k with k % CONCURRENCY == c: it sends its segments'
+  // receipts in order (n before n + 1 of a segment, as a node meters), one request at a time.
+  const segmentsTotal = EXECUTIONS * SEGMENTS;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < work.length) {
-        const i = next++;
-        postedAt[i] = Date.now();
-        const res = await fetch(settler.url + "/v1/receipts", { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
-        if (res.status !== 202) throw new Error(`receipt: ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-        acceptMs.push(Date.now() - postedAt[i]!);
+    Array.from({ length: CONCURRENCY }, async (_, c) => {
+      for (let n = 1; n <= RECEIPTS; n++) {
+        for (let k = c; k < segmentsTotal; k += CONCURRENCY) {
+          const i = (n - 1) * segmentsTotal + k;
+          postedAt[i] = Date.now();
+          const res = await fetch(settler.url + "/v1/receipts", { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
+          if (res.status !== 202) throw new Error(`receipt: ${res.status} ${await res.text()}`);
+          await res.arrayBuffer();
+          acceptMs.push(Date.now() - postedAt[i]!);
+        }
       }
     }),
   );

@@ -22,7 +22,10 @@ export interface Confirmations {
   close(): void;
 }
 
-export function createConfirmations(chain: EscrowChain, opts: { pollAfterMs: number; establishMs: number; onNotified: () => void }): Confirmations {
+export function createConfirmations(
+  chain: EscrowChain,
+  opts: { pollAfterMs: number; establishMs: number; onNotified: (signature: string, outcome: SignatureOutcome) => void },
+): Confirmations {
   const watching = new Map<string, { abort: AbortController; since: number }>();
   const notified = new Map<string, SignatureOutcome>();
 
@@ -38,7 +41,7 @@ export function createConfirmations(chain: EscrowChain, opts: { pollAfterMs: num
       const onOutcome = (o: SignatureOutcome) => {
         if (!watching.has(signature)) return;
         notified.set(signature, o);
-        opts.onNotified();
+        opts.onNotified(signature, o);
       };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("subscription not established in time")), opts.establishMs)));

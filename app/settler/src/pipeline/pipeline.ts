@@ -15,10 +15,10 @@ import { EndReason, decodeSku, isArknetError } from "@arknet/escrow";
 import type { Address } from "@solana/kit";
 import type { Logger } from "pino";
 import type { SettlerMetrics } from "../api/metrics.ts";
-import type { Batch, EscrowChain, Observation } from "../chain/escrowChain.ts";
+import type { Batch, EscrowChain, Observation, SignatureOutcome } from "../chain/escrowChain.ts";
 import { ALREADY_DONE } from "../chain/escrowChain.ts";
 import type { Lease, OutboxItem, OutboxRecord, SegmentRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
-import { createConfirmations } from "./confirmations.ts";
+import { createConfirmations, type Outcome } from "./confirmations.ts";
 import { PipelineRefusal, permanentRefusal, refusalReason } from "./refusals.ts";
 
 export interface PipelineOptions {
@@ -81,7 +81,23 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       timer = setTimeout(loop, 0);
     }
   };
-  const confirmations = createConfirmations(chain, { pollAfterMs: o.confirmPollMs ?? 2_000, establishMs: 1_000, onNotified: wake });
+  // A pushed landing is recorded at once (not at the next pass), then the pass is woken for
+  // the execution's next work. `handled` keeps a landing from being recorded twice when the
+  // pass looks at the same row meanwhile.
+  const handled = new Set<string>();
+  const notifying = new Set<Promise<void>>();
+  const onNotified = (signature: string, outcome: SignatureOutcome) => {
+    if (!running) return; // the next start polls it
+    const p = (async () => {
+      const row = await store.getOutbox(signature);
+      if (row && (row.status === "pending" || row.status === "sent") && (outcome.state === "confirmed" || outcome.state === "failed")) await landed(row, { ...outcome, via: "subscription" });
+    })()
+      .catch((e) => logger.warn({ signature, err: (e as Error).message }, "recording a pushed landing failed; the pass will look again"))
+      .finally(() => notifying.delete(p));
+    notifying.add(p);
+    wake();
+  };
+  const confirmations = createConfirmations(chain, { pollAfterMs: o.confirmPollMs ?? 2_000, establishMs: 1_000, onNotified });
 
   const unhealthy = (reason: string) => {
     if (health.healthy || health.reason !== reason) logger.warn({ reason }, "pipeline unhealthy: not sending");
@@ -188,25 +204,11 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     if (rows.length === 0) return busy;
     const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
     // Rows touch different transactions' state: handled concurrently (the store commits them together).
-    await inChunks(rows, SUBMIT_CONCURRENCY, async (row) => {
+    await inPool(rows, SUBMIT_CONCURRENCY, async (row) => {
+      if (handled.has(row.signature)) return; // its landing was pushed and recorded meanwhile
       // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
       const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
-      if (st.state === "confirmed" || st.state === "failed") {
-        o.metrics?.txConfirmedVia.inc({ via: st.via });
-        confirmations.forget(row.signature);
-      }
-      if (st.state === "confirmed") {
-        await onConfirmed(row, st.slot);
-        return;
-      }
-      if (st.state === "failed") {
-        await store.markOutboxFinal(row.signature, "failed", st.error);
-        o.metrics?.txFailed.inc();
-        // "Already settled" and any other failure alike: what the chain holds is the truth.
-        if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
-        await reconcile(row.executions as Address[], row.items);
-        return;
-      }
+      if (st.state === "confirmed" || st.state === "failed") return landed(row, st);
       if (st.state === "unknown" && st.via === "poll" && obs.blockHeight > row.lastValidBlockHeight) {
         // Provably expired: this signature can never land now; reconcile, then the work is signed again.
         await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
@@ -218,6 +220,21 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (st.state === "unknown" && (row.lastSentAt === null || Date.now() - row.lastSentAt >= o.rebroadcastMs)) await broadcast(row);
     });
     return busy;
+  }
+
+  /** A transaction landed (confirmed, or failed on-chain): recorded once per process. */
+  async function landed(row: OutboxRecord, st: Extract<Outcome, { state: "confirmed" | "failed" }>) {
+    if (handled.has(row.signature)) return;
+    if (handled.size >= 100_000) handled.clear();
+    handled.add(row.signature);
+    o.metrics?.txConfirmedVia.inc({ via: st.via });
+    confirmations.forget(row.signature);
+    if (st.state === "confirmed") return onConfirmed(row, st.slot);
+    await store.markOutboxFinal(row.signature, "failed", st.error);
+    o.metrics?.txFailed.inc();
+    // "Already settled" and any other failure alike: what the chain holds is the truth.
+    if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
+    await reconcile(row.executions as Address[], row.items);
   }
 
   /**
@@ -351,12 +368,10 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       const operatorOf = (e: Address, s: number) => operators.get(`${e}/${s}`)!;
       const batches = chain.receiptBatches(receipts, operatorOf).slice(0, MAX_BATCHES_PER_PASS);
       const byKey = new Map(receipts.map((r) => [`${r.execution}/${r.segment}`, r]));
-      for (let i = 0; i < batches.length; i += SUBMIT_CONCURRENCY) {
+      await inPool(batches, SUBMIT_CONCURRENCY, async (b) => {
         await renewIfDue();
-        await Promise.all(
-          batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submitReceipts(b.items.map((it) => byKey.get(`${it.execution}/${it.segment}`)!), operatorOf, leases, lifetime)),
-        );
-      }
+        await submitReceipts(b.items.map((it) => byKey.get(`${it.execution}/${it.segment}`)!), operatorOf, leases, lifetime);
+      });
     }
     if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
       lastCrankAt = Date.now();
@@ -457,15 +472,21 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       if (timer) clearTimeout(timer);
       await inPass;
       confirmations.close();
+      await Promise.all([...notifying]);
     },
     pass,
     health: () => ({ ...health }),
   };
 }
 
-/** Runs `f` over `items`, `width` at a time. */
-async function inChunks<T>(items: T[], width: number, f: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(f));
+/** Runs `f` over `items` with at most `width` at once (a pool: one finishing starts the next). */
+async function inPool<T>(items: T[], width: number, f: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
 }
 
 function cryptoId(): string {
