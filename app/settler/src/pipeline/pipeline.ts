@@ -85,6 +85,16 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   // the execution's next work. `handled` keeps a landing from being recorded twice when the
   // pass looks at the same row meanwhile.
   const handled = new Set<string>();
+  // Where a pass's time goes (summed over concurrent work), logged at debug level.
+  let phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, f: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await f();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
+    }
+  };
   const notifying = new Set<Promise<void>>();
   const onNotified = (signature: string, outcome: SignatureOutcome) => {
     if (!running) return; // the next start polls it
@@ -129,10 +139,10 @@ export function createPipeline(o: PipelineOptions): Pipeline {
 
   /** Sends a row's exact bytes (subscribed to first when new); a send error is only logged (the next pass looks again). */
   async function broadcast(row: { signature: string; wire: Uint8Array }, fresh = false) {
-    if (fresh) await confirmations.watch(row.signature);
-    await store.markOutboxSent(row.signature);
+    // The row is on disk already (putOutbox): recording the send and subscribing go side by side.
+    await Promise.all([fresh ? timed("subscribe", () => confirmations.watch(row.signature)) : null, timed("markSent", () => store.markOutboxSent(row.signature))]);
     try {
-      await chain.send(row.wire);
+      await timed("send", () => chain.send(row.wire));
       o.metrics?.txSent.inc();
     } catch (e) {
       logger.warn({ signature: row.signature, err: (e as Error).message }, "send failed; will rebroadcast");
@@ -245,7 +255,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     lifetime ??= await chain.latestBlockhash();
     let signed;
     try {
-      signed = await chain.sign(batch, lifetime);
+      signed = await timed("sign", () => chain.sign(batch, lifetime));
     } catch (e) {
       if (isArknetError(e) && ALREADY_DONE.has(e.errorName)) {
         await reconcile(batch.executions, batch.items);
@@ -259,7 +269,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const fences = batch.executions.map((e) => leases.get(e));
     if (fences.some((f) => !f)) return null; // a lease lapsed during this pass: its holder now decides
     try {
-      await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]);
+      await timed("persist", () => store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]));
     } catch (e) {
       if ((e as { code?: string }).code === "LeaseLost" || /LeaseLost|no longer held/.test((e as Error).message)) {
         logger.warn({ executions: batch.executions }, "lease lost before the send: nothing sent");
@@ -310,7 +320,8 @@ export function createPipeline(o: PipelineOptions): Pipeline {
 
   async function pass() {
     const startedAt = Date.now();
-    const obs = await observe();
+    phases = {};
+    const obs = await timed("observe", observe);
     if (!obs) return;
     const spent = await store.feesSince(utcMidnight());
     health.budgetExhausted = spent >= o.dailyFeeBudgetLamports;
@@ -318,9 +329,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       unhealthy(`daily fee budget spent: ${spent} of ${o.dailyFeeBudgetLamports} lamports`);
       return;
     }
-    const claimed = await store.claimExecutions(o.holder, o.leaseTtlMs, 256);
+    const claimed = await timed("claim", () => store.claimExecutions(o.holder, o.leaseTtlMs, 256));
     const leases = new Map(claimed.map((l) => [l.key.slice(l.key.indexOf(":") + 1), l]));
-    const busy = await inFlight(obs, new Set(leases.keys()));
+    const busy = await timed("inFlight", () => inFlight(obs, new Set(leases.keys())));
     // A long pass keeps its leases: renewed every third of their time, dropped when lost.
     let renewedAt = Date.now();
     const renewIfDue = async () => {
@@ -333,7 +344,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const operators = new Map<string, Address>();
     // Reads of the store for every leased execution at once; decisions below one by one.
     const idle = [...leases.keys()].filter((a) => !busy.has(a));
-    const records = await Promise.all(idle.map((a) => store.getExecution(a)));
+    const records = await timed("read", () => Promise.all(idle.map((a) => store.getExecution(a))));
     for (const [i, address] of idle.entries()) {
       await renewIfDue();
       if (!leases.has(address)) continue;
@@ -366,7 +377,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       // so transactions in flight are looked at again soon.
       const lifetime = await chain.latestBlockhash();
       const operatorOf = (e: Address, s: number) => operators.get(`${e}/${s}`)!;
+      const packStart = Date.now();
       const batches = chain.receiptBatches(receipts, operatorOf).slice(0, MAX_BATCHES_PER_PASS);
+      phases.pack = Date.now() - packStart;
       const byKey = new Map(receipts.map((r) => [`${r.execution}/${r.segment}`, r]));
       await inPool(batches, SUBMIT_CONCURRENCY, async (b) => {
         await renewIfDue();
@@ -378,7 +391,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       await crank(obs);
     }
     await renewAll(leases);
-    logger.debug({ ms: Date.now() - startedAt, leases: leases.size, inFlight: busy.size, receipts: receipts.length }, "pipeline pass");
+    logger.debug({ ms: Date.now() - startedAt, leases: leases.size, inFlight: busy.size, receipts: receipts.length, phases }, "pipeline pass");
   }
 
   /** Renews every lease of the pass in one commit; a lost one is dropped from the map. */
