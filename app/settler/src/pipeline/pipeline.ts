@@ -378,6 +378,11 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       const lifetime = await chain.latestBlockhash();
       const operatorOf = (e: Address, s: number) => operators.get(`${e}/${s}`)!;
       const packStart = Date.now();
+      // Longest waiting first (executions by their oldest pending receipt, each one's receipts
+      // kept together so they share transactions): a pass only takes so many batches.
+      const oldest = new Map<string, number>();
+      for (const r of receipts) oldest.set(r.execution, Math.min(oldest.get(r.execution) ?? Infinity, r.acceptedAt));
+      receipts.sort((a, b) => oldest.get(a.execution)! - oldest.get(b.execution)! || (a.execution < b.execution ? -1 : a.execution > b.execution ? 1 : a.segment - b.segment));
       const batches = chain.receiptBatches(receipts, operatorOf).slice(0, MAX_BATCHES_PER_PASS);
       phases.pack = Date.now() - packStart;
       const byKey = new Map(receipts.map((r) => [`${r.execution}/${r.segment}`, r]));
