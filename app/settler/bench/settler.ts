@@ -1,6 +1,6 @@
 // `npm run bench:settler`: receipts settled end to end on the localnet over RPC. 100 executions ×
 // 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients (each the node of
-// its segments, sending them in order) to a settler with
+// its segments, sending them in order, in a separate process: bench/settlerClient.ts) to a settler with
 // its pipeline on (SQLite file); measured: receipts/s accepted (POST→202), receipts/s settled
 // (first POST to the last confirmation), and per receipt the latency from its POST to the
 // confirmation of a transaction that settles it (the newest cumulative receipt of a segment
@@ -75,27 +75,25 @@ try {
   const work: Array<{ e: string; s: number; n: number }> = [];
   for (let n = 1; n <= RECEIPTS; n++) for (const e of executions) for (let s = 0; s < SEGMENTS; s++) work.push({ e, s, n });
   const bodies = work.map(({ e, s, n }) => JSON.stringify({ receipts: [signedReceipt({ secret: ops[s]!.seed, key: ops[s]!.key.address, account: ops[s]!.account }, "", e, s, BigInt(10 * n), n)] }));
-  const postedAt = new Float64Array(work.length);
-  const acceptMs: number[] = [];
-  const t0 = Date.now();
-  // Client c is the node of every segment k with k % CONCURRENCY == c: it sends its segments'
-  // receipts in order (n before n + 1 of a segment, as a node meters), one request at a time.
-  const segmentsTotal = EXECUTIONS * SEGMENTS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, c) => {
-      for (let n = 1; n <= RECEIPTS; n++) {
-        for (let k = c; k < segmentsTotal; k += CONCURRENCY) {
-          const i = (n - 1) * segmentsTotal + k;
-          postedAt[i] = Date.now();
-          const res = await fetch(settler.url + "/v1/receipts", { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
-          if (res.status !== 202) throw new Error(`receipt: ${res.status} ${await res.text()}`);
-          await res.arrayBuffer();
-          acceptMs.push(Date.now() - postedAt[i]!);
-        }
-      }
-    }),
-  );
-  const acceptedIn = (Date.now() - t0) / 1000;
+  const bodiesFile = join(dir, "bodies.json");
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  // The nodes run in their own process (bench/settlerClient.ts), as GPU nodes are elsewhere.
+  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, settler.url, String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  client.stdout!.on("data", (d) => (out += d));
+  await new Promise((r) => client.once("exit", r));
+  const { startedAt: t0, endedAt, postedAt, acceptMs, refused, refusedCount } = JSON.parse(out) as {
+    startedAt: number;
+    endedAt: number;
+    postedAt: number[];
+    acceptMs: number[];
+    refused: string[];
+    refusedCount: number;
+  };
+  if (refusedCount > 0) throw new Error(`${refusedCount} receipts refused, e.g. ${refused.join("; ")}`);
+  const acceptedIn = (endedAt - t0) / 1000;
   for (;;) {
     const st = await settler.store.stats();
     if (st.pendingReceipts === 0 && st.outboxInFlight === 0) break;
@@ -127,7 +125,7 @@ try {
     receiptsLandedPerTransaction: +(confirmed.reduce((a, o) => a + o.items.length, 0) / confirmed.length).toFixed(2),
     machine: { cpus: cpus().length, loadavg1: +loadavg()[0]!.toFixed(2) },
     validator: process.env.BENCH_VALIDATOR === "inprocess" ? "localnet in the settler's process" : "localnet in its own process (slot 100 ms)",
-    note: "clients and settler share one process; the machine's 2 cores are shared with other work",
+    note: "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -145,7 +143,9 @@ async function startLocalnetProcess(slotMs: number): Promise<RunningValidator> {
   let port = await freePort();
   while (port % 2 === 1 || port >= 48998) port = await freePort();
   const cli = join(dirname(fileURLToPath(import.meta.url)), "../../localnet/src/cli.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", cli, "--rpc-port", String(port), "--slot-ms", String(slotMs)], { stdio: ["ignore", "ignore", "inherit"] });
+  // BENCH_VALIDATOR_PROFILE=<dir>: a CPU profile of the validator process (written when it stops).
+  const profile = process.env.BENCH_VALIDATOR_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_VALIDATOR_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", cli, "--rpc-port", String(port), "--slot-ms", String(slotMs)], { stdio: ["ignore", "ignore", "inherit"] });
   const rpcUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
