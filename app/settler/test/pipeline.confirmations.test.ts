@@ -3,44 +3,25 @@
 // getSignatureStatuses polling (the fallback, and the path persisted transactions take after a
 // restart). The execution still settles exactly and finalizes.
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { RunningValidator } from "@arknet/localnet/launch";
-import type { Settler } from "../src/settler.ts";
-import { makeBuyer, makeEscrow, makeOperator, type TestEscrow } from "./support/escrow.ts";
-import { startInProcessSettler } from "./support/inProcess.ts";
+import { makeBuyer, makeOperator } from "./support/escrow.ts";
+import { localnetFixture } from "./support/inProcess.ts";
 import { freePort } from "./support/ports.ts";
 import { signedReceipt } from "./support/receipts.ts";
 import { expectSettledExactly, postUntil, waitFinalized } from "./support/settlement.ts";
-import { startTestValidator } from "./support/validators.ts";
 
 const TOKEN = "router-token-for-poll-fallback";
 
 describe("confirmations without signatureSubscribe (localnet over RPC): status polling lands everything", function () {
   this.timeout(120_000);
-  let v: RunningValidator;
-  let t: TestEscrow;
-  let dir: string;
-  let settler: Settler | null = null;
-
-  before(async () => {
-    v = await startTestValidator("localnet");
-    t = await makeEscrow(v);
-    dir = mkdtempSync(join(tmpdir(), "settler-poll-"));
-  });
-  after(async () => {
-    await settler?.stop();
-    await v?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const f = localnetFixture("settler-poll-");
 
   it("settles and finalizes with every outcome learned by polling", async () => {
+    const { t } = f;
     const op = await makeOperator(t, 4n);
     const DEPOSIT = 2_000_000n;
     const { buyer, executions } = await makeBuyer(t, DEPOSIT, [1_000_000n]);
     const e = executions[0]!;
-    settler = await startInProcessSettler(t, v, dir, TOKEN, {
+    const settler = await f.start(TOKEN, {
       ARKNET_WS_URL: `ws://127.0.0.1:${await freePort()}`,
       ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
       ARKNET_SETTLER_CONFIRM_POLL_MS: "200",

@@ -9,40 +9,19 @@
 //   and does not keep its execution from finalizing;
 // - confirmations arrive through signatureSubscribe.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { readBalance, readMaybeExecution, rotateKey, setRates } from "@arknet/escrow";
 import { generateKeyPairSigner } from "@solana/kit";
-import type { RunningValidator } from "@arknet/localnet/launch";
-import type { Settler } from "../src/settler.ts";
-import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
-import { startInProcessSettler } from "./support/inProcess.ts";
+import { makeBuyer, makeOperator, type TestOperator } from "./support/escrow.ts";
+import { localnetFixture } from "./support/inProcess.ts";
 import { sleep } from "./support/fixtures.ts";
 import { signedReceipt } from "./support/receipts.ts";
 import { waitFinalized } from "./support/settlement.ts";
-import { startTestValidator } from "./support/validators.ts";
 
 const TOKEN = "router-token-for-refusal-tests";
 
 describe("pipeline refusals (localnet over RPC, SQLite file): max price, quarantine, signatureSubscribe", function () {
   this.timeout(180_000);
-  let v: RunningValidator;
-  let t: TestEscrow;
-  let dir: string;
-  let settler: Settler | null = null;
-
-  before(async () => {
-    v = await startTestValidator("localnet");
-    t = await makeEscrow(v);
-    dir = mkdtempSync(join(tmpdir(), "settler-refusals-"));
-    writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
-  });
-  after(async () => {
-    await settler?.stop();
-    await v?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const f = localnetFixture("settler-refusals-");
 
   const until = async (what: string, ok: () => Promise<boolean>, ms = 60_000) => {
     const deadline = Date.now() + ms;
@@ -53,13 +32,14 @@ describe("pipeline refusals (localnet over RPC, SQLite file): max price, quarant
   };
 
   it("refuses above the router's max price, quarantines what the program refuses, settles the rest", async () => {
+    const { t } = f;
     const op1 = await makeOperator(t, 3n);
     const op2 = await makeOperator(t, 5n);
     const DEPOSIT = 10_000_000n;
     const { buyer, executions } = await makeBuyer(t, DEPOSIT, [1_000_000n, 1_000_000n]);
     const x = executions[0]!;
     const y = executions[1]!;
-    settler = await startInProcessSettler(t, v, dir, TOKEN, {
+    const settler = await f.start(TOKEN, {
       ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
       ARKNET_SETTLER_CRANK_INTERVAL_MS: "300",
       // Long enough that confirmations on the localnet can only come from the subscription.

@@ -1,13 +1,15 @@
 // The settler in this process against a test validator, with its pipeline on: a real SQLite
 // file in `dir` (the router keypair is written there too), port 0, the given token and extra
-// environment (pipeline timings).
-import { writeFileSync } from "node:fs";
+// environment (pipeline timings). `localnetFixture` wraps that in mocha hooks.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningValidator } from "@arknet/localnet/launch";
 import { pino } from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { startSettler, type Settler } from "../../src/settler.ts";
-import type { TestEscrow } from "./escrow.ts";
+import { makeEscrow, type TestEscrow } from "./escrow.ts";
+import { startTestValidator } from "./validators.ts";
 
 export function startInProcessSettler(t: TestEscrow, v: RunningValidator, dir: string, token: string, env: Record<string, string> = {}, logLevel = "silent"): Promise<Settler> {
   writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
@@ -24,4 +26,31 @@ export function startInProcessSettler(t: TestEscrow, v: RunningValidator, dir: s
     }),
     { logger: pino({ level: process.env.SETTLER_LOG ?? logLevel }) },
   );
+}
+
+export interface LocalnetFixture {
+  v: RunningValidator;
+  t: TestEscrow;
+  dir: string;
+  /** Starts the settler (stopped by the fixture's after hook). */
+  start(token: string, env?: Record<string, string>): Promise<Settler>;
+}
+
+/** Mocha hooks for a suite with one localnet, one escrow deployment, a temp dir and an in-process settler. */
+export function localnetFixture(prefix: string): LocalnetFixture {
+  let settler: Settler | null = null;
+  const f = {
+    start: async (token: string, env: Record<string, string> = {}) => (settler = await startInProcessSettler(f.t, f.v, f.dir, token, env)),
+  } as LocalnetFixture;
+  before(async () => {
+    f.v = await startTestValidator("localnet");
+    f.t = await makeEscrow(f.v);
+    f.dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    await settler?.stop();
+    await f.v?.stop();
+    if (f.dir) rmSync(f.dir, { recursive: true, force: true });
+  });
+  return f;
 }
