@@ -1,5 +1,6 @@
 // `npm run bench:settler`: receipts settled end to end on the localnet over RPC. 100 executions ×
-// 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients to a settler with
+// 4 segments × 50 receipts are POSTed one per request by 64 concurrent clients (each the node of
+// its segments, sending them in order, in a separate process: bench/settlerClient.ts) to a settler with
 // its pipeline on (SQLite file); measured: receipts/s accepted (POST→202), receipts/s settled
 // (first POST to the last confirmation), and per receipt the latency from its POST to the
 // confirmation of a transaction that settles it (the newest cumulative receipt of a segment
@@ -8,7 +9,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalnet } from "@arknet/localnet/launch";
+import { spawn } from "node:child_process";
+import { DEV_KEYS } from "@arknet/localnet";
+import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
+import { freePort } from "../test/support/ports.ts";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
@@ -22,7 +26,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TOKEN = "bench-router-token-0123456";
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results/settler.json");
 
-const v = await startLocalnet({ slotMs: 100 });
+// The validator runs in its own process, as a validator does (BENCH_VALIDATOR=inprocess shares this one).
+const v = process.env.BENCH_VALIDATOR === "inprocess" ? await startLocalnet({ slotMs: 100 }) : await startLocalnetProcess(100);
 const dir = mkdtempSync(join(tmpdir(), "settler-bench-"));
 try {
   const t = await makeEscrow(v, { reviewWindowSecs: 3600n, expiryGraceSecs: 2n, settlementWindowSecs: 1n });
@@ -49,7 +54,7 @@ try {
       ARKNET_SETTLER_RATE_IP: "100000",
       ARKNET_SETTLER_RATE_IP_BURST: "200000",
     }),
-    { logger: pino({ level: "warn" }) },
+    { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }) },
   );
   const post = (path: string, body: unknown, auth = false) =>
     fetch(settler.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
@@ -70,23 +75,25 @@ try {
   const work: Array<{ e: string; s: number; n: number }> = [];
   for (let n = 1; n <= RECEIPTS; n++) for (const e of executions) for (let s = 0; s < SEGMENTS; s++) work.push({ e, s, n });
   const bodies = work.map(({ e, s, n }) => JSON.stringify({ receipts: [signedReceipt({ secret: ops[s]!.seed, key: ops[s]!.key.address, account: ops[s]!.account }, "", e, s, BigInt(10 * n), n)] }));
-  const postedAt = new Float64Array(work.length);
-  const acceptMs: number[] = [];
-  let next = 0;
-  const t0 = Date.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < work.length) {
-        const i = next++;
-        postedAt[i] = Date.now();
-        const res = await fetch(settler.url + "/v1/receipts", { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
-        if (res.status !== 202) throw new Error(`receipt: ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-        acceptMs.push(Date.now() - postedAt[i]!);
-      }
-    }),
-  );
-  const acceptedIn = (Date.now() - t0) / 1000;
+  const bodiesFile = join(dir, "bodies.json");
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  // The nodes run in their own process (bench/settlerClient.ts), as GPU nodes are elsewhere.
+  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, settler.url, String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  client.stdout!.on("data", (d) => (out += d));
+  await new Promise((r) => client.once("exit", r));
+  const { startedAt: t0, endedAt, postedAt, acceptMs, refused, refusedCount } = JSON.parse(out) as {
+    startedAt: number;
+    endedAt: number;
+    postedAt: number[];
+    acceptMs: number[];
+    refused: string[];
+    refusedCount: number;
+  };
+  if (refusedCount > 0) throw new Error(`${refusedCount} receipts refused, e.g. ${refused.join("; ")}`);
+  const acceptedIn = (endedAt - t0) / 1000;
   for (;;) {
     const st = await settler.store.stats();
     if (st.pendingReceipts === 0 && st.outboxInFlight === 0) break;
@@ -117,7 +124,8 @@ try {
     receiptTransactions: confirmed.length,
     receiptsLandedPerTransaction: +(confirmed.reduce((a, o) => a + o.items.length, 0) / confirmed.length).toFixed(2),
     machine: { cpus: cpus().length, loadavg1: +loadavg()[0]!.toFixed(2) },
-    note: "clients, settler and validator share one process and the machine's 2 cores with other work",
+    validator: process.env.BENCH_VALIDATOR === "inprocess" ? "localnet in the settler's process" : "localnet in its own process (slot 100 ms)",
+    note: "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -129,3 +137,37 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);
+
+/** The localnet CLI as a child process on a free port (RPC) and the next one (PubSub). */
+async function startLocalnetProcess(slotMs: number): Promise<RunningValidator> {
+  let port = await freePort();
+  while (port % 2 === 1 || port >= 48998) port = await freePort();
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "../../localnet/src/cli.ts");
+  // BENCH_VALIDATOR_PROFILE=<dir>: a CPU profile of the validator process (written when it stops).
+  const profile = process.env.BENCH_VALIDATOR_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_VALIDATOR_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", cli, "--rpc-port", String(port), "--slot-ms", String(slotMs)], { stdio: ["ignore", "ignore", "inherit"] });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"getSlot"}' }).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("localnet process did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    kind: "localnet",
+    rpcUrl,
+    wsUrl: `ws://127.0.0.1:${port + 1}`,
+    programs: [],
+    upgradeAuthority: DEV_KEYS.upgradeAuthority(),
+    faucet: DEV_KEYS.faucet(),
+    usdcMint: DEV_KEYS.usdcMint().address,
+    usdcDecimals: 6,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -14,6 +14,8 @@ export interface SettlerConfig {
   programId: string;
   /** Validator JSON-RPC (PubSub on port + 1); with it, `escrowConfig` and `routerKeypair` start the pipeline. */
   rpcUrl: string | null;
+  /** PubSub URL (signatureSubscribe); null: the RPC URL with ws(s) and port + 1, as validators serve it. */
+  wsUrl: string | null;
   /** The deployment's Config account (program, mint, vault come from it). */
   escrowConfig: string | null;
   /** Solana CLI keypair file of the router key (signs and pays every transaction). */
@@ -24,6 +26,8 @@ export interface SettlerConfig {
     staleSlotMs: number;
     rebroadcastMs: number;
     crankIntervalMs: number;
+    /** A subscribed signature without a notification this long is polled instead. */
+    confirmPollMs: number;
     /** This instance's name in leases (host:pid by default). */
     holder: string;
   };
@@ -77,12 +81,14 @@ export const OPTIONS = {
   routerToken: { flag: "router-token", env: "ARKNET_SETTLER_ROUTER_TOKEN", help: "bearer token for router endpoints (≥ 16 chars)" },
   programId: { flag: "program-id", env: "ARKNET_PROGRAM_ID", help: "escrow program id (base58)" },
   rpcUrl: { flag: "rpc-url", env: "ARKNET_RPC_URL", help: "validator JSON-RPC URL (pipeline)" },
+  wsUrl: { flag: "ws-url", env: "ARKNET_WS_URL", help: "validator PubSub URL for signatureSubscribe (default: RPC port + 1)" },
   escrowConfig: { flag: "config", env: "ARKNET_CONFIG", help: "escrow deployment Config address (pipeline)" },
   routerKeypair: { flag: "router-keypair", env: "ARKNET_ROUTER_KEYPAIR", help: "router keypair file (pipeline)" },
   pipelineIntervalMs: { flag: "pipeline-interval-ms", env: "ARKNET_SETTLER_PIPELINE_INTERVAL_MS", help: "pause between pipeline passes", default: "200" },
   leaseTtlMs: { flag: "lease-ttl-ms", env: "ARKNET_SETTLER_LEASE_TTL_MS", help: "execution lease time", default: "10000" },
   staleSlotMs: { flag: "stale-slot-ms", env: "ARKNET_SETTLER_STALE_SLOT_MS", help: "slot unchanged this long → unhealthy", default: "5000" },
   rebroadcastMs: { flag: "rebroadcast-ms", env: "ARKNET_SETTLER_REBROADCAST_MS", help: "send the same bytes again after", default: "1000" },
+  confirmPollMs: { flag: "confirm-poll-ms", env: "ARKNET_SETTLER_CONFIRM_POLL_MS", help: "poll a subscribed signature silent this long", default: "2000" },
   crankIntervalMs: { flag: "crank-interval-ms", env: "ARKNET_SETTLER_CRANK_INTERVAL_MS", help: "expiry/close crank period", default: "2000" },
   holder: { flag: "instance", env: "ARKNET_SETTLER_INSTANCE", help: "instance name in leases (host:pid)" },
   receiptsPerSecond: { flag: "rate-receipts", env: "ARKNET_SETTLER_RATE_RECEIPTS", help: "receipts/s per operator", default: "200" },
@@ -164,6 +170,8 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (programId && !BASE58_ADDRESS.test(programId)) problems.push(`${where("programId")} is not a base58 address`);
   const rpcUrl = raw("rpcUrl") ?? null;
   if (rpcUrl && !/^https?:\/\//.test(rpcUrl)) problems.push(`${where("rpcUrl")} must be an http(s) URL`);
+  const wsUrl = raw("wsUrl") ?? null;
+  if (wsUrl && !/^wss?:\/\//.test(wsUrl)) problems.push(`${where("wsUrl")} must be a ws(s) URL`);
   const escrowConfig = raw("escrowConfig") ?? null;
   if (escrowConfig && !BASE58_ADDRESS.test(escrowConfig)) problems.push(`${where("escrowConfig")} is not a base58 address`);
   const routerKeypair = raw("routerKeypair") ?? null;
@@ -190,6 +198,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     routerToken,
     programId,
     rpcUrl,
+    wsUrl,
     escrowConfig,
     routerKeypair,
     pipeline: {
@@ -198,6 +207,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       staleSlotMs: int("staleSlotMs", 100, 3_600_000),
       rebroadcastMs: int("rebroadcastMs", 50, 600_000),
       crankIntervalMs: int("crankIntervalMs", 50, 3_600_000),
+      confirmPollMs: int("confirmPollMs", 50, 3_600_000),
       holder: raw("holder") ?? `${process.env.HOSTNAME ?? "settler"}:${process.pid}`,
     },
     rateLimit: {

@@ -13,6 +13,7 @@ import { createClient } from "@arknet/escrow";
 import { address, createKeyPairSignerFromBytes } from "@solana/kit";
 import { createReceiptVerifier, noChainChecks, type ChainChecks } from "./api/verify.ts";
 import { escrowChainChecks } from "./chain/chainChecks.ts";
+import { escrowAssignmentCheck } from "./chain/assignmentChecks.ts";
 import { connectEscrowChain, type EscrowChain } from "./chain/escrowChain.ts";
 import { createPipeline, type Pipeline } from "./pipeline/pipeline.ts";
 import type { SettlerConfig } from "./config.ts";
@@ -41,7 +42,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
   if (config.rpcUrl && config.escrowConfig && config.routerKeypair) {
     const secret = new Uint8Array(JSON.parse(readFileSync(config.routerKeypair, "utf8")) as number[]);
     const router = await createKeyPairSignerFromBytes(secret);
-    chain = await connectEscrowChain(createClient(config.rpcUrl), address(config.escrowConfig), router);
+    chain = await connectEscrowChain(createClient(config.rpcUrl, config.wsUrl ?? undefined), address(config.escrowConfig), router);
     logger.info({ program: chain.deployment.programAddress, router: router.address }, "chain connected");
   }
   const chainChecks = opts.chainChecks ?? (chain ? escrowChainChecks(chain) : undefined);
@@ -56,6 +57,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     verifier: createReceiptVerifier({ store, chainChecks: chainChecks ?? noChainChecks }),
     readExecution: chain ? chainExecutionReader(chain) : undefined,
     dashboard: config.dashboard ? { dir: config.dashboard.dir, runtimeConfig: dashboardRuntimeConfig(config, chain?.deployment.mint) } : undefined,
+    checkAssignment: chain ? escrowAssignmentCheck(chain) : undefined,
     healthChecks: { rpc: async () => (pipeline ? (pipeline.health().healthy ? "ok" : (pipeline.health().reason ?? "unhealthy")) : "ok") },
   });
   const pipeline = chain

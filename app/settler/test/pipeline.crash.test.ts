@@ -9,13 +9,13 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploymentAccounts, fetchDeployment, readBalance, readMaybeExecution, readOperatorAt, tokenBalance, vaultCheck } from "@arknet/escrow";
 import type { RunningValidator } from "@arknet/localnet/launch";
 import { openStore } from "../src/store/index.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
 import { sleep } from "./support/fixtures.ts";
 import { freePort } from "./support/ports.ts";
 import { signedReceipt } from "./support/receipts.ts";
+import { expectSettledExactly, postUntil as post, waitFinalized } from "./support/settlement.ts";
 import { kill9, startSettlerProcess } from "./support/settlerProcess.ts";
 import { VALIDATORS, startTestValidator, unavailable } from "./support/validators.ts";
 
@@ -72,22 +72,7 @@ for (const kind of VALIDATORS) describe(`pipeline crash test (SIGKILL the settle
       });
     child = await start();
 
-    // Posts until the settler answers; a killed settler is retried like a real node would.
-    const postUntil = async (path: string, body: unknown, auth: boolean, ok: (status: number, text: string) => boolean) => {
-      for (;;) {
-        const res = await fetch(base + path, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) },
-          body: JSON.stringify(body),
-        }).catch(() => null);
-        if (res) {
-          const text = await res.text();
-          if (ok(res.status, text)) return res.status;
-          if (res.status < 500 && res.status !== 429) throw new Error(`${path}: ${res.status} ${text}`);
-        }
-        await sleep(100);
-      }
-    };
+    const postUntil = (path: string, body: unknown, auth: boolean, ok: (status: number, text: string) => boolean) => post([base], path, body, auth ? TOKEN : null, ok);
 
     let kills = 0;
     let streaming = true;
@@ -121,38 +106,13 @@ for (const kind of VALIDATORS) describe(`pipeline crash test (SIGKILL the settle
 
     const store = await openStore(join(dir, "settler.sqlite"));
     try {
-      const deadline = Date.now() + 150_000;
-      for (;;) {
-        const states = await Promise.all(executions.map((e) => store.getExecution(e)));
-        if (states.every((x) => x?.status === "finalized" || x?.status === "closed")) break;
-        if (Date.now() > deadline) throw new Error(`not finalized after the kills: ${states.map((x) => x?.status).join(",")}`);
-        await sleep(250);
-      }
+      await waitFinalized(store, executions, 150_000);
       const confirmed = await store.listOutbox(["confirmed"]);
       console.log(`      (${kills} kills; ${confirmed.length} transactions confirmed, ${(await store.listOutbox(["failed", "expired"])).length} failed or expired)`);
     } finally {
       await store.close();
     }
 
-    let consumed = 0n;
-    const earned = new Map<string, bigint>();
-    for (const e of executions) {
-      for (let s = 0; s < SEGMENTS; s++) {
-        const cost = units(RECEIPTS, s) * opOf(s).price;
-        consumed += cost;
-        earned.set(opOf(s).account, (earned.get(opOf(s).account) ?? 0n) + cost - (cost * 250n) / 10_000n);
-      }
-      const ex = await readMaybeExecution(t.client.rpc, e, t.deployment.programAddress);
-      if (!ex) continue; // closed after its review window
-      expect(ex.status).to.equal(2);
-      for (let s = 0; s < SEGMENTS; s++) expect(ex.segments[s]!.settledUnits, `${e} segment ${s}`).to.equal(units(RECEIPTS, s));
-    }
-    for (const op of ops) expect((await readOperatorAt(t.client.rpc, op.account, t.deployment.programAddress)).claimable).to.equal(earned.get(op.account));
-    const bal = await readBalance(t.client.rpc, t.deployment, buyer.address);
-    expect(bal!.reserved).to.equal(0n);
-    expect(bal!.available).to.equal(DEPOSIT - consumed);
-    const d = await fetchDeployment(t.client.rpc, t.deployment.config);
-    const check = vaultCheck(await tokenBalance(t.client.rpc, d.vault), d.data, await deploymentAccounts(t.client.rpc, d.programAddress, d.config));
-    expect(check.surplus).to.equal(0n);
+    await expectSettledExactly({ t, executions, segments: SEGMENTS, opOf, lastUnits: (s) => units(RECEIPTS, s), buyer: buyer.address, deposit: DEPOSIT });
   });
 });

@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { readBalance, readMaybeExecution, readOperatorAt, tokenBalance } from "@arknet/escrow";
 import type { Address } from "@solana/kit";
 import type { RunningValidator } from "@arknet/localnet/launch";
-import { pino } from "pino";
-import { loadConfig } from "../src/config.ts";
-import { startSettler, type Settler } from "../src/settler.ts";
+import type { Settler } from "../src/settler.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestEscrow, type TestOperator } from "./support/escrow.ts";
+import { startInProcessSettler } from "./support/inProcess.ts";
 import { signedReceipt } from "./support/receipts.ts";
 import { VALIDATORS, startTestValidator, unavailable } from "./support/validators.ts";
 
@@ -46,20 +45,7 @@ for (const kind of VALIDATORS) describe(`pipeline end to end (${kind} over RPC, 
     const ops = [await makeOperator(t, 3n), await makeOperator(t, 5n)];
     const EXECUTIONS = 3, SEGMENTS = 2, RECEIPTS = 6, MAX_BURN = 1_000_000n;
     const { buyer, executions } = await makeBuyer(t, 10_000_000n, Array(EXECUTIONS).fill(MAX_BURN));
-    settler = await startSettler(
-      loadConfig([], {
-        ARKNET_SETTLER_DB: join(dir, "settler.sqlite"),
-        ARKNET_SETTLER_PORT: "0",
-        ARKNET_SETTLER_ROUTER_TOKEN: TOKEN,
-        ARKNET_PROGRAM_ID: t.deployment.programAddress,
-        ARKNET_RPC_URL: v.rpcUrl,
-        ARKNET_CONFIG: t.deployment.config,
-        ARKNET_ROUTER_KEYPAIR: join(dir, "router.json"),
-        ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
-        ARKNET_SETTLER_CRANK_INTERVAL_MS: "300",
-      }),
-      { logger: pino({ level: process.env.SETTLER_LOG ?? "warn" }) },
-    );
+    settler = await startInProcessSettler(t, v, dir, TOKEN, { ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100", ARKNET_SETTLER_CRANK_INTERVAL_MS: "300" }, "warn");
     const post = (path: string, body: unknown, auth = false) =>
       fetch(settler!.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
     const opOf = (s: number): TestOperator => ops[s % ops.length]!;
@@ -125,6 +111,10 @@ for (const kind of VALIDATORS) describe(`pipeline end to end (${kind} over RPC, 
     const outbox = await settler.store.listOutbox(["confirmed"]);
     expect(outbox.filter((o) => o.kind === "finalize")).to.have.length(EXECUTIONS);
     expect(outbox.filter((o) => o.kind === "assign")).to.have.length(EXECUTIONS * SEGMENTS);
+    // Confirmations come through signatureSubscribe; getSignatureStatuses is the fallback.
+    const via = new Map((await settler.metrics.txConfirmedVia.get()).values.map((x) => [x.labels.via, x.value]));
+    console.log(`      (${via.get("subscription") ?? 0} outcomes by subscription, ${via.get("poll") ?? 0} by polling)`);
+    expect(via.get("subscription") ?? 0).to.be.greaterThan(0);
     const health = await fetch(settler.url + "/healthz");
     expect(health.status).to.equal(200);
   });

@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMaybeExecution } from "@arknet/escrow";
 import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
-import { pino } from "pino";
-import { loadConfig } from "../src/config.ts";
-import { startSettler, type Settler } from "../src/settler.ts";
+import type { Settler } from "../src/settler.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestOperator } from "./support/escrow.ts";
+import { startInProcessSettler } from "./support/inProcess.ts";
 import { sleep } from "./support/fixtures.ts";
 import { freePort } from "./support/ports.ts";
 import { signedReceipt } from "./support/receipts.ts";
@@ -38,20 +37,7 @@ describe("pipeline during an RPC outage (localnet stopped and restarted on its l
     const op: TestOperator = await makeOperator(t, 4n);
     const { executions } = await makeBuyer(t, 5_000_000n, [1_000_000n, 1_000_000n]);
     writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
-    settler = await startSettler(
-      loadConfig([], {
-        ARKNET_SETTLER_DB: join(dir, "settler.sqlite"),
-        ARKNET_SETTLER_PORT: "0",
-        ARKNET_SETTLER_ROUTER_TOKEN: TOKEN,
-        ARKNET_PROGRAM_ID: t.deployment.programAddress,
-        ARKNET_RPC_URL: v.rpcUrl,
-        ARKNET_CONFIG: t.deployment.config,
-        ARKNET_ROUTER_KEYPAIR: join(dir, "router.json"),
-        ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
-        ARKNET_SETTLER_STALE_SLOT_MS: "1000",
-      }),
-      { logger: pino({ level: process.env.SETTLER_LOG ?? "silent" }) },
-    );
+    settler = await startInProcessSettler(t, v, dir, TOKEN, { ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100", ARKNET_SETTLER_STALE_SLOT_MS: "1000" });
     const post = (path: string, body: unknown, auth = false) =>
       fetch(settler!.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
     const receipt = (e: string, n: number) => ({ receipts: [signedReceipt({ secret: op.seed, key: op.key.address, account: op.account }, "", e, 0, BigInt(100 * n), n)] });

@@ -378,9 +378,43 @@ export function storeSuite(harness: () => StoreHarness): void {
     });
   });
 
+  describe("router's terms, refused segments, quarantine", () => {
+    it("keeps the router's max price and budget; a refused segment takes new terms, a landed or live one does not", async () => {
+      await store.assignSegment({ ...segment("E", 0), maxPrice: 7n, budget: 1000n });
+      expect(await store.getSegment("E", 0)).to.include({ maxPrice: 7n, budget: 1000n, refused: null });
+      expect(await store.assignSegment({ ...segment("E", 0), maxPrice: 7n, budget: 1000n })).to.equal("unchanged");
+      await refused(store.assignSegment({ ...segment("E", 0), maxPrice: 9n, budget: 1000n }), "SegmentConflict");
+      await store.refuseSegment("E", 0, "RateAboveMaxPrice: rate 8 above 7");
+      expect((await store.getSegment("E", 0))!.refused).to.equal("RateAboveMaxPrice: rate 8 above 7");
+      expect(await store.assignSegment({ ...segment("E", 0), maxPrice: 9n })).to.equal("updated");
+      expect(await store.getSegment("E", 0)).to.include({ maxPrice: 9n, budget: null, refused: null });
+      await store.markSegmentLanded("E", 0, 1);
+      await store.refuseSegment("E", 0, "late"); // a landed segment is never marked refused
+      expect((await store.getSegment("E", 0))!.refused).to.equal(null);
+      await refused(store.refuseSegment("E", 5, "x"), "UnknownSegment");
+    });
+
+    it("quarantines exactly the kept receipt with its reason: no longer pending, listed, and a newer one is taken again", async () => {
+      await store.assignSegment(segment("E", 0));
+      await store.acceptReceipts([receipt("E", 0, 10n, 1), receipt("E", 0, 20n, 2)]);
+      const item = { execution: "E", segment: 0, cumulativeUnits: 20n, sequence: 2 };
+      expect(await store.quarantineReceipt({ ...item, sequence: 1, cumulativeUnits: 10n }, "stale")).to.equal(false);
+      expect(await store.quarantineReceipt(item, "ReceiptSignerMismatch: not the operator's key")).to.equal(true);
+      expect(await store.quarantineReceipt(item, "again")).to.equal(false); // no longer pending
+      expect(await store.pendingReceipts()).to.deep.equal([]);
+      const [q] = await store.listQuarantined({ execution: "E" });
+      expect(q).to.include({ execution: "E", segment: 0, sequence: 2, cumulativeUnits: 20n, reason: "ReceiptSignerMismatch: not the operator's key" });
+      expect(q!.message).to.deep.equal(receipt("E", 0, 20n, 2).message);
+      expect((await store.stats()).quarantinedReceipts).to.equal(1);
+      await store.acceptReceipts([receipt("E", 0, 30n, 3)]);
+      expect((await store.pendingReceipts()).map((r) => r.sequence)).to.deep.equal([3]);
+      expect(await store.listQuarantined()).to.have.length(1);
+    });
+  });
+
   describe("stats", () => {
     it("counts pending receipts and the oldest acceptance", async () => {
-      expect(await store.stats()).to.deep.equal({ pendingReceipts: 0, oldestPendingAcceptedAt: null, outboxInFlight: 0, webhookDeliveriesPending: 0 });
+      expect(await store.stats()).to.deep.equal({ pendingReceipts: 0, oldestPendingAcceptedAt: null, outboxInFlight: 0, webhookDeliveriesPending: 0, quarantinedReceipts: 0 });
       await store.assignSegment(segment("E", 0));
       const before = Date.now();
       await store.acceptReceipts([receipt("E", 0, 1n, 1)]);

@@ -13,7 +13,11 @@ export interface SettlerMetrics {
   receiptsSettled: Counter;
   txSent: Counter;
   txConfirmed: Counter;
+  /** How each confirmation (or landed failure) was learned: "subscription" or "poll". */
+  txConfirmedVia: Counter<"via">;
   txFailed: Counter;
+  receiptsQuarantined: Counter<"reason">;
+  segmentsRefused: Counter<"reason">;
   solSpentLamports: Counter;
   webhookDelivered: Counter;
   webhookFailed: Counter;
@@ -53,6 +57,7 @@ export function createMetrics(store: SettlerStore, opts: { dailyFeeBudgetLamport
     s.oldestPendingAcceptedAt === null ? 0 : Math.max(0, (Date.now() - s.oldestPendingAcceptedAt) / 1000),
   );
   gauge("outbox_in_flight", "Signed transactions sent or about to be sent, not yet final", (s) => s.outboxInFlight);
+  gauge("receipts_quarantine", "Receipts the program refused for a permanent reason, kept in quarantine", (s) => s.quarantinedReceipts);
   gauge("webhook_deliveries_pending", "Webhook deliveries waiting for a (re)try", (s) => s.webhookDeliveriesPending);
   new Gauge({
     name: "arknet_settler_fees_today_lamports",
@@ -74,7 +79,10 @@ export function createMetrics(store: SettlerStore, opts: { dailyFeeBudgetLamport
     receiptsSettled: counter("receipts_settled_total", "Receipts confirmed settled on-chain"),
     txSent: counter("tx_sent_total", "Transactions sent (each broadcast)"),
     txConfirmed: counter("tx_confirmed_total", "Transactions confirmed"),
+    txConfirmedVia: counter("tx_outcome_via_total", "Landed transactions (confirmed or failed), by how the settler learned it", ["via"]),
     txFailed: counter("tx_failed_total", "Transactions failed or expired"),
+    receiptsQuarantined: counter("receipts_quarantined_total", "Receipts moved to quarantine, by the program's reason", ["reason"]),
+    segmentsRefused: counter("segments_refused_total", "Segment assignments the program refused, by reason", ["reason"]),
     solSpentLamports: counter("sol_spent_lamports_total", "Transaction fees paid, in lamports"),
     webhookDelivered: counter("webhook_delivered_total", "Webhook deliveries acknowledged with 2xx"),
     webhookFailed: counter("webhook_failed_total", "Webhook delivery attempts that failed"),

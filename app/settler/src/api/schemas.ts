@@ -81,14 +81,20 @@ export const postSegment = {
       operator: { ...address, description: "operator account" },
       operatorKey: { ...address, description: "key that signs the operator's receipts" },
       sku: { type: "string", pattern: "^[\\x20-\\x7e]{1,8}$", description: "SKU code, 1–8 printable ASCII characters" },
+      maxPrice: {
+        type: "string",
+        pattern: "^[0-9]{1,20}$",
+        description: "the most the router agreed to pay per work unit (u64, decimal); the program refuses the assignment (RateAboveMaxPrice) if the operator's rate is above it. Default: the operator's rate when the settler assigns it",
+      },
+      budget: { type: "string", pattern: "^[0-9]{1,20}$", description: "tokens (fee included) this segment may charge (u64, decimal); 0 or absent: the whole max burn" },
     },
   },
   response: {
     202: {
       type: "object",
-      properties: { execution: { type: "string" }, segment: { type: "integer" }, status: { type: "string", enum: ["created", "unchanged"] } },
+      properties: { execution: { type: "string" }, segment: { type: "integer" }, status: { type: "string", enum: ["created", "unchanged", "updated"] } },
     },
-    ...errors(400, 401, 409, 413, 415, 429),
+    ...errors(400, 401, 404, 409, 413, 415, 422, 429, 503),
   },
 } as const;
 
@@ -115,6 +121,21 @@ const storedReceipt = {
   },
 } as const;
 
+const quarantinedItem = {
+  type: "object",
+  properties: {
+    execution: { type: "string" },
+    segment: { type: "integer" },
+    sequence: { type: "integer" },
+    cumulativeUnits: { type: "string" },
+    signer: { type: "string" },
+    message: { type: "string", description: "base64" },
+    signature: { type: "string", description: "base64" },
+    reason: { type: "string" },
+    quarantinedAt: { type: "integer" },
+  },
+} as const;
+
 export const getExecution = {
   summary: "Status of an execution as the settler knows it",
   description: "`chain` (live burn, max burn, bill) is filled by the SDK's reader once it lands; null until then.",
@@ -137,15 +158,31 @@ export const getExecution = {
               operator: { type: "string" },
               operatorKey: { type: "string" },
               sku: { type: "string" },
+              maxPrice: { type: ["string", "null"] },
+              budget: { type: ["string", "null"] },
               landed: { type: "boolean" },
+              refused: { type: ["string", "null"], description: "why the program refused to assign it; POST the segment again to retry" },
               receipt: storedReceipt,
             },
           },
         },
+        quarantined: { type: "array", items: quarantinedItem },
         chain: { type: ["object", "null"], additionalProperties: true },
       },
     },
     ...errors(400, 404, 429),
+  },
+} as const;
+
+export const listQuarantine = {
+  summary: "Receipts the program refused for a permanent reason (router)",
+  description: "Never sent again and never dropped: each is kept with the program's reason. A newer receipt for the same segment is still taken and tried.",
+  tags: ["receipts"],
+  security: routerSecurity,
+  querystring: { type: "object", additionalProperties: false, properties: { execution: address, limit: { type: "integer", minimum: 1, maximum: 1000 } } },
+  response: {
+    200: { type: "object", properties: { receipts: { type: "array", items: quarantinedItem } } },
+    ...errors(400, 401, 429),
   },
 } as const;
 

@@ -15,6 +15,7 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 import { dashboardRoutes, type DashboardOptions } from "./static.ts";
 import { createTokenBuckets, type TokenBuckets } from "./tokenBucket.ts";
 import { ReceiptRefusal, type ReceiptVerifier } from "./verify.ts";
+import { AssignmentRefusal, type AssignmentCheck } from "./assignment.ts";
 
 export interface ApiLimits {
   receiptsPerSecond: number;
@@ -39,6 +40,8 @@ export interface ApiDeps {
   limits: ApiLimits;
   /** TODO(@arknet/escrow): the SDK's execution reader; without it `chain` is null. */
   readExecution?: ExecutionReader;
+  /** The chain's view of a segment assignment (operator, SKU, rate vs the router's max price); absent without an RPC. */
+  checkAssignment?: AssignmentCheck;
   /** Extra readiness checks (the pipeline adds "rpc observed"); each resolves to "ok" or a reason. */
   healthChecks?: Record<string, HealthCheck>;
   /** The built dashboard to serve at / (with its /config.json). */
@@ -125,6 +128,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       deps.metrics.receiptsRefused.inc({ reason: err.code });
       return sendError(reply, err.status, err.code, err.message, err.index);
     }
+    if (err instanceof AssignmentRefusal) return sendError(reply, err.status, err.code, err.message);
     if (isStoreError(err)) {
       const status = STORE_STATUS[err.code];
       if (status >= 500) {

@@ -15,7 +15,7 @@ const EXECUTION_OPEN = 1;
  * Reads cached for `ttlMs`; when the RPC fails, the last value read stands (an outage must not
  * stop intake of receipts the program will check again anyway), and only a key never read fails.
  */
-function cached<V>(ttlMs: number, read: (key: string) => Promise<V>) {
+export function cached<V>(ttlMs: number, read: (key: string) => Promise<V>) {
   const entries = new Map<string, { at: number; value: Promise<V>; last?: V }>();
   return (key: string): Promise<V> => {
     const hit = entries.get(key);

@@ -15,9 +15,11 @@ import { EndReason, decodeSku, isArknetError } from "@arknet/escrow";
 import type { Address } from "@solana/kit";
 import type { Logger } from "pino";
 import type { SettlerMetrics } from "../api/metrics.ts";
-import type { Batch, EscrowChain, Observation } from "../chain/escrowChain.ts";
+import type { Batch, EscrowChain, Observation, SignatureOutcome } from "../chain/escrowChain.ts";
 import { ALREADY_DONE } from "../chain/escrowChain.ts";
-import type { Lease, OutboxItem, OutboxRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
+import type { Lease, OutboxItem, OutboxRecord, SegmentRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
+import { createConfirmations, type Outcome } from "./confirmations.ts";
+import { PipelineRefusal, permanentRefusal, refusalReason } from "./refusals.ts";
 
 export interface PipelineOptions {
   store: SettlerStore;
@@ -36,6 +38,8 @@ export interface PipelineOptions {
   rebroadcastMs: number;
   /** How often the crank looks at open (expiry) and finalized (close) executions. */
   crankIntervalMs: number;
+  /** A subscribed signature without a notification this long is polled (getSignatureStatuses). */
+  confirmPollMs?: number;
 }
 
 export interface PipelineHealth {
@@ -55,8 +59,8 @@ export interface Pipeline {
 }
 
 const EXECUTION_SETTLED = 2;
-const MAX_BATCHES_PER_PASS = 32;
-const SUBMIT_CONCURRENCY = 8;
+const MAX_BATCHES_PER_PASS = 128;
+const SUBMIT_CONCURRENCY = 16;
 const utcMidnight = (now = Date.now()) => now - (now % 86_400_000);
 
 export function createPipeline(o: PipelineOptions): Pipeline {
@@ -68,6 +72,42 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let inPass: Promise<void> | null = null;
+  let woken = false;
+  // A notification arriving between passes starts the next pass at once.
+  const wake = () => {
+    woken = true;
+    if (running && timer && !inPass) {
+      clearTimeout(timer);
+      timer = setTimeout(loop, 0);
+    }
+  };
+  // A pushed landing is recorded at once (not at the next pass), then the pass is woken for
+  // the execution's next work. `handled` keeps a landing from being recorded twice when the
+  // pass looks at the same row meanwhile.
+  const handled = new Set<string>();
+  // Where a pass's time goes (summed over concurrent work), logged at debug level.
+  let phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, f: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await f();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
+    }
+  };
+  const notifying = new Set<Promise<void>>();
+  const onNotified = (signature: string, outcome: SignatureOutcome) => {
+    if (!running) return; // the next start polls it
+    const p = (async () => {
+      const row = await store.getOutbox(signature);
+      if (row && (row.status === "pending" || row.status === "sent") && (outcome.state === "confirmed" || outcome.state === "failed")) await landed(row, { ...outcome, via: "subscription" });
+    })()
+      .catch((e) => logger.warn({ signature, err: (e as Error).message }, "recording a pushed landing failed; the pass will look again"))
+      .finally(() => notifying.delete(p));
+    notifying.add(p);
+    wake();
+  };
+  const confirmations = createConfirmations(chain, { pollAfterMs: o.confirmPollMs ?? 2_000, establishMs: 1_000, onNotified });
 
   const unhealthy = (reason: string) => {
     if (health.healthy || health.reason !== reason) logger.warn({ reason }, "pipeline unhealthy: not sending");
@@ -97,11 +137,12 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     return obs;
   }
 
-  /** Sends a row's exact bytes; a send error is only logged (the next pass looks again). */
-  async function broadcast(row: { signature: string; wire: Uint8Array }) {
-    await store.markOutboxSent(row.signature);
+  /** Sends a row's exact bytes (subscribed to first when new); a send error is only logged (the next pass looks again). */
+  async function broadcast(row: { signature: string; wire: Uint8Array }, fresh = false) {
+    // The row is on disk already (putOutbox): recording the send and subscribing go side by side.
+    await Promise.all([fresh ? timed("subscribe", () => confirmations.watch(row.signature)) : null, timed("markSent", () => store.markOutboxSent(row.signature))]);
     try {
-      await chain.send(row.wire);
+      await timed("send", () => chain.send(row.wire));
       o.metrics?.txSent.inc();
     } catch (e) {
       logger.warn({ signature: row.signature, err: (e as Error).message }, "send failed; will rebroadcast");
@@ -171,66 +212,116 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const rows = (await store.listOutbox(["pending", "sent"])).filter((r) => r.executions.every((e) => mine.has(e)));
     const busy = new Set<string>();
     if (rows.length === 0) return busy;
-    const statuses = await chain.statuses(rows.map((r) => r.signature));
-    for (const row of rows) {
-      const st = statuses.get(row.signature) ?? { state: "unknown" as const };
-      if (st.state === "confirmed") {
-        await onConfirmed(row, st.slot);
-        continue;
-      }
-      if (st.state === "failed") {
-        await store.markOutboxFinal(row.signature, "failed", st.error);
-        o.metrics?.txFailed.inc();
-        // "Already settled" and any other failure alike: what the chain holds is the truth.
-        if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
-        await reconcile(row.executions as Address[], row.items);
-        continue;
-      }
-      if (st.state === "unknown" && obs.blockHeight > row.lastValidBlockHeight) {
+    const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
+    // Rows touch different transactions' state: handled concurrently (the store commits them together).
+    await inPool(rows, SUBMIT_CONCURRENCY, async (row) => {
+      if (handled.has(row.signature)) return; // its landing was pushed and recorded meanwhile
+      // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
+      const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
+      if (st.state === "confirmed" || st.state === "failed") return landed(row, st);
+      if (st.state === "unknown" && st.via === "poll" && obs.blockHeight > row.lastValidBlockHeight) {
         // Provably expired: this signature can never land now; reconcile, then the work is signed again.
         await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
+        confirmations.forget(row.signature);
         await reconcile(row.executions as Address[], row.items);
-        continue;
+        return;
       }
       row.executions.forEach((e) => busy.add(e));
       if (st.state === "unknown" && (row.lastSentAt === null || Date.now() - row.lastSentAt >= o.rebroadcastMs)) await broadcast(row);
-    }
+    });
     return busy;
   }
 
-  /** Signs, persists (fenced by every lease of its executions), then sends. */
-  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }) {
+  /** A transaction landed (confirmed, or failed on-chain): recorded once per process. */
+  async function landed(row: OutboxRecord, st: Extract<Outcome, { state: "confirmed" | "failed" }>) {
+    if (handled.has(row.signature)) return;
+    if (handled.size >= 100_000) handled.clear();
+    handled.add(row.signature);
+    o.metrics?.txConfirmedVia.inc({ via: st.via });
+    confirmations.forget(row.signature);
+    if (st.state === "confirmed") return onConfirmed(row, st.slot);
+    await store.markOutboxFinal(row.signature, "failed", st.error);
+    o.metrics?.txFailed.inc();
+    // "Already settled" and any other failure alike: what the chain holds is the truth.
+    if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
+    await reconcile(row.executions as Address[], row.items);
+  }
+
+  /**
+   * Signs, persists (fenced by every lease of its executions), then sends. Returns the
+   * simulation's refusal, after reading back from the chain what it shows done; else null.
+   */
+  async function submit(batch: Batch, leases: Map<string, Lease>, lifetime?: { blockhash: string; lastValidBlockHeight: bigint }): Promise<Error | null> {
     lifetime ??= await chain.latestBlockhash();
     let signed;
     try {
-      signed = await chain.sign(batch, lifetime);
+      signed = await timed("sign", () => chain.sign(batch, lifetime));
     } catch (e) {
       if (isArknetError(e) && ALREADY_DONE.has(e.errorName)) {
         await reconcile(batch.executions, batch.items);
         if (batch.kind === "finalize") for (const ex of batch.executions) await finalized(ex);
-        return;
+        return e;
       }
       logger.warn({ kind: batch.kind, executions: batch.executions, err: (e as Error).message }, "simulation refused the batch");
       await reconcile(batch.executions, batch.items);
-      return;
+      return e as Error;
     }
     const fences = batch.executions.map((e) => leases.get(e));
-    if (fences.some((f) => !f)) return; // a lease lapsed during this pass: its holder now decides
+    if (fences.some((f) => !f)) return null; // a lease lapsed during this pass: its holder now decides
     try {
-      await store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]);
+      await timed("persist", () => store.putOutbox({ ...signed, kind: batch.kind, executions: batch.executions, items: batch.items }, fences as Lease[]));
     } catch (e) {
       if ((e as { code?: string }).code === "LeaseLost" || /LeaseLost|no longer held/.test((e as Error).message)) {
         logger.warn({ executions: batch.executions }, "lease lost before the send: nothing sent");
         for (const x of batch.executions) leases.delete(x);
-        return;
+        return null;
       }
       throw e;
     }
-    await broadcast(signed);
+    await broadcast(signed, true);
+    return null;
+  }
+
+  /**
+   * Receipts, one batch: when the simulation refuses it for a reason of the program's (not the
+   * RPC's), the batch is split in halves and each tried alone, so one bad receipt cannot hold
+   * back the others; a single receipt still refused goes to quarantine with the reason.
+   */
+  async function submitReceipts(receipts: StoredReceipt[], operatorOf: (e: Address, s: number) => Address, leases: Map<string, Lease>, lifetime: { blockhash: string; lastValidBlockHeight: bigint }) {
+    for (const batch of chain.receiptBatches(receipts, operatorOf)) {
+      const refusal = await submit(batch, leases, lifetime);
+      if (!refusal || !permanentRefusal(refusal)) continue;
+      // What the chain showed settled was recorded; split what is still pending as signed.
+      const still: StoredReceipt[] = [];
+      for (const it of batch.items) {
+        const seg = (await store.getExecution(it.execution))?.segments[it.segment]?.receipt;
+        if (seg?.pending && seg.sequence === it.sequence && seg.cumulativeUnits === it.cumulativeUnits) still.push(seg);
+      }
+      if (still.length === 0) continue;
+      if (still.length === 1) {
+        await quarantine(still[0]!, refusal);
+        continue;
+      }
+      const half = Math.ceil(still.length / 2);
+      logger.info({ receipts: still.length, err: refusal.message }, "batch refused: trying its halves apart");
+      await submitReceipts(still.slice(0, half), operatorOf, leases, lifetime);
+      await submitReceipts(still.slice(half), operatorOf, leases, lifetime);
+    }
+  }
+
+  async function quarantine(r: StoredReceipt, refusal: Error) {
+    const { name, reason } = refusalReason(refusal);
+    const item = { execution: r.execution, segment: r.segment, cumulativeUnits: r.cumulativeUnits, sequence: r.sequence };
+    if (!(await store.quarantineReceipt(item, reason))) return;
+    logger.warn({ ...item, cumulativeUnits: String(r.cumulativeUnits), reason }, "receipt refused by the program: quarantined");
+    o.metrics?.receiptsQuarantined.inc({ reason: name });
+    await emit("quarantine", { ...itemJson(item), signer: r.signer, reason });
   }
 
   async function pass() {
-    const obs = await observe();
+    const startedAt = Date.now();
+    phases = {};
+    const obs = await timed("observe", observe);
     if (!obs) return;
     const spent = await store.feesSince(utcMidnight());
     health.budgetExhausted = spent >= o.dailyFeeBudgetLamports;
@@ -238,29 +329,30 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       unhealthy(`daily fee budget spent: ${spent} of ${o.dailyFeeBudgetLamports} lamports`);
       return;
     }
-    const claimed = await store.claimExecutions(o.holder, o.leaseTtlMs, 256);
+    const claimed = await timed("claim", () => store.claimExecutions(o.holder, o.leaseTtlMs, 256));
     const leases = new Map(claimed.map((l) => [l.key.slice(l.key.indexOf(":") + 1), l]));
-    const busy = await inFlight(obs, new Set(leases.keys()));
+    const busy = await timed("inFlight", () => inFlight(obs, new Set(leases.keys())));
     // A long pass keeps its leases: renewed every third of their time, dropped when lost.
     let renewedAt = Date.now();
     const renewIfDue = async () => {
       if (Date.now() - renewedAt < o.leaseTtlMs / 3) return;
       renewedAt = Date.now();
-      for (const [address, lease] of [...leases]) {
-        const renewed = await store.renewLease(lease, o.leaseTtlMs).catch(() => null);
-        if (renewed) leases.set(address, renewed);
-        else leases.delete(address);
-      }
+      await renewAll(leases);
     };
 
     const receipts: StoredReceipt[] = [];
     const operators = new Map<string, Address>();
-    for (const address of [...leases.keys()]) {
+    // Reads of the store for every leased execution at once; decisions below one by one.
+    const idle = [...leases.keys()].filter((a) => !busy.has(a));
+    const records = await timed("read", () => Promise.all(idle.map((a) => store.getExecution(a))));
+    for (const [i, address] of idle.entries()) {
       await renewIfDue();
-      if (busy.has(address) || !leases.has(address)) continue;
-      const rec = await store.getExecution(address);
+      if (!leases.has(address)) continue;
+      const rec = records[i];
       if (!rec) continue;
+      // A refused segment waits for the router to assign it again; the ones after it wait too.
       const unlanded = rec.segments.filter((s) => s.landedAt === null).sort((a, b) => a.segment - b.segment);
+      if (unlanded[0]?.refused) continue;
       if (unlanded.length > 0) {
         const ex = await chain.readExecution(address as Address);
         if (!ex) continue;
@@ -269,13 +361,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
           continue;
         }
         if (ex.status === EXECUTION_SETTLED || unlanded[0].segment !== ex.segmentCount) continue;
-        const op = await chain.readOperator(unlanded[0].operator as Address);
-        const rate = op?.rates.slice(0, op.rateCount).find((r) => decodeSku(r.sku) === unlanded[0].sku);
-        if (!rate) {
-          logger.warn({ execution: address, segment: unlanded[0].segment }, "operator has no rate for the SKU: segment not assigned");
-          continue;
-        }
-        await submit(chain.assignBatch(address as Address, unlanded[0].segment, unlanded[0].operator as Address, unlanded[0].sku, rate.price), leases);
+        await assign(address as Address, unlanded[0], leases);
         continue;
       }
       const pending = rec.segments.flatMap((s) => (s.receipt?.pending ? [s.receipt] : []));
@@ -290,17 +376,53 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       // One blockhash for the pass; a few batches signed and sent at once; the rest next pass,
       // so transactions in flight are looked at again soon.
       const lifetime = await chain.latestBlockhash();
-      const batches = chain.receiptBatches(receipts, (e, s) => operators.get(`${e}/${s}`)!).slice(0, MAX_BATCHES_PER_PASS);
-      for (let i = 0; i < batches.length; i += SUBMIT_CONCURRENCY) {
+      const operatorOf = (e: Address, s: number) => operators.get(`${e}/${s}`)!;
+      const packStart = Date.now();
+      // Longest waiting first (executions by their oldest pending receipt, each one's receipts
+      // kept together so they share transactions): a pass only takes so many batches.
+      const oldest = new Map<string, number>();
+      for (const r of receipts) oldest.set(r.execution, Math.min(oldest.get(r.execution) ?? Infinity, r.acceptedAt));
+      receipts.sort((a, b) => oldest.get(a.execution)! - oldest.get(b.execution)! || (a.execution < b.execution ? -1 : a.execution > b.execution ? 1 : a.segment - b.segment));
+      const batches = chain.receiptBatches(receipts, operatorOf).slice(0, MAX_BATCHES_PER_PASS);
+      phases.pack = Date.now() - packStart;
+      const byKey = new Map(receipts.map((r) => [`${r.execution}/${r.segment}`, r]));
+      await inPool(batches, SUBMIT_CONCURRENCY, async (b) => {
         await renewIfDue();
-        await Promise.all(batches.slice(i, i + SUBMIT_CONCURRENCY).map((b) => submit(b, leases, lifetime)));
-      }
+        await submitReceipts(b.items.map((it) => byKey.get(`${it.execution}/${it.segment}`)!), operatorOf, leases, lifetime);
+      });
     }
     if (Date.now() - lastCrankAt >= o.crankIntervalMs) {
       lastCrankAt = Date.now();
       await crank(obs);
     }
-    for (const l of leases.values()) await store.renewLease(l, o.leaseTtlMs).catch(() => null);
+    await renewAll(leases);
+    logger.debug({ ms: Date.now() - startedAt, leases: leases.size, inFlight: busy.size, receipts: receipts.length, phases }, "pipeline pass");
+  }
+
+  /** Renews every lease of the pass in one commit; a lost one is dropped from the map. */
+  async function renewAll(leases: Map<string, Lease>) {
+    const entries = [...leases];
+    const renewed = await store.renewLeases(entries.map(([, l]) => l), o.leaseTtlMs).catch(() => entries.map(() => null));
+    entries.forEach(([address], i) => (renewed[i] ? leases.set(address, renewed[i]) : leases.delete(address)));
+  }
+
+  /** assign_segment at the router's max price (else the operator's current rate) and budget; a refusal of the program's is recorded on the segment. */
+  async function assign(address: Address, seg: SegmentRecord, leases: Map<string, Lease>) {
+    let maxPrice = seg.maxPrice;
+    if (maxPrice === null) {
+      const op = await chain.readOperator(seg.operator as Address);
+      maxPrice = op?.rates.slice(0, op.rateCount).find((r) => decodeSku(r.sku) === seg.sku)?.price ?? null;
+    }
+    const refusal =
+      maxPrice === null
+        ? new PipelineRefusal("SkuNotOffered", `operator ${seg.operator} has no rate for ${seg.sku}`)
+        : await submit(chain.assignBatch(address, seg.segment, seg.operator as Address, seg.sku, maxPrice, seg.budget ?? 0n), leases);
+    if (!refusal || !permanentRefusal(refusal)) return;
+    const { name, reason } = refusalReason(refusal);
+    logger.warn({ execution: address, segment: seg.segment, reason }, "segment refused by the program: waiting for the router");
+    await store.refuseSegment(address, seg.segment, reason);
+    o.metrics?.segmentsRefused.inc({ reason: name });
+    await emit("segment_refused", { execution: address, segment: seg.segment, operator: seg.operator, sku: seg.sku, maxPrice: String(maxPrice), reason });
   }
 
   async function finalizeIfSettled(address: Address, reason: EndReason, leases: Map<string, Lease>) {
@@ -313,32 +435,35 @@ export function createPipeline(o: PipelineOptions): Pipeline {
 
   /** Expired executions are finalized (buyers get refunds when nodes vanish); settled ones closed after the review window. */
   async function crank(obs: Observation) {
+    const inflight = new Set((await store.listOutbox(["pending", "sent"])).flatMap((r) => r.executions));
     for (const address of await store.listExecutions(["open", "finalized"], 100)) {
+      const rec = await store.getExecution(address);
+      if (inflight.has(address) || !rec) continue;
+      if (rec.status === "open" && rec.segments.some((s) => s.receipt?.pending)) continue; // the pass settles those first
+      const ex = await chain.readExecution(address as Address);
+      // Act only when there is something to do; the lease is taken just for that.
+      const act = !ex
+        ? rec.status === "finalized"
+        : rec.status === "open"
+          ? ex.status === EXECUTION_SETTLED || obs.unixTime >= ex.expiresAt
+          : ex.status === EXECUTION_SETTLED && obs.unixTime >= ex.settledAt + ex.reviewWindowSecs;
+      if (!act) continue;
       const lease = await store.acquireLease(`execution:${address}`, o.holder, o.leaseTtlMs);
       if (!lease) continue;
+      if ((await store.listOutbox(["pending", "sent"])).some((r) => r.executions.includes(address))) continue;
       const leases = new Map([[address, lease]]);
-      const inflight = (await store.listOutbox(["pending", "sent"])).some((r) => r.executions.includes(address));
-      const rec = await store.getExecution(address);
-      if (inflight || !rec) continue;
-      const ex = await chain.readExecution(address as Address);
-      if (!ex) {
-        if (rec.status === "finalized") await store.setExecutionStatus(address, ["finalized"], "closed");
-        continue;
-      }
-      if (rec.status === "open") {
-        if (ex.status === EXECUTION_SETTLED) await finalized(address as Address);
-        else if (obs.unixTime >= ex.expiresAt && !rec.segments.some((s) => s.receipt?.pending)) {
-          logger.info({ execution: address }, "crank: finalizing an expired execution");
-          await finalizeIfSettled(address as Address, EndReason.Expired, leases);
-        }
-      } else if (ex.status === EXECUTION_SETTLED && obs.unixTime >= ex.settledAt + ex.reviewWindowSecs) {
-        await submit(chain.closeBatch({ ...ex, address: address as Address }), leases);
-      }
+      if (!ex) await store.setExecutionStatus(address, ["finalized"], "closed");
+      else if (rec.status === "open" && ex.status === EXECUTION_SETTLED) await finalized(address as Address);
+      else if (rec.status === "open") {
+        logger.info({ execution: address }, "crank: finalizing an expired execution");
+        await finalizeIfSettled(address as Address, EndReason.Expired, leases);
+      } else await submit(chain.closeBatch({ ...ex, address: address as Address }), leases);
     }
   }
 
   const loop = async () => {
     if (!running) return;
+    woken = false;
     inPass = pass().catch((e) => {
       if (isArknetError(e) || (e as Error).name === "StoreError") logger.warn({ err: (e as Error).message }, "pipeline pass stopped early");
       else logger.error({ err: e }, "pipeline pass failed");
@@ -346,7 +471,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     });
     await inPass;
     inPass = null;
-    if (running) timer = setTimeout(loop, o.intervalMs);
+    if (running) timer = setTimeout(loop, woken ? 0 : o.intervalMs);
   };
 
   const unhealthyIfRpc = (e: unknown) => {
@@ -364,10 +489,22 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       running = false;
       if (timer) clearTimeout(timer);
       await inPass;
+      confirmations.close();
+      await Promise.all([...notifying]);
     },
     pass,
     health: () => ({ ...health }),
   };
+}
+
+/** Runs `f` over `items` with at most `width` at once (a pool: one finishing starts the next). */
+async function inPool<T>(items: T[], width: number, f: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
 }
 
 function cryptoId(): string {

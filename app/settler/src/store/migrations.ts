@@ -123,6 +123,27 @@ ALTER TABLE outbox ADD COLUMN confirmed_at {i64};
 CREATE INDEX outbox_confirmed_at ON outbox (confirmed_at);
 `,
   },
+  {
+    version: 5,
+    name: "router's max price and budget per segment, refused segments, quarantined receipts",
+    sql: `
+ALTER TABLE segments ADD COLUMN max_price {u64};
+ALTER TABLE segments ADD COLUMN budget {u64};
+ALTER TABLE segments ADD COLUMN refused TEXT;
+CREATE TABLE quarantined_receipts (
+  execution TEXT NOT NULL,
+  segment INTEGER NOT NULL,
+  sequence {i64} NOT NULL,
+  cumulative_units {u64} NOT NULL,
+  signer TEXT NOT NULL,
+  message {bytes} NOT NULL,
+  signature {bytes} NOT NULL,
+  reason TEXT NOT NULL,
+  quarantined_at {i64} NOT NULL,
+  PRIMARY KEY (execution, segment, sequence)
+);
+`,
+  },
 ];
 
 const TYPES = {

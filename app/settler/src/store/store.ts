@@ -15,6 +15,7 @@ import type {
   OutboxItem,
   OutboxRecord,
   OutboxStatus,
+  QuarantinedReceipt,
   ReceiptInput,
   SegmentAssignment,
   SegmentRecord,
@@ -39,8 +40,23 @@ const segmentOf = (r: Row): SegmentRecord => ({
   operator: r.operator as string,
   operatorKey: r.operator_key as string,
   sku: r.sku as string,
+  maxPrice: bigOrNull(r.max_price),
+  budget: bigOrNull(r.budget),
   assignedAt: num(r.assigned_at),
   landedAt: numOrNull(r.landed_at),
+  refused: (r.refused as string | null) ?? null,
+});
+
+const quarantinedOf = (r: Row): QuarantinedReceipt => ({
+  execution: r.execution as string,
+  segment: num(r.segment),
+  sequence: num(r.sequence),
+  cumulativeUnits: big(r.cumulative_units),
+  signer: r.signer as string,
+  message: bytes(r.message),
+  signature: bytes(r.signature),
+  reason: r.reason as string,
+  quarantinedAt: num(r.quarantined_at),
 });
 
 const receiptOf = (r: Row): StoredReceipt => ({
@@ -159,6 +175,15 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
     return rows[0] ? leaseOf(rows[0]) : null;
   };
 
+  const renew = async (tx: SqlTx, lease: Lease, ttlMs: number): Promise<Lease | null> => {
+    const rows = await tx.query(
+      `UPDATE leases SET expires_at = ${db.nowMs} + $4 WHERE key = $1 AND holder = $2 AND token = $3 AND expires_at > ${db.nowMs}
+       RETURNING key, holder, token, expires_at`,
+      [lease.key, lease.holder, lease.token, ttlMs],
+    );
+    return rows[0] ? leaseOf(rows[0]) : null;
+  };
+
   const store: SettlerStore = {
     kind: db.kind,
 
@@ -180,21 +205,39 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
         );
         const status = await lockExecution(tx, a.execution);
         const [seg] = await tx.query(`SELECT * FROM segments WHERE execution = $1 AND segment = $2`, [a.execution, a.segment]);
+        const maxPrice = a.maxPrice ?? null;
+        const budget = a.budget ?? null;
         if (seg) {
           const s = segmentOf(seg);
-          if (s.operator === a.operator && s.operatorKey === a.operatorKey && s.sku === a.sku) return "unchanged" as const;
+          const same = s.operator === a.operator && s.operatorKey === a.operatorKey && s.sku === a.sku && s.maxPrice === maxPrice && s.budget === budget;
+          if (s.refused !== null && s.landedAt === null) {
+            // The program refused it (say the rate was above the max price): the router's new terms are tried.
+            await tx.run(
+              `UPDATE segments SET operator = $3, operator_key = $4, sku = $5, max_price = $6, budget = $7, assigned_at = $8, refused = NULL WHERE execution = $1 AND segment = $2`,
+              [a.execution, a.segment, a.operator, a.operatorKey, a.sku, maxPrice, budget, now],
+            );
+            return "updated" as const;
+          }
+          if (same) return "unchanged" as const;
           throw new StoreError("SegmentConflict", `segment ${a.segment} of ${a.execution} is already assigned to ${s.operator} (${s.sku})`);
         }
         if (status !== "open") throw new StoreError("ExecutionClosed", `execution ${a.execution} is ${status}: no new segments`);
         await tx.run(
-          `INSERT INTO segments (execution, segment, operator, operator_key, sku, assigned_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [a.execution, a.segment, a.operator, a.operatorKey, a.sku, now],
+          `INSERT INTO segments (execution, segment, operator, operator_key, sku, max_price, budget, assigned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [a.execution, a.segment, a.operator, a.operatorKey, a.sku, maxPrice, budget, now],
         );
         return "created" as const;
       }),
 
     async markSegmentLanded(execution, segment, at) {
       const n = await db.run(`UPDATE segments SET landed_at = $3 WHERE execution = $1 AND segment = $2 AND landed_at IS NULL`, [execution, segment, at]);
+      if (n === 0 && !(await store.getSegment(execution, segment))) {
+        throw new StoreError("UnknownSegment", `segment ${segment} of ${execution} was never assigned`);
+      }
+    },
+
+    async refuseSegment(execution, segment, reason) {
+      const n = await db.run(`UPDATE segments SET refused = $3 WHERE execution = $1 AND segment = $2 AND landed_at IS NULL`, [execution, segment, reason]);
       if (n === 0 && !(await store.getSegment(execution, segment))) {
         throw new StoreError("UnknownSegment", `segment ${segment} of ${execution} was never assigned`);
       }
@@ -313,7 +356,9 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
       const [r] = await db.query(`SELECT COUNT(*) AS n, MIN(accepted_at) AS oldest FROM receipts WHERE pending = 1`);
       const [o] = await db.query(`SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sent')`);
       const [w] = await db.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'`);
+      const [q] = await db.query(`SELECT COUNT(*) AS n FROM quarantined_receipts`);
       return {
+        quarantinedReceipts: num(q?.n ?? 0),
         pendingReceipts: num(r?.n ?? 0),
         oldestPendingAcceptedAt: numOrNull(r?.oldest),
         outboxInFlight: num(o?.n ?? 0),
@@ -391,6 +436,29 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
 
     recordSettled: (items) => db.transaction((tx) => settleItems(tx, items)),
 
+    quarantineReceipt: (item, reason) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx.query(`SELECT * FROM receipts WHERE execution = $1 AND segment = $2${db.forUpdate}`, [item.execution, item.segment]);
+        if (!row) return false;
+        const r = receiptOf(row);
+        if (r.sequence !== item.sequence || r.cumulativeUnits !== item.cumulativeUnits || !r.pending) return false;
+        await tx.run(
+          `INSERT INTO quarantined_receipts (execution, segment, sequence, cumulative_units, signer, message, signature, reason, quarantined_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (execution, segment, sequence) DO NOTHING`,
+          [r.execution, r.segment, r.sequence, r.cumulativeUnits, r.signer, r.message, r.signature, reason, Date.now()],
+        );
+        await tx.run(`UPDATE receipts SET pending = 0 WHERE execution = $1 AND segment = $2`, [r.execution, r.segment]);
+        return true;
+      }),
+
+    async listQuarantined(filter = {}) {
+      const limit = filter.limit ?? 1000;
+      const rows = filter.execution
+        ? await db.query(`SELECT * FROM quarantined_receipts WHERE execution = $1 ORDER BY quarantined_at, segment LIMIT $2`, [filter.execution, limit])
+        : await db.query(`SELECT * FROM quarantined_receipts ORDER BY quarantined_at, execution, segment LIMIT $1`, [limit]);
+      return rows.map(quarantinedOf);
+    },
+
     async listExecutions(statuses, limit) {
       if (statuses.length === 0) return [];
       const marks = statuses.map((_, i) => `$${i + 1}`).join(", ");
@@ -406,14 +474,15 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
 
     acquireLease: (key, holder, ttlMs) => db.transaction((tx) => acquire(tx, key, holder, ttlMs)),
 
-    async renewLease(lease, ttlMs) {
-      const rows = await db.query(
-        `UPDATE leases SET expires_at = ${db.nowMs} + $4 WHERE key = $1 AND holder = $2 AND token = $3 AND expires_at > ${db.nowMs}
-         RETURNING key, holder, token, expires_at`,
-        [lease.key, lease.holder, lease.token, ttlMs],
-      );
-      return rows[0] ? leaseOf(rows[0]) : null;
-    },
+    renewLease: (lease, ttlMs) => db.transaction((tx) => renew(tx, lease, ttlMs)),
+
+    renewLeases: (leases, ttlMs) =>
+      db.transaction(async (tx) => {
+        // Key order, so two instances renewing overlapping sets never wait on each other in a cycle.
+        const renewed = new Map<string, Lease | null>();
+        for (const l of [...leases].sort((a, b) => (a.key < b.key ? -1 : 1))) renewed.set(l.key, await renew(tx, l, ttlMs));
+        return leases.map((l) => renewed.get(l.key) ?? null);
+      }),
 
     async releaseLease(lease) {
       // Expire rather than delete, so the next holder's token still grows.
@@ -426,7 +495,7 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
         `SELECT address FROM executions e
          WHERE (e.status IN ('complete', 'finalizing')
             OR EXISTS (SELECT 1 FROM receipts r WHERE r.execution = e.address AND r.pending = 1)
-            OR (e.status = 'open' AND EXISTS (SELECT 1 FROM segments s WHERE s.execution = e.address AND s.landed_at IS NULL))
+            OR (e.status = 'open' AND EXISTS (SELECT 1 FROM segments s WHERE s.execution = e.address AND s.landed_at IS NULL AND s.refused IS NULL))
             OR EXISTS (SELECT 1 FROM outbox_executions oe JOIN outbox o ON o.signature = oe.signature
                        WHERE oe.execution = e.address AND o.status IN ('pending', 'sent')))
            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.key = '${EXECUTION_LEASE}' || e.address
@@ -434,12 +503,16 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
          ORDER BY e.updated_at, e.address LIMIT $2`,
         [holder, limit],
       );
-      const leases: Lease[] = [];
-      for (const c of candidates) {
-        const lease = await store.acquireLease(EXECUTION_LEASE + (c.address as string), holder, ttlMs);
-        if (lease) leases.push(lease);
-      }
-      return leases;
+      // One commit for all of them, in key order (two instances claiming at once never deadlock).
+      const keys = candidates.map((c) => EXECUTION_LEASE + (c.address as string)).sort();
+      return db.transaction(async (tx) => {
+        const leases: Lease[] = [];
+        for (const key of keys) {
+          const lease = await acquire(tx, key, holder, ttlMs);
+          if (lease) leases.push(lease);
+        }
+        return leases;
+      });
     },
 
     async addSubscription(s) {

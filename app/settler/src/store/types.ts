@@ -15,12 +15,20 @@ export interface SegmentAssignment {
   operatorKey: Address;
   /** SKU code, up to 8 ASCII bytes. */
   sku: string;
+  /** The most the router agreed to pay per work unit (assign_segment's max_price); null: the operator's rate when it is assigned. */
+  maxPrice?: bigint | null;
+  /** Tokens (fee included) this segment may charge (assign_segment's budget); null or 0: the whole max burn. */
+  budget?: bigint | null;
 }
 
 export interface SegmentRecord extends SegmentAssignment {
+  maxPrice: bigint | null;
+  budget: bigint | null;
   assignedAt: number;
   /** When the assign_segment transaction confirmed; null until the pipeline lands it. */
   landedAt: number | null;
+  /** Why the program refused to assign it (e.g. "RateAboveMaxPrice: ..."); the router may assign it again. */
+  refused: string | null;
 }
 
 /** A receipt as the operator signed it, decoded and verified before it reaches the store. */
@@ -43,6 +51,19 @@ export interface StoredReceipt extends ReceiptInput {
   settledSequence: number;
   /** True while the newest receipt is ahead of what has settled. */
   pending: boolean;
+}
+
+/** A receipt the program refused for a permanent reason: kept with the reason, never sent again. */
+export interface QuarantinedReceipt {
+  execution: Address;
+  segment: number;
+  sequence: number;
+  cumulativeUnits: bigint;
+  signer: Address;
+  message: Uint8Array;
+  signature: Uint8Array;
+  reason: string;
+  quarantinedAt: number;
 }
 
 export type AcceptStatus = "accepted" | "duplicate";
@@ -142,6 +163,7 @@ export interface StoreStats {
   oldestPendingAcceptedAt: number | null;
   outboxInFlight: number;
   webhookDeliveriesPending: number;
+  quarantinedReceipts: number;
 }
 
 export interface SettlerStore {
@@ -150,9 +172,14 @@ export interface SettlerStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** Records an assignment; the same one again is "unchanged", a different one a SegmentConflictError. */
-  assignSegment(a: SegmentAssignment): Promise<"created" | "unchanged">;
+  /**
+   * Records an assignment; the same one again is "unchanged", a different one a SegmentConflictError,
+   * except over a segment the program refused (never landed): that one is "updated" and tried again.
+   */
+  assignSegment(a: SegmentAssignment): Promise<"created" | "unchanged" | "updated">;
   markSegmentLanded(execution: Address, segment: number, at: number): Promise<void>;
+  /** The program refused to assign it: the pipeline stops trying until the router assigns it again. */
+  refuseSegment(execution: Address, segment: number, reason: string): Promise<void>;
   getSegment(execution: Address, segment: number): Promise<SegmentRecord | null>;
   getExecution(address: Address): Promise<ExecutionRecord | null>;
   /** open → complete; idempotent; UnknownExecutionError when never seen. */
@@ -181,6 +208,13 @@ export interface SettlerStore {
   markOutboxFinal(signature: string, status: "failed" | "expired", error: string): Promise<void>;
   /** Marks receipts settled up to what the chain shows settled (an earlier landing seen after a crash); never backwards. */
   recordSettled(items: OutboxItem[]): Promise<void>;
+  /**
+   * Moves a refused receipt (exactly this sequence, still the kept one) to quarantine with the
+   * reason, in one commit: it stops being pending, so it is neither sent again nor blocks finalizing.
+   * Returns false when the receipt is no longer the kept one (a newer one arrived meanwhile).
+   */
+  quarantineReceipt(item: OutboxItem, reason: string): Promise<boolean>;
+  listQuarantined(filter?: { execution?: Address; limit?: number }): Promise<QuarantinedReceipt[]>;
   /** Executions in these statuses, least recently updated first (the crank's work list). */
   listExecutions(statuses: ExecutionStatus[], limit: number): Promise<Address[]>;
   /** Fees of transactions confirmed at or after `sinceMs` (the daily budget counts from UTC midnight). */
@@ -188,6 +222,8 @@ export interface SettlerStore {
 
   acquireLease(key: string, holder: string, ttlMs: number): Promise<Lease | null>;
   renewLease(lease: Lease, ttlMs: number): Promise<Lease | null>;
+  /** renewLease for many in one commit; each entry is the renewed lease or null (lost). */
+  renewLeases(leases: Lease[], ttlMs: number): Promise<Array<Lease | null>>;
   releaseLease(lease: Lease): Promise<void>;
   /** Leases (key "execution:<address>") on up to `limit` executions with work no one else holds. */
   claimExecutions(holder: string, ttlMs: number, limit: number): Promise<Lease[]>;

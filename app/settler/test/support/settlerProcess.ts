@@ -39,14 +39,18 @@ export async function startSettlerProcess(o: SettlerProcessOptions): Promise<Chi
   child.stderr!.on("data", (d) => (err += d));
   const deadline = Date.now() + 60_000;
   while (!(await fetch(`http://127.0.0.1:${o.port}/healthz`).then(() => true, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`settler did not start: ${err}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await kill9(child);
+      throw new Error(`settler did not start: ${err}`);
+    }
     await sleep(50);
   }
   return child;
 }
 
 export async function kill9(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // A process killed by a signal has a signalCode and no exitCode: it is gone all the same.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGKILL");
   await exited;

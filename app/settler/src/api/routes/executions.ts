@@ -1,7 +1,9 @@
 // Router endpoints for executions (segment assignment, completion) and the public status read.
 
 import type { FastifyInstance } from "fastify";
-import { getExecution, postComplete, postSegment } from "../schemas.ts";
+import type { QuarantinedReceipt } from "../../store/index.ts";
+import { u64Field } from "../assignment.ts";
+import { getExecution, listQuarantine, postComplete, postSegment } from "../schemas.ts";
 import { sendError, type ApiContext } from "../server.ts";
 
 interface Params {
@@ -9,11 +11,15 @@ interface Params {
 }
 
 export function executionRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: Params; Body: { segment: number; operator: string; operatorKey: string; sku: string } }>(
+  app.post<{ Params: Params; Body: { segment: number; operator: string; operatorKey: string; sku: string; maxPrice?: string; budget?: string } }>(
     "/v1/executions/:address/segments",
     { schema: postSegment, onRequest: ctx.routerAuth },
     async (req, reply) => {
-      const status = await ctx.store.assignSegment({ execution: req.params.address, ...req.body });
+      const { maxPrice, budget, ...rest } = req.body;
+      const assignment = { execution: req.params.address, ...rest, maxPrice: u64Field("maxPrice", maxPrice, 1n) ?? null, budget: u64Field("budget", budget, 0n) ?? null };
+      // Refused now, with the program's reason, rather than later on-chain.
+      await ctx.checkAssignment?.(assignment);
+      const status = await ctx.store.assignSegment(assignment);
       // The pipeline submits assign_segment on-chain; the store row is its to-do.
       return reply.code(202).send({ execution: req.params.address, segment: req.body.segment, status });
     },
@@ -38,7 +44,10 @@ export function executionRoutes(app: FastifyInstance, ctx: ApiContext): void {
         operator: s.operator,
         operatorKey: s.operatorKey,
         sku: s.sku,
+        maxPrice: s.maxPrice?.toString() ?? null,
+        budget: s.budget?.toString() ?? null,
         landed: s.landedAt !== null,
+        refused: s.refused,
         receipt: s.receipt && {
           cumulativeUnits: s.receipt.cumulativeUnits.toString(),
           sequence: s.receipt.sequence,
@@ -48,7 +57,18 @@ export function executionRoutes(app: FastifyInstance, ctx: ApiContext): void {
           pending: s.receipt.pending,
         },
       })),
+      quarantined: (await ctx.store.listQuarantined({ execution: ex.address })).map(quarantinedJson),
       chain,
     };
   });
+
+  app.get<{ Querystring: { execution?: string; limit?: number } }>("/v1/quarantine", { schema: listQuarantine, onRequest: ctx.routerAuth }, async (req) => ({
+    receipts: (await ctx.store.listQuarantined(req.query)).map(quarantinedJson),
+  }));
+}
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+function quarantinedJson(q: QuarantinedReceipt) {
+  return { ...q, cumulativeUnits: q.cumulativeUnits.toString(), message: b64(q.message), signature: b64(q.signature) };
 }
