@@ -13,12 +13,13 @@ import { airdropFactory, createKeyPairSignerFromPrivateKeyBytes, generateKeyPair
 import { getMintToInstruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { runCli } from "../src/cli/main.ts";
 import type { Io } from "../src/cli/io.ts";
-import { assignSegment, createAssociatedTokenAccountIdempotent, deposit, registerOperator, reserve, setOperatorStatus, OperatorStatus } from "../src/flows/index.ts";
+import { assignSegment, createAssociatedTokenAccountIdempotent, deposit, initialize, registerOperator, reserve, setOperatorStatus, OperatorStatus } from "../src/flows/index.ts";
 import { readBalance, tokenBalance } from "../src/read/accounts.ts";
 import { publicKeyBytes } from "../src/receipts/sign.ts";
 import { sendInstructions } from "../src/tx/send.ts";
 import { requireCluster } from "./support/cluster.ts";
-import { testDeployment, type TestDeployment } from "./support/escrow.ts";
+import { createMint, testDeployment, type TestDeployment } from "./support/escrow.ts";
+import { resolveCluster } from "../src/cli/settings.ts";
 
 const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 /** tsx's ESM loader by absolute URL: the child runs in a project directory outside the repo. */
@@ -132,6 +133,7 @@ describe("arknet CLI refusals and conventions", function () {
       [buyer, ["execution", "list", "--buyer", "nope"], /^error: InvalidInput: --buyer/],
       [stranger, ["operator", "status", operator.signer.address, "--set", "active"], /^error: Unauthorized: /],
       [buyer, ["operator", "status", operator.signer.address, "--set", "retired"], /^error: (InvalidInput|Unauthorized): /],
+      [buyer, ["init", "--mint", t.deployment.mint], /^error: InvalidProgramData: /], // only the upgrade authority initializes
       [buyer, ["init", "--mint", "not-a-mint"], /^error: InvalidInput: --mint/],
       [buyer, ["init", "--mint", t.deployment.mint, "--fee-bps", "1001"], /^error: InvalidInput: --fee-bps/],
       [buyer, ["deploy", "--so", join(dir, "absent.so"), "--no-idl"], /^error: InvalidInput: .*does not exist/],
@@ -189,6 +191,35 @@ describe("arknet CLI refusals and conventions", function () {
     const noProgram = await run("execution", "list");
     expect(noProgram.status).to.equal(1);
     expect(noProgram.stderr.trim()).to.match(/^error: AccountNotFound: program \w+ has no deployment/);
+  });
+
+  it("--url monikers name the Solana clusters; anything else must be an http(s) URL", () => {
+    expect(resolveCluster("localnet", null)).to.deep.equal({ cluster: "localnet", url: "http://127.0.0.1:8899" });
+    expect(resolveCluster("devnet", null)).to.deep.equal({ cluster: "devnet", url: "https://api.devnet.solana.com" });
+    expect(resolveCluster("mainnet-beta", null)).to.deep.equal({ cluster: "mainnet-beta", url: "https://api.mainnet-beta.solana.com" });
+    expect(resolveCluster(undefined, { path: "Anchor.toml", provider: { cluster: "mainnet" } }).url).to.equal("https://api.mainnet-beta.solana.com");
+    expect(resolveCluster("https://rpc.example.com", null)).to.deep.equal({ cluster: "custom", url: "https://rpc.example.com" });
+    expect(() => resolveCluster("ftp://x", null)).to.throw(/not http/);
+  });
+
+  it("amounts are in token units with the deployment mint's decimals (a 2-decimal mint)", async () => {
+    const cents = await createMint(t.client, t.admin, 2);
+    const ata = await createAssociatedTokenAccountIdempotent(t.admin, buyer.signer.address, cents, TOKEN_PROGRAM_ADDRESS);
+    await sendInstructions(t.client, t.admin, [ata.instruction, getMintToInstruction({ mint: cents, token: ata.address, mintAuthority: t.admin, amount: 1_000n })]);
+    const { deployment: d } = await initialize(t.client, {
+      admin: t.admin, programAddress: t.programId, mint: cents, router: t.router.address,
+      feeBps: 0, expiryGraceSecs: 60n, settlementWindowSecs: 30n, minDurationSecs: 1n, reviewWindowSecs: 60n,
+    });
+    const config = d.config;
+    const deposited = await arknet(buyer, "--deployment", config, "deposit", "1.25");
+    expect(deposited.code, deposited.err).to.equal(0);
+    expect(deposited.out).to.include("Deposited 1.25");
+    expect(d.decimals).to.equal(2);
+    expect((await readBalance(t.client.rpc, d, buyer.signer.address))!.available).to.equal(125n);
+    const tooPrecise = await arknet(buyer, "--deployment", config, "deposit", "0.125");
+    expect(tooPrecise.code).to.equal(1);
+    expect(tooPrecise.err).to.match(/^error: InvalidAmount: .*more than 2 decimals$/);
+    expect(await tokenBalance(t.client.rpc, ata.address)).to.equal(875n);
   });
 
   it("--with-compute-unit-price puts the priority fee and the simulated compute-unit limit on the landed transaction", async () => {
