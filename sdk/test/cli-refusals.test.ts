@@ -4,7 +4,7 @@
 // ~/.config/solana/id.json default, and --with-compute-unit-price on the landed transaction.
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -19,7 +19,9 @@ import { publicKeyBytes } from "../src/receipts/sign.ts";
 import { sendInstructions } from "../src/tx/send.ts";
 import { requireCluster } from "./support/cluster.ts";
 import { createMint, testDeployment, type TestDeployment } from "./support/escrow.ts";
-import { resolveCluster } from "../src/cli/settings.ts";
+import { findAnchorToml, resolveCluster } from "../src/cli/settings.ts";
+import { PROGRAM_ID } from "../src/program.ts";
+import { REPO_ROOT } from "./support/validator.ts";
 
 const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 /** tsx's ESM loader by absolute URL: the child runs in a project directory outside the repo. */
@@ -191,6 +193,17 @@ describe("arknet CLI refusals and conventions", function () {
     const noProgram = await run("execution", "list");
     expect(noProgram.status).to.equal(1);
     expect(noProgram.stderr.trim()).to.match(/^error: AccountNotFound: program \w+ has no deployment/);
+  });
+
+  it("the root Anchor.toml is real configuration: scripts.test is the README's test command, program ids are the IDL's", () => {
+    const toml = findAnchorToml(REPO_ROOT)!;
+    expect(toml.path).to.equal(join(REPO_ROOT, "Anchor.toml"));
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const testCommand = /^ {4}(npm test[^#\n]*?)\s+#/m.exec(readme)?.[1];
+    expect(testCommand, "README's test command").to.be.a("string");
+    expect(toml.scripts?.test).to.equal(testCommand);
+    expect(toml.provider).to.include({ cluster: "localnet", wallet: "~/.config/solana/id.json" });
+    for (const name of ["localnet", "devnet", "mainnet"]) expect(toml.programs?.[name]?.arknet_escrow, name).to.equal(PROGRAM_ID);
   });
 
   it("--url monikers name the Solana clusters; anything else must be an http(s) URL", () => {
