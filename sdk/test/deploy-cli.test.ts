@@ -1,7 +1,8 @@
 // Deploy's retries and `arknet deploy` across versions, over RPC: buffer writes whose requests
 // are lost on the way to the node are found missing on read-back and written again; the CLI
-// deploys, upgrades changed bytes, and does nothing on a re-run.
+// deploys, upgrades changed bytes, and does nothing on a re-run; migrations/deploy.ts does the same.
 import { expect } from "chai";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +12,14 @@ import { decodeLoaderAccount, programDataAddress } from "../src/deploy/loaderAcc
 import { runCli } from "../src/cli/main.ts";
 import { publicKeyBytes } from "../src/receipts/sign.ts";
 import { createClient, type SolanaClient } from "../src/tx/client.ts";
+import { fetchDeployment } from "../src/deployment.ts";
+import { createMint } from "./support/escrow.ts";
+import { REPO_ROOT } from "./support/validator.ts";
 import { cluster, fundedSigner, programElf, requireCluster, type TestCluster } from "./support/cluster.ts";
 
-describe("deploy: retried writes and arknet deploy → upgrade → unchanged", function () {
+const MIGRATION = join(REPO_ROOT, "migrations/deploy.ts");
+
+describe("deploy: retried writes, arknet deploy → upgrade → unchanged, migrations/deploy.ts", function () {
   let c: TestCluster;
   let dir: string;
   const elf = programElf();
@@ -85,5 +91,32 @@ describe("deploy: retried writes and arknet deploy → upgrade → unchanged", f
     const third = await deploy(v2);
     expect(third.program.action).to.equal("unchanged");
     expect(third.progress).to.not.match(/writing/);
+  });
+
+  it("migrations/deploy.ts (npm run deploy) deploys and initializes a deployment, then a re-run changes nothing", async () => {
+    const seed = crypto.getRandomValues(new Uint8Array(32));
+    const wallet = await createKeyPairSignerFromPrivateKeyBytes(seed);
+    const walletFile = join(dir, "migrations-wallet.json");
+    writeFileSync(walletFile, JSON.stringify([...seed, ...publicKeyBytes(wallet.address)]));
+    await airdropFactory(c.client)({ recipientAddress: wallet.address, lamports: lamports(40_000_000_000n), commitment: "confirmed" });
+    const mint = await createMint(c.client, wallet, 6);
+    const so = join(dir, "migrations.so");
+    writeFileSync(so, elf);
+    const args = ["--url", c.rpcUrl, "--ws", c.wsUrl, "--keypair", walletFile, "--output", "json", "--so", so, "--no-idl", "--program-keypair", join(dir, "migrations-program.json"), "--mint", mint];
+    // Asynchronous: the local validator may serve from this process's event loop.
+    const run = () => new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, ["--import", "tsx", MIGRATION, ...args], { cwd: REPO_ROOT }, (e, out, err) => resolve({ code: e ? Number(e.code ?? -1) : 0, out, err }));
+    });
+    const first = await run();
+    expect(first.code, first.err).to.equal(0);
+    const r = JSON.parse(first.out);
+    expect(r.program.action).to.equal("deployed");
+    expect(r.deployment.created).to.equal(true);
+    const deployment = await fetchDeployment(c.client.rpc, r.deployment.config);
+    expect(deployment).to.include({ mint, programAddress: r.programId, decimals: 6 });
+    const again = await run();
+    expect(again.code, again.err).to.equal(0);
+    expect(JSON.parse(again.out).program.action).to.equal("unchanged");
+    expect(JSON.parse(again.out).deployment).to.include({ created: false, config: r.deployment.config });
   });
 });
