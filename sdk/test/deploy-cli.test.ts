@@ -32,6 +32,16 @@ describe("deploy: retried writes, arknet deploy → upgrade → unchanged, migra
 
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
+  /** A funded wallet and its Solana CLI keypair file. */
+  async function walletWithFile(name: string) {
+    const seed = crypto.getRandomValues(new Uint8Array(32));
+    const wallet = await createKeyPairSignerFromPrivateKeyBytes(seed);
+    const walletFile = join(dir, name);
+    writeFileSync(walletFile, JSON.stringify([...seed, ...publicKeyBytes(wallet.address)]));
+    await airdropFactory(c.client)({ recipientAddress: wallet.address, lamports: lamports(40_000_000_000n), commitment: "confirmed" });
+    return { wallet, walletFile };
+  }
+
   async function deployedBytes(client: SolanaClient, program: string): Promise<Uint8Array> {
     const { value } = await client.rpc.getAccountInfo(await programDataAddress(program as never), { encoding: "base64" }).send();
     const decoded = decodeLoaderAccount(new Uint8Array(Buffer.from(value!.data[0], "base64")));
@@ -59,11 +69,7 @@ describe("deploy: retried writes, arknet deploy → upgrade → unchanged, migra
   });
 
   it("arknet deploy deploys, upgrades changed bytes with progress, then does nothing", async () => {
-    const seed = crypto.getRandomValues(new Uint8Array(32));
-    const wallet = await createKeyPairSignerFromPrivateKeyBytes(seed);
-    const walletFile = join(dir, "wallet.json");
-    writeFileSync(walletFile, JSON.stringify([...seed, ...publicKeyBytes(wallet.address)]));
-    await airdropFactory(c.client)({ recipientAddress: wallet.address, lamports: lamports(40_000_000_000n), commitment: "confirmed" });
+    const { wallet, walletFile } = await walletWithFile("wallet.json");
 
     const v1 = join(dir, "v1.so");
     const v2 = join(dir, "v2.so");
@@ -94,11 +100,7 @@ describe("deploy: retried writes, arknet deploy → upgrade → unchanged, migra
   });
 
   it("migrations/deploy.ts (npm run deploy) deploys and initializes a deployment, then a re-run changes nothing", async () => {
-    const seed = crypto.getRandomValues(new Uint8Array(32));
-    const wallet = await createKeyPairSignerFromPrivateKeyBytes(seed);
-    const walletFile = join(dir, "migrations-wallet.json");
-    writeFileSync(walletFile, JSON.stringify([...seed, ...publicKeyBytes(wallet.address)]));
-    await airdropFactory(c.client)({ recipientAddress: wallet.address, lamports: lamports(40_000_000_000n), commitment: "confirmed" });
+    const { wallet, walletFile } = await walletWithFile("migrations-wallet.json");
     const mint = await createMint(c.client, wallet, 6);
     const so = join(dir, "migrations.so");
     writeFileSync(so, elf);
