@@ -3,7 +3,7 @@
 // deploys, upgrades changed bytes, and does nothing on a re-run; migrations/deploy.ts does the same.
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { airdropFactory, createDefaultRpcTransport, lamports, createSolanaRpcFromTransport, createKeyPairSignerFromPrivateKeyBytes, generateKeyPairSigner, type RpcTransport } from "@solana/kit";
@@ -120,5 +120,19 @@ describe("deploy: retried writes, arknet deploy → upgrade → unchanged, migra
     expect(again.code, again.err).to.equal(0);
     expect(JSON.parse(again.out).program.action).to.equal("unchanged");
     expect(JSON.parse(again.out).deployment).to.include({ created: false, config: r.deployment.config });
+  });
+
+  it("arknet deploy on a terminal draws a progress bar over the buffer writes", async function () {
+    if (!existsSync("/usr/bin/script")) this.skip(); // util-linux `script` gives the child a pseudo-terminal
+    const { walletFile } = await walletWithFile("tty-wallet.json");
+    const so = join(dir, "tty.so");
+    writeFileSync(so, elf);
+    const bin = ["--import", "tsx", join(REPO_ROOT, "sdk/src/cli/main.ts"), "--url", c.rpcUrl, "--ws", c.wsUrl, "--keypair", walletFile, "deploy", "--so", so, "--no-idl", "--program-keypair", join(dir, "tty-program.json")];
+    const command = [process.execPath, ...bin].map((a) => `'${a}'`).join(" ");
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile("/usr/bin/script", ["-qec", command, "/dev/null"], { cwd: REPO_ROOT }, (e, stdout) => (e ? reject(new Error(`${e.message}\n${stdout}`)) : resolve(stdout)));
+    });
+    expect(out).to.match(/writing \[[\u2588\u2591]+\] \d+\/\d+/); // cli-progress's shades_classic bar
+    expect(out).to.not.match(/deploy: writing \d+\/\d+ \(/); // the plain lines are for pipes only
   });
 });
