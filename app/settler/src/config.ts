@@ -54,6 +54,10 @@ export interface SettlerConfig {
     pollIntervalMs: number;
   };
   logLevel: string;
+  /** On shutdown, how long a connection may take to deliver its request before it is cut. */
+  shutdownGraceMs: number;
+  /** Browser origins allowed to call the API cross-origin: a list, "*" for any, empty for same-origin only. */
+  corsOrigins: string[] | "*";
   /** Serve the built dashboard from this directory, with /config.json from these settings. */
   dashboard: { dir: string; cluster: string; rpcUrl: string | null; wsUrl: string | null } | null;
 }
@@ -109,6 +113,8 @@ export const OPTIONS = {
   dashboardCluster: { flag: "dashboard-cluster", env: "ARKNET_SETTLER_DASHBOARD_CLUSTER", help: "cluster name the dashboard shows", default: "localnet" },
   dashboardRpcUrl: { flag: "dashboard-rpc-url", env: "ARKNET_SETTLER_DASHBOARD_RPC_URL", help: "RPC URL browsers use (the settler's RPC URL by default)" },
   dashboardWsUrl: { flag: "dashboard-ws-url", env: "ARKNET_SETTLER_DASHBOARD_WS_URL", help: "PubSub URL browsers use (RPC port + 1 by default)" },
+  shutdownGraceMs: { flag: "shutdown-grace-ms", env: "ARKNET_SETTLER_SHUTDOWN_GRACE_MS", help: "on shutdown, time a client gets to finish sending its request before its connection is cut", default: "2000" },
+  corsOrigin: { flag: "cors-origin", env: "ARKNET_SETTLER_CORS_ORIGIN", help: "origins (comma-separated, e.g. https://dash.example.com) or * that browsers may call the API from; none by default (same-origin only)" },
   logLevel: { flag: "log-level", env: "ARKNET_SETTLER_LOG_LEVEL", help: "pino level", default: "info" },
 } satisfies Record<string, Option>;
 
@@ -191,6 +197,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (dashboardWsUrl && !/^wss?:\/\//.test(dashboardWsUrl)) problems.push(`${where("dashboardWsUrl")} must be a ws(s) URL`);
   if (dashboardDir && !rpcUrl && !dashboardRpcUrl) problems.push(`${where("dashboardDir")} needs ${where("dashboardRpcUrl")} or ${where("rpcUrl")} (the dashboard reads the chain)`);
 
+  const corsOrigins = parseCorsOrigins(raw("corsOrigin"));
+  if (corsOrigins instanceof Error) problems.push(`${where("corsOrigin")} ${corsOrigins.message}`);
+
   const config: SettlerConfig = {
     database,
     host: raw("host") ?? "127.0.0.1",
@@ -229,6 +238,8 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       pollIntervalMs: int("webhookPollMs", 10, 600_000),
     },
     logLevel,
+    shutdownGraceMs: int("shutdownGraceMs", 0, 600_000),
+    corsOrigins: corsOrigins instanceof Error ? [] : corsOrigins,
     dashboard: dashboardDir ? { dir: dashboardDir, cluster: dashboardCluster, rpcUrl: dashboardRpcUrl, wsUrl: dashboardWsUrl } : null,
   };
   if (config.rateLimit.receiptsBurst < config.rateLimit.receiptsPerSecond) {
@@ -236,4 +247,23 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** "*", or a comma-separated list of exact origins (scheme://host[:port], no path): what a browser sends as Origin. */
+export function parseCorsOrigins(text: string | undefined): string[] | "*" | Error {
+  if (text === undefined || text.trim() === "") return [];
+  if (text.trim() === "*") return "*";
+  const origins = text.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const o of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== o) {
+      return new Error(`must be * or origins like https://dash.example.com (scheme://host[:port], nothing after), got ${JSON.stringify(o)}`);
+    }
+  }
+  return origins;
 }

@@ -58,6 +58,8 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     readExecution: chain ? chainExecutionReader(chain) : undefined,
     dashboard: config.dashboard ? { dir: config.dashboard.dir, runtimeConfig: dashboardRuntimeConfig(config, chain?.deployment.mint) } : undefined,
     checkAssignment: chain ? escrowAssignmentCheck(chain) : undefined,
+    shutdownGraceMs: config.shutdownGraceMs,
+    corsOrigins: config.corsOrigins,
     healthChecks: { rpc: async () => (pipeline ? (pipeline.health().healthy ? "ok" : (pipeline.health().reason ?? "unhealthy")) : "ok") },
   });
   const pipeline = chain

@@ -3,6 +3,7 @@
 
 import { expect } from "chai";
 import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { auth, startApi, type ApiHarness } from "./support/api.ts";
 import { freePort } from "./support/ports.ts";
 import { newOperator, randomAddress, signedReceipt, type Operator } from "./support/receipts.ts";
@@ -34,8 +35,8 @@ describe("api over HTTP on loopback", () => {
     await h.close();
   });
 
-  async function setup(limits = {}, chainDelayMs = 0) {
-    h = await startApi({ limits, chainChecks: chainDelayMs ? async () => void (await sleep(chainDelayMs)) : undefined });
+  async function setup(limits = {}, chainDelayMs = 0, shutdownGraceMs?: number) {
+    h = await startApi({ limits, chainChecks: chainDelayMs ? async () => void (await sleep(chainDelayMs)) : undefined, extra: { shutdownGraceMs } });
     base = await listen(h);
   }
 
@@ -122,5 +123,47 @@ describe("api over HTTP on loopback", () => {
     let refused = false;
     await fetch(`${base}/healthz`).catch(() => (refused = true));
     expect(refused).to.equal(true);
+  });
+
+  it("on shutdown cuts connections stalled mid-body or mid-headers after the grace, finishes the complete request, and closes", async function () {
+    this.timeout(20_000);
+    await setup({}, 400, 300);
+    const op = newOperator();
+    const exec = randomAddress();
+    await assign(exec, 0, op);
+    await assign(exec, 1, op);
+    const { port } = new URL(base);
+    const open = async (): Promise<{ socket: Socket; received: Promise<string> }> => {
+      const socket = connect(Number(port), "127.0.0.1");
+      await new Promise((r) => socket.once("connect", r));
+      let data = "";
+      socket.on("data", (d) => (data += d));
+      socket.on("error", () => undefined);
+      return { socket, received: new Promise((r) => socket.once("close", () => r(data))) };
+    };
+    // A node that sent half its receipt and then went silent (no FIN), and one that sent half its headers.
+    const body = JSON.stringify({ receipts: [signedReceipt(op, h.programId, exec, 1, 77n, 1)] });
+    const midBody = await open();
+    midBody.socket.write(`POST /v1/receipts HTTP/1.1\r\nhost: settler\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, body.length >> 1)}`);
+    const midHeaders = await open();
+    midHeaders.socket.write("POST /v1/receipts HTTP/1.1\r\nhost: settler\r\n");
+    // A complete request whose checks are still running when the shutdown starts.
+    const inFlight = fetch(`${base}/v1/receipts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ receipts: [signedReceipt(op, h.programId, exec, 0, 42n, 1)] }),
+    });
+    await sleep(150);
+    const closed = h.app.close().then(() => "closed");
+    const outcome = await Promise.race([closed, sleep(10_000).then(() => "still waiting after 10 s")]);
+    midBody.socket.destroy(); // lets the harness close even when the server did not cut them
+    midHeaders.socket.destroy();
+    expect(outcome).to.equal("closed");
+    expect((await inFlight).status).to.equal(202);
+    expect(await midBody.received).to.equal(""); // cut, never answered: nothing acknowledged
+    expect(await midHeaders.received).to.equal("");
+    const segments = (await h.store.getExecution(exec))!.segments;
+    expect(segments[0]!.receipt!.cumulativeUnits).to.equal(42n);
+    expect(segments[1]!.receipt).to.equal(null);
   });
 });

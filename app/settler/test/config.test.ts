@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfig, solToLamports } from "../src/config.ts";
+import { ConfigError, loadConfig, parseCorsOrigins, solToLamports } from "../src/config.ts";
 import { openStore } from "../src/store/index.ts";
 import { freePort } from "./support/ports.ts";
 import { newOperator, randomAddress, signedReceipt } from "./support/receipts.ts";
@@ -52,6 +52,20 @@ describe("config", () => {
       "--router-token / ARKNET_SETTLER_ROUTER_TOKEN is required",
       "--program-id / ARKNET_PROGRAM_ID is required",
     ]);
+  });
+
+  it("takes CORS origins as * or a list of exact origins, none by default, and refuses paths and other schemes", () => {
+    expect(loadConfig([], base).corsOrigins).to.deep.equal([]);
+    expect(loadConfig(["--cors-origin", "*"], base).corsOrigins).to.equal("*");
+    expect(loadConfig([], { ...base, ARKNET_SETTLER_CORS_ORIGIN: "https://dash.example.com, http://127.0.0.1:5173" }).corsOrigins).to.deep.equal([
+      "https://dash.example.com",
+      "http://127.0.0.1:5173",
+    ]);
+    for (const bad of ["https://dash.example.com/", "dash.example.com", "ftp://x.example", "https://a.example/path"]) {
+      expect(parseCorsOrigins(bad), bad).to.be.instanceOf(Error);
+      expect(() => loadConfig(["--cors-origin", bad], base), bad).to.throw(ConfigError, /--cors-origin/);
+    }
+    expect(loadConfig([], base).shutdownGraceMs).to.equal(2000);
   });
 
   it("converts SOL to lamports exactly", () => {

@@ -13,6 +13,8 @@ import { opsRoutes, type HealthCheck } from "./routes/ops.ts";
 import { receiptRoutes } from "./routes/receipts.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { dashboardRoutes, type DashboardOptions } from "./static.ts";
+import { registerCors } from "./cors.ts";
+import { drainOnClose } from "./shutdownDrain.ts";
 import { createTokenBuckets, type TokenBuckets } from "./tokenBucket.ts";
 import { ReceiptRefusal, type ReceiptVerifier } from "./verify.ts";
 import { AssignmentRefusal, type AssignmentCheck } from "./assignment.ts";
@@ -46,6 +48,10 @@ export interface ApiDeps {
   healthChecks?: Record<string, HealthCheck>;
   /** The built dashboard to serve at / (with its /config.json). */
   dashboard?: DashboardOptions;
+  /** On shutdown, how long a connection may take to deliver its request before it is cut (default 2,000 ms). */
+  shutdownGraceMs?: number;
+  /** Browser origins allowed cross-origin ("*" for any); absent or empty: same-origin only. */
+  corsOrigins?: string[] | "*";
 }
 
 /** The error body every 4xx/5xx carries. */
@@ -94,6 +100,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (closing) reply.header("connection", "close");
     return payload;
   });
+
+  drainOnClose(app, deps.shutdownGraceMs ?? 2_000);
+  // Before the rate-limit and auth hooks, so refusals (401, 429, 404) carry the headers and a browser can read them.
+  await registerCors(app, deps.corsOrigins ?? []);
 
   // JSON only: any other content type is a 415, not a string body.
   app.removeContentTypeParser("text/plain");

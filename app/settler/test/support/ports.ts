@@ -1,8 +1,16 @@
-// Loopback ports for test servers, from this component's range (48000–48999).
+// Loopback ports for test servers, from this component's range (48000–48999), or the range
+// ARKNET_TEST_PORTS names ("46000-46999") so parallel runs on one machine do not collide.
 import { createServer } from "node:net";
 
-export const PORT_LOW = 48000;
-export const PORT_HIGH = 48999;
+function portRange(spec: string | undefined): [number, number] {
+  if (!spec) return [48000, 48999];
+  const m = /^(\d+)-(\d+)$/.exec(spec.trim());
+  const [low, high] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(low >= 1024 && high <= 65535 && low <= high)) throw new Error(`ARKNET_TEST_PORTS must look like 46000-46999 (got ${spec})`);
+  return [low, high];
+}
+
+export const [PORT_LOW, PORT_HIGH] = portRange(process.env.ARKNET_TEST_PORTS);
 
 const portFree = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

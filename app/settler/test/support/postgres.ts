@@ -1,6 +1,6 @@
 // A real PostgreSQL server for the tests: Debian's postgresql (initdb + postgres binaries),
 // a cluster in a temp dir, run as the `postgres` user when the tests run as root, on a
-// loopback port of this component's range (48000–48999). Started once per test run,
+// loopback port of this component's range (48000–48999, or ARKNET_TEST_PORTS). Started once per test run,
 // stopped by the root hook (and on exit). Failing to start fails the tests; only an
 // explicit ARKNET_SKIP_POSTGRES=1 skips them, and says so.
 
