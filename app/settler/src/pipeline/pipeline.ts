@@ -221,7 +221,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
     // Rows touch different transactions' state: handled concurrently (the store commits them together).
     await inPool(rows, SUBMIT_CONCURRENCY, async (row) => {
-      if (handled.has(row.signature)) return; // its landing was pushed and recorded meanwhile
+      // Its landing was pushed and is being recorded: its executions stay busy until that commits,
+      // or the pass would batch receipts the chain already holds (and the store not yet).
+      if (handled.has(row.signature)) return void row.executions.forEach((e) => busy.add(e));
       // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
       const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
       if (st.state === "confirmed" || st.state === "failed") return landed(row, st);
@@ -256,8 +258,14 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     handled.add(row.signature);
     o.metrics?.txConfirmedVia.inc({ via: st.via });
     confirmations.forget(row.signature);
-    if (st.state === "confirmed") return onConfirmed(row, st.slot);
-    if (!(await finalOnce(row.signature, "failed", st.error))) return;
+    try {
+      if (st.state === "confirmed") return await onConfirmed(row, st.slot);
+      if (!(await finalOnce(row.signature, "failed", st.error))) return;
+    } catch (e) {
+      // Not recorded: the row is still in flight, and the next pass polls it again.
+      if ((await store.getOutbox(row.signature).catch(() => null))?.status !== "confirmed") handled.delete(row.signature);
+      throw e;
+    }
     o.metrics?.txFailed.inc();
     // "Already settled" and any other failure alike: what the chain holds is the truth.
     if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
