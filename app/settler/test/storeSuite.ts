@@ -412,6 +412,21 @@ export function storeSuite(harness: () => StoreHarness): void {
     });
   });
 
+  describe("requeue against the chain", () => {
+    it("puts a receipt counted settled back to pending from the chain's value, only when the chain holds less", async () => {
+      await store.assignSegment(segment("E", 0));
+      await store.acceptReceipts([receipt("E", 0, 20n, 2)]);
+      const item = { execution: "E", segment: 0, cumulativeUnits: 20n, sequence: 2 };
+      await store.recordSettled([item]);
+      expect(await store.pendingReceipts()).to.deep.equal([]);
+      expect(await store.requeueReceipt(item, { units: 20n, sequence: 2 })).to.equal(false); // the chain holds it
+      expect(await store.requeueReceipt({ ...item, sequence: 1, cumulativeUnits: 10n }, { units: 0n, sequence: 0 })).to.equal(false); // not the kept one
+      expect(await store.requeueReceipt(item, { units: 10n, sequence: 1 })).to.equal(true);
+      const [r] = await store.pendingReceipts();
+      expect(r).to.include({ sequence: 2, cumulativeUnits: 20n, settledUnits: 10n, settledSequence: 1, pending: true });
+    });
+  });
+
   describe("stats", () => {
     it("counts pending receipts and the oldest acceptance", async () => {
       expect(await store.stats()).to.deep.equal({ pendingReceipts: 0, oldestPendingAcceptedAt: null, outboxInFlight: 0, webhookDeliveriesPending: 0, quarantinedReceipts: 0 });

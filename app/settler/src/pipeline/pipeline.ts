@@ -19,7 +19,7 @@ import type { Batch, EscrowChain, Observation, SignatureOutcome } from "../chain
 import { ALREADY_DONE } from "../chain/escrowChain.ts";
 import type { Lease, OutboxItem, OutboxRecord, SegmentRecord, SettlerStore, StoredReceipt } from "../store/index.ts";
 import { createConfirmations, type Outcome } from "./confirmations.ts";
-import { PipelineRefusal, permanentRefusal, refusalReason } from "./refusals.ts";
+import { PipelineRefusal, alreadyDoneRefusal, permanentRefusal, receiptOnChain, refusalReason } from "./refusals.ts";
 
 export interface PipelineOptions {
   store: SettlerStore;
@@ -207,21 +207,29 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     await emit("refund", { execution: address, buyer: ex.buyer, refund: String(ex.maxBurn - ex.consumed) });
   }
 
-  /** Step 3: transactions in flight. Returns the executions that still have one. */
+  /**
+   * Step 3: transactions in flight. Returns the executions that still have one. Every row touching
+   * an execution of ours is looked at, also one that names executions we do not hold (a dead
+   * instance's batch across executions): until its signature is seen landed or its blockhash has
+   * provably expired, its receipts may still land, so none of its executions gets a new batch.
+   * Recording what the chain shows and rebroadcasting the same bytes are safe for any holder.
+   */
   async function inFlight(obs: Observation, mine: Set<string>): Promise<Set<string>> {
-    const rows = (await store.listOutbox(["pending", "sent"])).filter((r) => r.executions.every((e) => mine.has(e)));
+    const rows = (await store.listOutbox(["pending", "sent"])).filter((r) => r.executions.some((e) => mine.has(e)));
     const busy = new Set<string>();
     if (rows.length === 0) return busy;
     const outcomes = await confirmations.outcomes(rows, obs.blockHeight);
     // Rows touch different transactions' state: handled concurrently (the store commits them together).
     await inPool(rows, SUBMIT_CONCURRENCY, async (row) => {
-      if (handled.has(row.signature)) return; // its landing was pushed and recorded meanwhile
+      // Its landing was pushed and is being recorded: its executions stay busy until that commits,
+      // or the pass would batch receipts the chain already holds (and the store not yet).
+      if (handled.has(row.signature)) return void row.executions.forEach((e) => busy.add(e));
       // Absent: subscribed and waiting for the push (counts as unknown, but never as expired).
       const st = outcomes.get(row.signature) ?? { state: "unknown" as const, via: null };
       if (st.state === "confirmed" || st.state === "failed") return landed(row, st);
       if (st.state === "unknown" && st.via === "poll" && obs.blockHeight > row.lastValidBlockHeight) {
         // Provably expired: this signature can never land now; reconcile, then the work is signed again.
-        await store.markOutboxFinal(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`);
+        if (!(await finalOnce(row.signature, "expired", `block height ${obs.blockHeight} > last valid ${row.lastValidBlockHeight}`))) return;
         confirmations.forget(row.signature);
         await reconcile(row.executions as Address[], row.items);
         return;
@@ -232,6 +240,17 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     return busy;
   }
 
+  /** Marks a row final; false when another instance sharing one of its executions already did. */
+  async function finalOnce(signature: string, status: "failed" | "expired", error: string): Promise<boolean> {
+    try {
+      await store.markOutboxFinal(signature, status, error);
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === "InvalidTransition") return false;
+      throw e;
+    }
+  }
+
   /** A transaction landed (confirmed, or failed on-chain): recorded once per process. */
   async function landed(row: OutboxRecord, st: Extract<Outcome, { state: "confirmed" | "failed" }>) {
     if (handled.has(row.signature)) return;
@@ -239,8 +258,14 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     handled.add(row.signature);
     o.metrics?.txConfirmedVia.inc({ via: st.via });
     confirmations.forget(row.signature);
-    if (st.state === "confirmed") return onConfirmed(row, st.slot);
-    await store.markOutboxFinal(row.signature, "failed", st.error);
+    try {
+      if (st.state === "confirmed") return await onConfirmed(row, st.slot);
+      if (!(await finalOnce(row.signature, "failed", st.error))) return;
+    } catch (e) {
+      // Not recorded: the row is still in flight, and the next pass polls it again.
+      if ((await store.getOutbox(row.signature).catch(() => null))?.status !== "confirmed") handled.delete(row.signature);
+      throw e;
+    }
     o.metrics?.txFailed.inc();
     // "Already settled" and any other failure alike: what the chain holds is the truth.
     if (!ALREADY_DONE.has(st.errorName)) logger.warn({ signature: row.signature, error: st.error }, "transaction failed on-chain");
@@ -283,30 +308,48 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   }
 
   /**
-   * Receipts, one batch: when the simulation refuses it for a reason of the program's (not the
-   * RPC's), the batch is split in halves and each tried alone, so one bad receipt cannot hold
-   * back the others; a single receipt still refused goes to quarantine with the reason.
+   * Receipts, one batch. An "already done" refusal (ReceiptNotNewer, ExecutionSettled) is a race
+   * with another landing: the chain is read back, what it holds is recorded, and what it does not
+   * is tried again (never quarantined for a neighbour's refusal). Any other refusal of the
+   * program's (not the RPC's) splits the batch in halves, each tried alone, so one bad receipt
+   * cannot hold back the others; only a receipt refused on its own goes to quarantine.
    */
   async function submitReceipts(receipts: StoredReceipt[], operatorOf: (e: Address, s: number) => Address, leases: Map<string, Lease>, lifetime: { blockhash: string; lastValidBlockHeight: bigint }) {
     for (const batch of chain.receiptBatches(receipts, operatorOf)) {
       const refusal = await submit(batch, leases, lifetime);
       if (!refusal || !permanentRefusal(refusal)) continue;
-      // What the chain showed settled was recorded; split what is still pending as signed.
+      // What the chain showed settled was recorded (submit reconciled); the rest is still pending as signed.
       const still: StoredReceipt[] = [];
       for (const it of batch.items) {
         const seg = (await store.getExecution(it.execution))?.segments[it.segment]?.receipt;
         if (seg?.pending && seg.sequence === it.sequence && seg.cumulativeUnits === it.cumulativeUnits) still.push(seg);
       }
       if (still.length === 0) continue;
-      if (still.length === 1) {
-        await quarantine(still[0]!, refusal);
+      if (batch.items.length === 1) {
+        await refusedAlone(still[0]!, refusal);
         continue;
       }
+      // Two halves, or the one receipt left on its own: each is tried (and judged) alone.
       const half = Math.ceil(still.length / 2);
-      logger.info({ receipts: still.length, err: refusal.message }, "batch refused: trying its halves apart");
+      logger.info({ receipts: still.length, err: refusal.message }, "batch refused: trying what is still pending apart");
       await submitReceipts(still.slice(0, half), operatorOf, leases, lifetime);
-      await submitReceipts(still.slice(half), operatorOf, leases, lifetime);
+      if (still.length > 1) await submitReceipts(still.slice(half), operatorOf, leases, lifetime);
     }
+  }
+
+  /**
+   * One receipt, refused on its own. "Already done" is judged by the chain: quarantined only when
+   * the chain proves the program can never take it (the execution is settled, or its segment
+   * holds units or a sequence at or above it); otherwise it stays pending for the next pass.
+   */
+  async function refusedAlone(r: StoredReceipt, refusal: Error) {
+    if (!alreadyDoneRefusal(refusal)) return quarantine(r, refusal);
+    const ex = await chain.readExecution(r.execution as Address);
+    const seg = ex && r.segment < ex.segmentCount ? ex.segments[r.segment]! : null;
+    const standing = receiptOnChain(r, seg);
+    if (standing === "settled") return store.recordSettled([{ execution: r.execution, segment: r.segment, cumulativeUnits: r.cumulativeUnits, sequence: r.sequence }]);
+    if (standing === "blocked" || ex?.status === EXECUTION_SETTLED) return quarantine(r, refusal);
+    logger.info({ execution: r.execution, segment: r.segment, sequence: r.sequence, err: refusal.message }, "receipt refused as already done but the chain holds less: pending again");
   }
 
   async function quarantine(r: StoredReceipt, refusal: Error) {
@@ -429,8 +472,34 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     const ex = await chain.readExecution(address);
     if (!ex) return;
     if (ex.status === EXECUTION_SETTLED) return finalized(address);
+    if (!(await receiptsAccountedFor(address, ex))) return;
     await store.setExecutionStatus(address, ["open", "complete", "finalizing"], "finalizing");
     await submit(await chain.finalizeBatch({ ...ex, address }, reason), leases);
+  }
+
+  /**
+   * Finalizing ends what the execution can be charged, so every kept receipt must be accounted
+   * for first: landed (the chain holds it or a newer one) or quarantined. One the store counts as
+   * settled but the chain does not hold is pending again from the chain's value, not finalized away.
+   */
+  async function receiptsAccountedFor(address: Address, ex: NonNullable<Awaited<ReturnType<EscrowChain["readExecution"]>>>): Promise<boolean> {
+    const rec = await store.getExecution(address);
+    if (!rec) return false;
+    const kept = rec.segments.flatMap((s) => (s.receipt ? [s.receipt] : []));
+    if (kept.some((r) => r.pending)) return false; // the pass lands those first
+    const quarantined = new Set((await store.listQuarantined({ execution: address })).map((q) => `${q.segment}/${q.sequence}`));
+    let ok = true;
+    for (const r of kept) {
+      const seg = r.segment < ex.segmentCount ? ex.segments[r.segment]! : null;
+      if (receiptOnChain(r, seg) === "settled" || quarantined.has(`${r.segment}/${r.sequence}`)) continue;
+      ok = false;
+      logger.error(
+        { execution: address, segment: r.segment, sequence: r.sequence, cumulativeUnits: String(r.cumulativeUnits), onChain: seg ? String(seg.settledUnits) : null },
+        "receipt counted as settled but not on-chain: pending again, not finalizing",
+      );
+      await store.requeueReceipt({ execution: r.execution, segment: r.segment, cumulativeUnits: r.cumulativeUnits, sequence: r.sequence }, seg ? { units: seg.settledUnits, sequence: seg.lastSeq } : { units: 0n, sequence: 0 });
+    }
+    return ok;
   }
 
   /** Expired executions are finalized (buyers get refunds when nodes vanish); settled ones closed after the review window. */

@@ -436,6 +436,22 @@ export async function createStore(db: SqlBackend): Promise<SettlerStore> {
 
     recordSettled: (items) => db.transaction((tx) => settleItems(tx, items)),
 
+    requeueReceipt: (item, onChain) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx.query(`SELECT * FROM receipts WHERE execution = $1 AND segment = $2${db.forUpdate}`, [item.execution, item.segment]);
+        if (!row) return false;
+        const r = receiptOf(row);
+        if (r.sequence !== item.sequence || r.cumulativeUnits !== item.cumulativeUnits) return false;
+        if (onChain.units >= r.cumulativeUnits && onChain.sequence >= r.sequence) return false;
+        await tx.run(`UPDATE receipts SET settled_units = $3, settled_sequence = $4, pending = 1 WHERE execution = $1 AND segment = $2`, [
+          r.execution,
+          r.segment,
+          onChain.units,
+          onChain.sequence,
+        ]);
+        return true;
+      }),
+
     quarantineReceipt: (item, reason) =>
       db.transaction(async (tx) => {
         const [row] = await tx.query(`SELECT * FROM receipts WHERE execution = $1 AND segment = $2${db.forUpdate}`, [item.execution, item.segment]);

@@ -209,6 +209,12 @@ export interface SettlerStore {
   /** Marks receipts settled up to what the chain shows settled (an earlier landing seen after a crash); never backwards. */
   recordSettled(items: OutboxItem[]): Promise<void>;
   /**
+   * The chain holds less than the store counted settled for this kept receipt (exactly this
+   * sequence): settled goes back to what the chain shows and the receipt is pending again.
+   * Returns false when it is no longer the kept one or the chain value is not below it.
+   */
+  requeueReceipt(item: OutboxItem, onChain: { units: bigint; sequence: number }): Promise<boolean>;
+  /**
    * Moves a refused receipt (exactly this sequence, still the kept one) to quarantine with the
    * reason, in one commit: it stops being pending, so it is neither sent again nor blocks finalizing.
    * Returns false when the receipt is no longer the kept one (a newer one arrived meanwhile).
