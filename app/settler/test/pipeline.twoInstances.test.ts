@@ -80,8 +80,10 @@ describe("two settler instances on PostgreSQL (localnet over RPC): one killed, t
       children.push(child);
       return { child, base: `http://127.0.0.1:${port}` };
     };
-    // A starts first and takes the leases as the segments come in; B joins before the receipts
-    // flow and takes new work only when no live lease covers it, i.e. once A is gone.
+    // A starts first and takes the leases as the segments and the first receipts come in; B
+    // joins once A holds leases and takes new work only when no live lease covers it, i.e.
+    // once A is gone. (B joining before any receipt let A's assignment leases lapse during B's
+    // start-up, and B could win every execution: then there was no A to take over from.)
     const a = await start("A");
     for (const e of executions) {
       for (let s = 0; s < SEGMENTS; s++) {
@@ -89,8 +91,7 @@ describe("two settler instances on PostgreSQL (localnet over RPC): one killed, t
         await postUntil([a.base], `/v1/executions/${e}/segments`, { segment: s, operator: op.account, operatorKey: op.key.address, sku: "H100" }, TOKEN, (st) => st === 202);
       }
     }
-    const b = await start("B");
-    let alive = [a.base, b.base];
+    let alive = [a.base];
 
     const total = EXECUTIONS * SEGMENTS * RECEIPTS;
     let posted = 0;
@@ -109,15 +110,25 @@ describe("two settler instances on PostgreSQL (localnet over RPC): one killed, t
       }),
     );
 
-    // Mid-run, while A holds leases: kill -9 A.
     const db = new pg.Client(url);
     await db.connect();
+    const leasesOfA = async () => {
+      const { rows } = await db.query(`SELECT key FROM leases WHERE holder = 'A' AND expires_at > $1`, [Date.now()]);
+      return rows.map((r: { key: string }) => r.key.slice(r.key.indexOf(":") + 1));
+    };
+    // B joins while A is working and holding leases.
+    for (const deadline = Date.now() + 60_000; (await leasesOfA()).length === 0; await sleep(50)) {
+      if (Date.now() > deadline) throw new Error(`A never took a lease (posted ${posted} of ${total})`);
+    }
+    const b = await start("B");
+    alive = [a.base, b.base];
+
+    // Mid-run, while A holds leases: kill -9 A.
     let heldByA: string[] = [];
     try {
       const deadline = Date.now() + 120_000;
       for (;;) {
-        const { rows } = await db.query(`SELECT key FROM leases WHERE holder = 'A' AND expires_at > $1`, [Date.now()]);
-        heldByA = rows.map((r: { key: string }) => r.key.slice(r.key.indexOf(":") + 1));
+        heldByA = await leasesOfA();
         if (posted >= total * 0.3 && heldByA.length > 0) break;
         if (Date.now() > deadline) throw new Error(`A never held a lease mid-run (posted ${posted} of ${total})`);
         await sleep(50);
