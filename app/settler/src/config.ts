@@ -3,7 +3,12 @@
 
 import { parseArgs } from "node:util";
 
+/** What this process does: "api" takes receipts in (no pipeline, no webhooks), "pipeline" submits and delivers, "all" both. */
+export type SettlerRole = "all" | "api" | "pipeline";
+export const ROLES: readonly SettlerRole[] = ["all", "api", "pipeline"];
+
 export interface SettlerConfig {
+  role: SettlerRole;
   /** postgres://… for PostgreSQL, otherwise a SQLite file path. */
   database: string;
   host: string;
@@ -79,6 +84,7 @@ interface Option {
 }
 
 export const OPTIONS = {
+  role: { flag: "role", env: "ARKNET_SETTLER_ROLE", help: "all, api (intake only) or pipeline (submission + webhooks); processes with different roles share one store", default: "all" },
   database: { flag: "db", env: "ARKNET_SETTLER_DB", help: "postgres:// URL or SQLite file path", default: "settler.sqlite" },
   host: { flag: "host", env: "ARKNET_SETTLER_HOST", help: "listen address", default: "127.0.0.1" },
   port: { flag: "port", env: "ARKNET_SETTLER_PORT", help: "listen port", default: "8787" },
@@ -188,6 +194,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const logLevel = raw("logLevel") ?? "info";
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) problems.push(`${where("logLevel")} is not a pino level`);
   const database = required("database");
+  const role = (raw("role") ?? "all") as SettlerRole;
+  if (!ROLES.includes(role)) problems.push(`${where("role")} must be all, api or pipeline, got ${JSON.stringify(role)}`);
+  if (role === "pipeline" && !rpcUrl) problems.push(`${where("role")} pipeline needs ${where("rpcUrl")}`);
   const dashboardDir = raw("dashboardDir") ?? null;
   const dashboardCluster = raw("dashboardCluster") ?? "localnet";
   if (!["localnet", "devnet", "testnet", "mainnet-beta", "custom"].includes(dashboardCluster)) problems.push(`${where("dashboardCluster")} must be localnet, devnet, testnet, mainnet-beta or custom`);
@@ -201,6 +210,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (corsOrigins instanceof Error) problems.push(`${where("corsOrigin")} ${corsOrigins.message}`);
 
   const config: SettlerConfig = {
+    role,
     database,
     host: raw("host") ?? "127.0.0.1",
     port: int("port", 0, 65535),

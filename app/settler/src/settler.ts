@@ -2,6 +2,8 @@
 // in order (stop taking requests and finish those in flight, finish the pipeline's pass and
 // webhook attempts in flight, close the store). With an RPC URL the submission pipeline runs and
 // receipts get the SDK's chain checks; without one the settler only takes receipts in.
+// Role "api" leaves the pipeline and the webhook worker to another process on the same store
+// (intake then has its own thread); role "pipeline" runs them and still serves the API.
 
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
@@ -37,7 +39,7 @@ export interface Settler {
 export async function startSettler(config: SettlerConfig, opts: { logger?: Logger; chainChecks?: ChainChecks } = {}): Promise<Settler> {
   const logger = opts.logger ?? pino({ level: config.logLevel, name: "arknet-settler" });
   const store = await openStore(config.database);
-  logger.info({ backend: store.kind, schema: await store.schemaVersion() }, "store open");
+  logger.info({ backend: store.kind, schema: await store.schemaVersion(), role: config.role }, "store open");
   let chain: EscrowChain | null = null;
   if (config.rpcUrl && config.escrowConfig && config.routerKeypair) {
     const secret = new Uint8Array(JSON.parse(readFileSync(config.routerKeypair, "utf8")) as number[]);
@@ -62,7 +64,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     corsOrigins: config.corsOrigins,
     healthChecks: { rpc: async () => (pipeline ? (pipeline.health().healthy ? "ok" : (pipeline.health().reason ?? "unhealthy")) : "ok") },
   });
-  const pipeline = chain
+  const pipeline = chain && config.role !== "api"
     ? createPipeline({ store, chain, logger, metrics, dailyFeeBudgetLamports: config.dailyFeeBudgetLamports, ...config.pipeline })
     : null;
   const webhooks = createWebhookWorker({ store, logger, metrics, ...config.webhooks, jitter: 0.2 });
@@ -74,7 +76,7 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
     await store.close();
     throw e;
   }
-  webhooks.start();
+  if (config.role !== "api") webhooks.start();
   pipeline?.start();
 
   let stopping: Promise<void> | undefined;
