@@ -54,6 +54,14 @@ describe("config", () => {
     ]);
   });
 
+  it("takes a role: all by default, api or pipeline; pipeline needs an RPC URL", () => {
+    expect(loadConfig([], base).role).to.equal("all");
+    expect(loadConfig(["--role", "api"], base).role).to.equal("api");
+    expect(loadConfig([], { ...base, ARKNET_SETTLER_ROLE: "api" }).role).to.equal("api");
+    expect(problems(["--role", "intake"], base).join("\n")).to.match(/--role .* must be all, api or pipeline, got "intake"/);
+    expect(problems(["--role", "pipeline"], base).join("\n")).to.match(/--role .* pipeline needs --rpc-url/);
+  });
+
   it("takes CORS origins as * or a list of exact origins, none by default, and refuses paths and other schemes", () => {
     expect(loadConfig([], base).corsOrigins).to.deep.equal([]);
     expect(loadConfig(["--cors-origin", "*"], base).corsOrigins).to.equal("*");
