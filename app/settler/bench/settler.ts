@@ -5,6 +5,9 @@
 // (first POST to the last confirmation), and per receipt the latency from its POST to the
 // confirmation of a transaction that settles it (the newest cumulative receipt of a segment
 // settles every older one). Writes bench/results/settler.json.
+// ARKNET_BENCH_SPLIT=1: the same deployment split by role on the same SQLite file, the pipeline
+// (role pipeline) in this process and BENCH_API_PROCESSES (default 1) API processes (role api,
+// src/main.ts) taking the nodes' requests; writes bench/results/settler-split.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,17 +21,21 @@ import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
 import { makeBuyer, makeEscrow, makeOperator } from "../test/support/escrow.ts";
 import { signedReceipt } from "../test/support/receipts.ts";
+import { kill9, startSettlerProcess } from "../test/support/settlerProcess.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100);
 const SEGMENTS = 4;
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TOKEN = "bench-router-token-0123456";
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "../../../bench/results/settler.json");
+const SPLIT = process.env.ARKNET_BENCH_SPLIT === "1";
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+const OUT = join(dirname(fileURLToPath(import.meta.url)), `../../../bench/results/${SPLIT ? "settler-split" : "settler"}.json`);
 
 // The validator runs in its own process, as a validator does (BENCH_VALIDATOR=inprocess shares this one).
 const v = process.env.BENCH_VALIDATOR === "inprocess" ? await startLocalnet({ slotMs: 100 }) : await startLocalnetProcess(100);
 const dir = mkdtempSync(join(tmpdir(), "settler-bench-"));
+const apiChildren: Awaited<ReturnType<typeof startSettlerProcess>>[] = [];
 try {
   const t = await makeEscrow(v, { reviewWindowSecs: 3600n, expiryGraceSecs: 2n, settlementWindowSecs: 1n });
   const ops: Awaited<ReturnType<typeof makeOperator>>[] = [];
@@ -39,25 +46,39 @@ try {
     executions.push(...(await makeBuyer(t, BigInt(n) * 10_000_000n, Array(n).fill(10_000_000n))).executions);
   }
   writeFileSync(join(dir, "router.json"), JSON.stringify([...t.routerSecret]));
+  const limits = {
+    ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "50",
+    ARKNET_SETTLER_RATE_RECEIPTS: "100000",
+    ARKNET_SETTLER_RATE_RECEIPTS_BURST: "200000",
+    ARKNET_SETTLER_RATE_IP: "100000",
+    ARKNET_SETTLER_RATE_IP_BURST: "200000",
+  };
+  const db = join(dir, "settler.sqlite");
   const settler = await startSettler(
     loadConfig([], {
-      ARKNET_SETTLER_DB: join(dir, "settler.sqlite"),
+      ARKNET_SETTLER_DB: db,
       ARKNET_SETTLER_PORT: "0",
       ARKNET_SETTLER_ROUTER_TOKEN: TOKEN,
       ARKNET_PROGRAM_ID: t.deployment.programAddress,
       ARKNET_RPC_URL: v.rpcUrl,
       ARKNET_CONFIG: t.deployment.config,
       ARKNET_ROUTER_KEYPAIR: join(dir, "router.json"),
-      ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "50",
-      ARKNET_SETTLER_RATE_RECEIPTS: "100000",
-      ARKNET_SETTLER_RATE_RECEIPTS_BURST: "200000",
-      ARKNET_SETTLER_RATE_IP: "100000",
-      ARKNET_SETTLER_RATE_IP_BURST: "200000",
+      ARKNET_SETTLER_ROLE: SPLIT ? "pipeline" : "all",
+      ...limits,
     }),
     { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }) },
   );
+  // Where the nodes post: this process, or the API processes of the split.
+  const intake: string[] = [];
+  if (!SPLIT) intake.push(settler.url);
+  for (let i = 0; SPLIT && i < API_PROCESSES; i++) {
+    const port = await freePort();
+    const o = { db, port, token: TOKEN, programId: t.deployment.programAddress, rpcUrl: v.rpcUrl, config: t.deployment.config, routerKeypair: join(dir, "router.json") };
+    apiChildren.push(await startSettlerProcess({ ...o, env: { ...limits, ARKNET_SETTLER_ROLE: "api", ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn" } }));
+    intake.push(`http://127.0.0.1:${port}`);
+  }
   const post = (path: string, body: unknown, auth = false) =>
-    fetch(settler.url + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
+    fetch(intake[0] + path, { method: "POST", headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) }, body: JSON.stringify(body) });
   for (const e of executions) {
     for (let s = 0; s < SEGMENTS; s++) {
       const res = await post(`/v1/executions/${e}/segments`, { segment: s, operator: ops[s]!.account, operatorKey: ops[s]!.key.address, sku: "H100" }, true);
@@ -78,7 +99,7 @@ try {
   const bodiesFile = join(dir, "bodies.json");
   writeFileSync(bodiesFile, JSON.stringify(bodies));
   // The nodes run in their own process (bench/settlerClient.ts), as GPU nodes are elsewhere.
-  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, settler.url, String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
+  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, intake.join(","), String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -111,7 +132,9 @@ try {
   });
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
   const result = {
-    bench: "settler end to end (localnet over RPC, SQLite file, pipeline on)",
+    bench: SPLIT
+      ? `settler end to end split by role (localnet over RPC, one SQLite file, ${API_PROCESSES} api process(es) + 1 pipeline process)`
+      : "settler end to end (localnet over RPC, SQLite file, pipeline on)",
     executions: EXECUTIONS,
     segments: SEGMENTS,
     receiptsPerSegment: RECEIPTS,
@@ -125,7 +148,9 @@ try {
     receiptsLandedPerTransaction: +(confirmed.reduce((a, o) => a + o.items.length, 0) / confirmed.length).toFixed(2),
     machine: { cpus: cpus().length, loadavg1: +loadavg()[0]!.toFixed(2) },
     validator: process.env.BENCH_VALIDATOR === "inprocess" ? "localnet in the settler's process" : "localnet in its own process (slot 100 ms)",
-    note: "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
+    note: SPLIT
+      ? `nodes (HTTP clients), ${API_PROCESSES} settler api process(es), the settler pipeline process and the validator in ${API_PROCESSES + 3} processes on the machine's 2 cores, shared with other work`
+      : "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -133,6 +158,7 @@ try {
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
   await settler.stop();
 } finally {
+  for (const c of apiChildren) await kill9(c);
   await v.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,20 +2,23 @@
 // settler's event loop. Reads the pre-signed request bodies (receipt n of segment k at index
 // (n - 1) * segments + k); client c is the node of every segment k with k % concurrency == c and
 // sends its segments' receipts in order (n before n + 1), one request at a time. Prints, as
-// JSON, when each receipt was posted (epoch ms) and each POST→202 latency.
+// JSON, when each receipt was posted (epoch ms) and each POST→202 latency. Several settler URLs
+// (comma-separated, one per API process) are shared out by client: client c posts to URL c mod n.
 import { readFileSync } from "node:fs";
 
-const [file, base, concurrencyText, segmentsText] = process.argv.slice(2);
+const [file, basesText, concurrencyText, segmentsText] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(file!, "utf8")) as string[];
 const concurrency = Number(concurrencyText);
 const segments = Number(segmentsText);
 const rounds = bodies.length / segments;
+const bases = basesText!.split(",");
 const postedAt = new Array<number>(bodies.length).fill(0);
 const acceptMs: number[] = [];
 const refused: string[] = [];
 const startedAt = Date.now();
 await Promise.all(
   Array.from({ length: concurrency }, async (_, c) => {
+    const base = bases[c % bases.length]!;
     for (let n = 0; n < rounds; n++) {
       for (let k = c; k < segments; k += concurrency) {
         const i = n * segments + k;
