@@ -18,6 +18,7 @@ import { publicKeyBytes } from "../src/receipts/sign.ts";
 import { sendInstructions } from "../src/tx/send.ts";
 import { cluster, requireCluster, type TestCluster } from "./support/cluster.ts";
 import { createMint } from "./support/escrow.ts";
+import { freePortPair } from "./support/ports.ts";
 
 const SO = fileURLToPath(new URL("../../target/deploy/arknet_escrow.so", import.meta.url));
 const IDL = fileURLToPath(new URL("../../idl/arknet_escrow.json", import.meta.url));
@@ -201,8 +202,12 @@ describe("arknet CLI", function () {
   it("localnet: serves JSON-RPC until interrupted", async function () {
     const { spawn } = await import("node:child_process");
     const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-    const port = 38700 + (process.pid % 100) * 2;
+    const port = await freePortPair();
     const child = spawn(process.execPath, ["--import", "tsx", main, "localnet", "--rpc-port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    // Known before the finally below, which must not wait for an exit that already happened.
+    const exited = new Promise((r) => child.once("exit", r));
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
     try {
       let health = "";
       for (let i = 0; i < 100 && health !== "ok"; i++) {
@@ -210,9 +215,8 @@ describe("arknet CLI", function () {
         health = await fetch(`http://127.0.0.1:${port}`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"getHealth"}' })
           .then((r) => r.json()).then((j: any) => j.result).catch(() => "");
       }
-      expect(health).to.equal("ok");
+      expect(health, `localnet on ${port}: ${stderr}`).to.equal("ok");
     } finally {
-      const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGINT");
       expect(await exited).to.equal(0);
     }
