@@ -187,7 +187,6 @@ function target(name: string): [number, string] | undefined {
   const limits: Record<string, number> = {
     submit_receipts_1: 900,
     submit_receipts_6: 2200,
-    submit_receipts_6_two_operators: 2200,
     reserve: 2400,
     reserve_4_price_caps: 2700,
     assign_segment: 650,
@@ -219,6 +218,10 @@ function report(c: Context) {
     if (miss) misses.push(name);
     rows.push([name, String(units), String(txBytes[name]), t ? `≤ ${t[1]}` : "", t ? (miss ? "MISS" : "ok") : ""]);
   }
+  // Issue 6 asks that six receipts from two operators still fit one legacy transaction
+  // (its CU targets are the one-operator rows above).
+  const mixedMiss = txBytes.submit_receipts_6_two_operators > MAX_TRANSACTION_BYTES;
+  if (mixedMiss) misses.push("submit_receipts_6_two_operators (tx bytes)");
   rows.push(["token TransferChecked (bare)", String(c.transferCu), "", "", ""]);
   const soMiss = soBytes > SO_LIMIT;
   const rptMiss = c.receiptsPerTx < 6;
@@ -226,6 +229,7 @@ function report(c: Context) {
   if (rptMiss) misses.push("receipts_per_tx");
   rows.push(["program .so bytes", String(soBytes), "", `≤ ${SO_LIMIT} (stretch ${SO_STRETCH})`, soMiss ? "MISS" : soBytes <= SO_STRETCH ? "ok (stretch)" : "ok"]);
   rows.push(["receipts per legacy tx", String(c.receiptsPerTx), `≤ ${MAX_TRANSACTION_BYTES}`, "≥ 6", rptMiss ? "MISS" : "ok"]);
+  rows.push(["6 receipts, 2 operators, one tx", "", String(txBytes.submit_receipts_6_two_operators), `tx ≤ ${MAX_TRANSACTION_BYTES}`, mixedMiss ? "MISS" : "ok"]);
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");

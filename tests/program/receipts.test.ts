@@ -38,10 +38,8 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 40_000n,
-      feeBps: Number(FEE_BPS),
-      padding: new Uint8Array(2),
       receipts: [
-        { segmentIndex: 0, cumulativeUnits: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0, padding: new Uint8Array(2) },
+        { segmentIndex: 0, cumulativeUnits: 1_000n, sequence: 1, cost: 40_000n, fee: 1_000n, capped: 0 },
       ],
     });
     const e = d.account("Execution", execution);
@@ -60,10 +58,8 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: 60_000n,
-      feeBps: Number(FEE_BPS),
-      padding: new Uint8Array(2),
       receipts: [
-        { segmentIndex: 0, cumulativeUnits: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0, padding: new Uint8Array(2) },
+        { segmentIndex: 0, cumulativeUnits: 1_500n, sequence: 2, cost: 20_000n, fee: 500n, capped: 0 },
       ],
     });
     expect(d.account("Execution", execution).segments[0]).to.include({ settledUnits: 1_500n, lastSeq: 2, charged: 60_000n });
@@ -113,10 +109,8 @@ describe("submit_receipts", () => {
     expect(eventOf(r, "ReceiptsSettled")).to.deep.equal({
       execution,
       consumed: MAX_BURN,
-      feeBps: Number(FEE_BPS),
-      padding: new Uint8Array(2),
       receipts: [
-        { segmentIndex: 0, cumulativeUnits: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1, padding: new Uint8Array(2) },
+        { segmentIndex: 0, cumulativeUnits: 3_000n, sequence: 1, cost: MAX_BURN, fee, capped: 1 },
       ],
     });
     expect(d.account("Execution", execution)).to.include({ consumed: MAX_BURN, feesAccrued: fee });
@@ -124,7 +118,7 @@ describe("submit_receipts", () => {
 
     const later = await expectOk(submit([h100(3_100n, 2)]), "receipt past the cap");
     expect(eventOf(later, "ReceiptsSettled").receipts).to.deep.equal([
-      { segmentIndex: 0, cumulativeUnits: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1, padding: new Uint8Array(2) },
+      { segmentIndex: 0, cumulativeUnits: 3_100n, sequence: 2, cost: 0n, fee: 0n, capped: 1 },
     ]);
     const e = d.account("Execution", execution);
     expect(e).to.include({ consumed: MAX_BURN, feesAccrued: fee });

@@ -127,6 +127,16 @@ impl Error {
     }
 }
 
+/// `e` as an `Error`, in a cold out-of-line call. For checks on the per-receipt path:
+/// returned directly, LLVM loads each check's code into `r0` before its branch (so that
+/// every refusal shares one `exit`), one instruction per check on the path that passes;
+/// behind a call the code is loaded only when the refusal happens.
+#[cold]
+#[inline(never)]
+pub fn refuse(e: EscrowError) -> Error {
+    e.into()
+}
+
 impl From<EscrowError> for Error {
     #[inline(always)]
     fn from(e: EscrowError) -> Self {

@@ -77,6 +77,28 @@ pub fn fee_of(amount: u64, bps: u16) -> u64 {
     q * bps + (r * bps) / 10_000
 }
 
+/// The fee on raising a segment's charged total from `before` to `after` (`before <=
+/// after`): `fee_of(after) - fee_of(before)`, so the fees of a segment's receipts add up
+/// to the fee of its total however the work was split. Below 2^50 tokens (every real
+/// amount) `amount * bps` fits a u64 (bps <= 10 000 < 2^14): two multiplies and two
+/// divides; larger totals take the exact limb arithmetic of `fee_of` out of line.
+#[inline(always)]
+#[allow(clippy::arithmetic_side_effects, reason = "after < 2^50 and bps < 2^14: the products fit; fee_of is monotonic")]
+pub fn fee_delta(before: u64, after: u64, bps: u16) -> u64 {
+    if after >> 50 == 0 {
+        let bps = bps as u64;
+        (after * bps) / 10_000 - (before * bps) / 10_000
+    } else {
+        fee_delta_large(before, after, bps)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn fee_delta_large(before: u64, after: u64, bps: u16) -> u64 {
+    fee_of(after, bps).wrapping_sub(fee_of(before, bps))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +155,19 @@ mod tests {
             for bps in [0u16, 1, 30, 999, 1000, 10_000] {
                 let wide = (a as u128 * bps as u128 / 10_000) as u64;
                 assert_eq!(fee_of(a, bps), wide, "amount {a} bps {bps}");
+            }
+        }
+    }
+
+    #[test]
+    fn fee_delta_is_the_difference_of_fees() {
+        let amounts = [0u64, 1, 9_999, 10_000, 10_001, 123_456_789, (1 << 50) - 1, 1 << 50, (1 << 50) + 1, u64::MAX - 1, u64::MAX];
+        for &before in &amounts {
+            for &after in amounts.iter().filter(|&&a| a >= before) {
+                for bps in [0u16, 1, 30, 999, 1000, 10_000] {
+                    let wide = |x: u64| (x as u128 * bps as u128 / 10_000) as u64;
+                    assert_eq!(fee_delta(before, after, bps), wide(after) - wide(before), "{before}..{after} bps {bps}");
+                }
             }
         }
     }

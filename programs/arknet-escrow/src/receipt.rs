@@ -17,7 +17,7 @@
 //! segment index names one operator account, whose current key must have signed
 //! (docs/protocol.md, "Why the execution address is enough").
 
-use crate::errors::Result;
+use crate::errors::{refuse, Result};
 use pinocchio::Address;
 
 use crate::{errors::EscrowError, state::Sku};
@@ -56,17 +56,17 @@ pub struct Receipt<'a> {
 #[allow(clippy::arithmetic_side_effects, reason = "offsets are u8/u16 values widened to usize")]
 pub fn signature_count(ed25519_data: &[u8]) -> Result<usize> {
     if ed25519_data.len() < HEADER_LEN {
-        return Err(EscrowError::InvalidEd25519Instruction.into());
+        return Err(refuse(EscrowError::InvalidEd25519Instruction));
     }
     let count = ed25519_data[0] as usize;
     if count == 0 {
-        return Err(EscrowError::NoReceipts.into());
+        return Err(refuse(EscrowError::NoReceipts));
     }
     if count > MAX_RECEIPTS {
-        return Err(EscrowError::TooManyReceipts.into());
+        return Err(refuse(EscrowError::TooManyReceipts));
     }
     if ed25519_data.len() < HEADER_LEN + count * OFFSETS_LEN {
-        return Err(EscrowError::InvalidEd25519Instruction.into());
+        return Err(refuse(EscrowError::InvalidEd25519Instruction));
     }
     Ok(count)
 }
@@ -86,25 +86,25 @@ pub fn receipt_at<'a>(
     let rec: &[u8; OFFSETS_LEN] = ed25519_data
         .get(at..at + OFFSETS_LEN)
         .and_then(|r| r.try_into().ok())
-        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+        .ok_or_else(|| refuse(EscrowError::InvalidEd25519Instruction))?;
     let field = |i: usize| u16::from_le_bytes([rec[i], rec[i + 1]]);
     // The three instruction indices (bytes 2, 6, 12) must all be "this instruction".
     if field(2) & field(6) & field(12) != THIS_INSTRUCTION {
-        return Err(EscrowError::InvalidEd25519Instruction.into());
+        return Err(refuse(EscrowError::InvalidEd25519Instruction));
     }
     if field(10) as usize != RECEIPT_LEN {
-        return Err(EscrowError::MalformedReceipt.into());
+        return Err(refuse(EscrowError::MalformedReceipt));
     }
     let key_offset = field(4) as usize;
     let msg_offset = field(8) as usize;
     let signer: &[u8; 32] = ed25519_data
         .get(key_offset..key_offset + 32)
         .and_then(|s| s.try_into().ok())
-        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+        .ok_or_else(|| refuse(EscrowError::InvalidEd25519Instruction))?;
     let msg: &[u8; RECEIPT_LEN] = ed25519_data
         .get(msg_offset..msg_offset + RECEIPT_LEN)
         .and_then(|s| s.try_into().ok())
-        .ok_or(EscrowError::InvalidEd25519Instruction)?;
+        .ok_or_else(|| refuse(EscrowError::InvalidEd25519Instruction))?;
     let word = |at: usize| {
         let mut w = [0u8; 8];
         w.copy_from_slice(&msg[at..at + 8]);
@@ -113,17 +113,17 @@ pub fn receipt_at<'a>(
     // Tag and version as one word compare, the execution as four.
     const HEAD: u64 = u64::from_le_bytes([RECEIPT_TAG[0], RECEIPT_TAG[1], RECEIPT_TAG[2], RECEIPT_TAG[3], RECEIPT_VERSION, 0, 0, 0]);
     if word(0) & 0xff_ffff_ffff != HEAD {
-        return Err(EscrowError::MalformedReceipt.into());
+        return Err(refuse(EscrowError::MalformedReceipt));
     }
-    let named: &[u8; 32] = msg[5..37].try_into().map_err(|_| EscrowError::MalformedReceipt)?;
+    let named: &[u8; 32] = msg[5..37].try_into().map_err(|_| refuse(EscrowError::MalformedReceipt))?;
     if !crate::state::eq32(named, execution.as_array()) {
-        return Err(EscrowError::ReceiptWrongExecution.into());
+        return Err(refuse(EscrowError::ReceiptWrongExecution));
     }
     Ok(Receipt {
         signer,
         signer_offset: key_offset,
         segment: msg[37],
-        sku: msg[38..46].try_into().map_err(|_| EscrowError::MalformedReceipt)?,
+        sku: msg[38..46].try_into().map_err(|_| refuse(EscrowError::MalformedReceipt))?,
         cumulative_units: word(46),
         sequence: u32::from_le_bytes([msg[54], msg[55], msg[56], msg[57]]),
     })

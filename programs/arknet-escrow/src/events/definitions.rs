@@ -48,10 +48,11 @@ pub const ALL_EVENTS: [(&str, [u8; 8]); 14] = [
 
 
 
-/// What one settled receipt charged: an entry of `ReceiptsSettled`. `#[repr(C)]` with
-/// every field at its natural alignment and no padding the IDL does not name, so these
-/// bytes are exactly its borsh encoding (little endian, as the VM is).
-#[repr(C)]
+/// What one settled receipt charged: an entry of `ReceiptsSettled`. `#[repr(C, packed)]`:
+/// these 30 bytes are exactly its borsh encoding (little endian, as the VM is), with no
+/// padding to log (every byte logged costs a CU, and the VM loads and stores at any
+/// alignment). Fields are written through `write_unaligned`.
+#[repr(C, packed)]
 #[derive(Clone, Copy)]
 pub struct SettledReceipt {
     pub cumulative_units: u64,
@@ -61,7 +62,6 @@ pub struct SettledReceipt {
     pub segment_index: u8,
     /// `CAPPED_*`: what stopped the charge short of units x price.
     pub capped: u8,
-    pub _padding: [u8; 2],
 }
 
 /// An entry of `ReceiptsSettled` whose receipt fields are written; `charge` writes the
@@ -77,7 +77,7 @@ impl SettledEntry<'_> {
     pub fn set_cost(&mut self, cost: u64, capped: u8) {
         // SAFETY: points to an entry of the event borrowed for 'a (see `entry`).
         unsafe {
-            addr_of_mut!((*self.entry).cost).write(cost);
+            addr_of_mut!((*self.entry).cost).write_unaligned(cost);
             addr_of_mut!((*self.entry).capped).write(capped);
         }
     }
@@ -85,7 +85,7 @@ impl SettledEntry<'_> {
     #[inline(always)]
     pub fn set_fee(&mut self, fee: u64) {
         // SAFETY: as `set_cost`.
-        unsafe { addr_of_mut!((*self.entry).fee).write(fee) };
+        unsafe { addr_of_mut!((*self.entry).fee).write_unaligned(fee) };
     }
 }
 
@@ -107,21 +107,19 @@ pub const CAPPED_BY_MAX_BURN: u8 = 1;
 pub const CAPPED_BY_BUDGET: u8 = 2;
 
 /// The `ReceiptsSettled` event as laid out in the log: discriminator, header, then the
-/// borsh vector (u32 length and entries), every multi-byte field aligned.
-#[repr(C)]
+/// borsh vector (u32 length and entries), packed like `SettledReceipt`.
+#[repr(C, packed)]
 struct ReceiptsSettledBody {
     discriminator: [u8; 8],
     execution: Address,
     consumed: u64,
-    fee_bps: u16,
-    _padding: [u8; 2],
     count: u32,
     receipts: [SettledReceipt; MAX_RECEIPTS],
 }
 
-const RECEIPTS_SETTLED_HEADER: usize = 8 + 32 + 8 + 2 + 2 + 4;
+const RECEIPTS_SETTLED_HEADER: usize = 8 + 32 + 8 + 4;
 const _: () = assert!(core::mem::offset_of!(ReceiptsSettledBody, receipts) == RECEIPTS_SETTLED_HEADER);
-const _: () = assert!(core::mem::size_of::<SettledReceipt>() == 32);
+const _: () = assert!(core::mem::size_of::<SettledReceipt>() == 30);
 
 /// One event per `submit_receipts` with every receipt it settled: a `sol_log_data` call
 /// has a fixed cost of 200 CU, so one event per receipt would double the cost of a batch.
@@ -133,16 +131,14 @@ pub struct ReceiptsSettled {
 
 impl ReceiptsSettled {
     #[inline(always)]
-    pub fn new(execution: &Address, fee_bps: u16) -> Self {
+    pub fn new(execution: &Address) -> Self {
         let mut body = MaybeUninit::<ReceiptsSettledBody>::uninit();
         let p = body.as_mut_ptr();
         // SAFETY: writes through raw field pointers of an uninitialised, properly
         // aligned local; nothing is read.
         unsafe {
             addr_of_mut!((*p).discriminator).write(RECEIPTS_SETTLED);
-            addr_of_mut!((*p).execution).write(*execution);
-            addr_of_mut!((*p).fee_bps).write(fee_bps);
-            addr_of_mut!((*p)._padding).write([0; 2]);
+            addr_of_mut!((*p).execution).write_unaligned(*execution);
         }
         Self { body }
     }
@@ -158,10 +154,9 @@ impl ReceiptsSettled {
             // raw pointers, no reference to the uninitialised entry is made.
             unsafe {
                 let e = (addr_of_mut!((*p).receipts) as *mut SettledReceipt).add(i);
-                addr_of_mut!((*e).cumulative_units).write(cumulative_units);
-                addr_of_mut!((*e).sequence).write(sequence);
+                addr_of_mut!((*e).cumulative_units).write_unaligned(cumulative_units);
+                addr_of_mut!((*e).sequence).write_unaligned(sequence);
                 addr_of_mut!((*e).segment_index).write(segment_index);
-                addr_of_mut!((*e)._padding).write([0; 2]);
                 Some(SettledEntry { entry: e, _event: core::marker::PhantomData })
             }
         } else {
@@ -179,8 +174,8 @@ impl ReceiptsSettled {
         // SAFETY: header fields written here and in `new`, entries [..count] by the
         // caller: the logged prefix is fully initialised and has no padding bytes.
         unsafe {
-            addr_of_mut!((*p).consumed).write(consumed);
-            addr_of_mut!((*p).count).write(count as u32);
+            addr_of_mut!((*p).consumed).write_unaligned(consumed);
+            addr_of_mut!((*p).count).write_unaligned(count as u32);
             let len = RECEIPTS_SETTLED_HEADER + count * core::mem::size_of::<SettledReceipt>();
             log_bytes(core::slice::from_raw_parts(p as *const u8, len));
         }

@@ -16,7 +16,7 @@
 //! With reason 1 (completed), every operator paid in the execution follows as a further
 //! writable account (once each, any order): its `executions_completed` counts the job.
 
-use crate::errors::{Error, Result};
+use crate::errors::{refuse, Error, Result};
 use pinocchio::{
     sysvars::{clock::Clock, Sysvar},
     AccountView, Address,
@@ -61,16 +61,16 @@ fn check_finalize(e: &Execution, signer: &Address, reason: u8, now: i64) -> Resu
         return match reason {
             Execution::END_COMPLETED | Execution::END_PREEMPTED | Execution::END_FAILED => Ok(()),
             Execution::END_EXPIRED if now >= e.expires_at => Ok(()),
-            _ => Err(EscrowError::InvalidEndReason.into()),
+            _ => Err(refuse(EscrowError::InvalidEndReason)),
         };
     }
     if reason != Execution::END_EXPIRED {
-        return Err(EscrowError::InvalidEndReason.into());
+        return Err(refuse(EscrowError::InvalidEndReason));
     }
     let wait = if address_eq(signer, &e.buyer) { e.settlement_window_secs } else { e.grace_secs };
     let from = e.expires_at.saturating_add(wait.min(i64::MAX as u64) as i64);
     if now < from {
-        return Err(EscrowError::FinalizeNotAllowed.into());
+        return Err(refuse(EscrowError::FinalizeNotAllowed));
     }
     Ok(())
 }
@@ -90,7 +90,7 @@ fn count_completed(program_id: &Address, e: &Execution, operators: &[AccountView
             .iter()
             .enumerate()
             .find(|(_, v)| address_eq(v.address(), &seg.operator))
-            .ok_or(EscrowError::OperatorAccountMissing)?;
+            .ok_or_else(|| refuse(EscrowError::OperatorAccountMissing))?;
         let bit = 1u64.wrapping_shl(j as u32);
         if counted & bit != 0 {
             continue;
@@ -115,13 +115,13 @@ pub struct Settled<'a> {
 #[inline(always)]
 pub fn settle(s: &Settled, e: &mut Execution, bal: &mut Balance) -> Result {
     if !e.is_open() {
-        return Err(EscrowError::ExecutionSettled.into());
+        return Err(refuse(EscrowError::ExecutionSettled));
     }
     if !address_eq(&bal.buyer, &e.buyer) {
-        return Err(EscrowError::WrongBuyer.into());
+        return Err(refuse(EscrowError::WrongBuyer));
     }
     if !address_eq(&bal.config, &e.config) {
-        return Err(EscrowError::WrongDeployment.into());
+        return Err(refuse(EscrowError::WrongDeployment));
     }
     let refund = e.remaining();
     bal.available = add(bal.available, refund)?;

@@ -13,7 +13,7 @@
 //! 2. `[writable]` operators: the Operator accounts of the segments the receipts name
 //!    (every further account is another operator)
 
-use crate::errors::{Error, Result};
+use crate::errors::{refuse, Error, Result};
 use core::mem::MaybeUninit;
 
 use pinocchio::{
@@ -26,7 +26,7 @@ use crate::{
     errors::EscrowError,
     events::{ReceiptsSettled, SettledEntry, CAPPED_BY_BUDGET, CAPPED_BY_MAX_BURN, NOT_CAPPED},
     instructions::Ix,
-    math::{capped_cost, fee_of, sat_add, sat_sub},
+    math::{capped_cost, fee_delta, sat_add, sat_sub},
     receipt::{receipt_at, signature_count, ED25519_PROGRAM_ID, MAX_RECEIPTS},
     state::{eq32, load_mut, sku_eq, Execution, Operator},
     utils::DataReader,
@@ -42,7 +42,7 @@ pub fn process(ix: &Ix) -> Result {
     };
     DataReader::new(data).finish()?;
     if !address_eq(sysvar.address(), &INSTRUCTIONS_ID) {
-        return Err(EscrowError::InvalidSysvar.into());
+        return Err(refuse(EscrowError::InvalidSysvar));
     }
     // The address is checked above, which is all `Instructions::try_from` adds (with a
     // memcmp syscall and borrow bookkeeping): the sysvar is read-only and this program
@@ -54,25 +54,25 @@ pub fn process(ix: &Ix) -> Result {
     // no other program can wrap a settlement.
     let current = ixs.load_current_index() as usize;
     if !address_eq(ixs.load_instruction_at(current)?.get_program_id(), program_id) {
-        return Err(EscrowError::CpiNotAllowed.into());
+        return Err(refuse(EscrowError::CpiNotAllowed));
     }
     let Some(previous) = current.checked_sub(1) else {
-        return Err(EscrowError::MissingEd25519Instruction.into());
+        return Err(refuse(EscrowError::MissingEd25519Instruction));
     };
     let precompile = ixs.load_instruction_at(previous)?;
     if !address_eq(precompile.get_program_id(), &ED25519_PROGRAM_ID) {
-        return Err(EscrowError::MissingEd25519Instruction.into());
+        return Err(refuse(EscrowError::MissingEd25519Instruction));
     }
     let ed25519_data = precompile.get_instruction_data();
     let count = signature_count(ed25519_data)?;
 
     let e = load_mut::<Execution>(execution, program_id)?;
     if !e.is_open() {
-        return Err(EscrowError::ExecutionSettled.into());
+        return Err(refuse(EscrowError::ExecutionSettled));
     }
     // The event and the operator caches stay where they are built: both are large, and
     // moving them would copy every byte.
-    let mut event = ReceiptsSettled::new(execution.address(), e.fee_bps);
+    let mut event = ReceiptsSettled::new(execution.address());
     let mut ops = OperatorCache { program_id, views: operators, used: 0, entries: [const { MaybeUninit::uninit() }; MAX_RECEIPTS] };
     let mut batch = Batch {
         data: ed25519_data,
@@ -108,12 +108,12 @@ impl Batch<'_, '_> {
     fn settle_one(&mut self, e: &mut Execution, i: usize) -> Result {
         let r = receipt_at(self.data, i, self.execution)?;
         if r.segment >= e.segment_count {
-            return Err(EscrowError::SegmentNotAssigned.into());
+            return Err(refuse(EscrowError::SegmentNotAssigned));
         }
         let s = r.segment as usize;
-        let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;
+        let seg = e.segments.get_mut(s).ok_or_else(|| refuse(EscrowError::SegmentNotAssigned))?;
         if !sku_eq(r.sku, &seg.sku) {
-            return Err(EscrowError::ReceiptSkuMismatch.into());
+            return Err(refuse(EscrowError::ReceiptSkuMismatch));
         }
         // SAFETY: slot s is initialised when its bit is set (written below, only by
         // `checked`, which hands out pointers into distinct operator accounts).
@@ -124,10 +124,10 @@ impl Batch<'_, '_> {
             _ => self.first_on_segment(s, &seg.operator, r.signer_offset)?,
         };
         if r.cumulative_units <= seg.settled_units || r.sequence <= seg.last_seq {
-            return Err(EscrowError::ReceiptNotNewer.into());
+            return Err(refuse(EscrowError::ReceiptNotNewer));
         }
         // The entry's receipt fields go out first: fewer values stay live below.
-        let mut entry = self.event.entry(i, r.cumulative_units, r.sequence, r.segment).ok_or(EscrowError::TooManyReceipts)?;
+        let mut entry = self.event.entry(i, r.cumulative_units, r.sequence, r.segment).ok_or_else(|| refuse(EscrowError::TooManyReceipts))?;
         settle(e, s, op, r.cumulative_units, r.sequence, &mut entry)
     }
 
@@ -141,7 +141,7 @@ impl Batch<'_, '_> {
             .data
             .get(signer_offset..signer_offset.saturating_add(32))
             .and_then(|k| k.try_into().ok())
-            .ok_or(EscrowError::InvalidEd25519Instruction)?;
+            .ok_or_else(|| refuse(EscrowError::InvalidEd25519Instruction))?;
         let op = self.ops.checked(operator, signer, signer_offset)?;
         if let Some(slot) = self.by_segment.get_mut(s) {
             slot.write(Checked { operator: op, address: operator, signer_offset });
@@ -189,13 +189,13 @@ impl OperatorCache<'_> {
             .views
             .iter()
             .find(|v| address_eq(v.address(), address))
-            .ok_or(EscrowError::OperatorAccountMissing)?;
+            .ok_or_else(|| refuse(EscrowError::OperatorAccountMissing))?;
         let op = load_mut::<Operator>(view, self.program_id)?;
         if !op.is_active() {
-            return Err(EscrowError::OperatorNotActive.into());
+            return Err(refuse(EscrowError::OperatorNotActive));
         }
         if !eq32(signer, op.signing_key.as_array()) {
-            return Err(EscrowError::ReceiptSignerMismatch.into());
+            return Err(refuse(EscrowError::ReceiptSignerMismatch));
         }
         // Past MAX_RECEIPTS distinct (operator, key) pairs nothing is cached; count <=
         // MAX_RECEIPTS makes that unreachable.
@@ -213,7 +213,7 @@ impl OperatorCache<'_> {
 fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, sequence: u32, entry: &mut SettledEntry) -> Result {
     let remaining = sat_sub(e.max_burn, e.consumed);
     let fee_bps = e.fee_bps;
-    let seg = e.segments.get_mut(s).ok_or(EscrowError::SegmentNotAssigned)?;
+    let seg = e.segments.get_mut(s).ok_or_else(|| refuse(EscrowError::SegmentNotAssigned))?;
     // cumulative_units > settled_units (checked by the caller).
     let units = units_to.wrapping_sub(seg.settled_units);
     // The most this receipt may charge: what is left of the max burn and, when the
@@ -233,8 +233,8 @@ fn settle(e: &mut Execution, s: usize, op: &mut Operator, units_to: u64, sequenc
     let before = seg.charged;
     let after = sat_add(before, cost);
     // fee_of is monotonic and fee_of(x + c) - fee_of(x) <= c for bps <= 10 000: the
-    // subtractions never wrap.
-    let fee = fee_of(after, fee_bps).wrapping_sub(fee_of(before, fee_bps));
+    // subtractions below never wrap.
+    let fee = fee_delta(before, after, fee_bps);
     entry.set_fee(fee);
     let earned = cost.wrapping_sub(fee);
     if seg.last_seq == 0 {

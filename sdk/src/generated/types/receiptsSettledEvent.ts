@@ -8,13 +8,11 @@
 
 import {
   combineCodec,
-  fixDecoderSize,
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
-  getBytesDecoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -22,15 +20,12 @@ import {
   getHiddenPrefixEncoder,
   getStructDecoder,
   getStructEncoder,
-  getU16Decoder,
-  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
   type Codec,
   type Decoder,
   type Encoder,
-  type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
   getSettledReceiptDecoder,
@@ -42,16 +37,12 @@ import {
 export type ReceiptsSettledEvent = {
   execution: Address;
   consumed: bigint;
-  feeBps: number;
-  padding: ReadonlyUint8Array;
   receipts: Array<SettledReceipt>;
 };
 
 export type ReceiptsSettledEventArgs = {
   execution: Address;
   consumed: number | bigint;
-  feeBps: number;
-  padding: ReadonlyUint8Array;
   receipts: Array<SettledReceiptArgs>;
 };
 
@@ -60,8 +51,6 @@ export function getReceiptsSettledEventEncoder(): Encoder<ReceiptsSettledEventAr
     getStructEncoder([
       ["execution", getAddressEncoder()],
       ["consumed", getU64Encoder()],
-      ["feeBps", getU16Encoder()],
-      ["padding", fixEncoderSize(getBytesEncoder(), 2)],
       ["receipts", getArrayEncoder(getSettledReceiptEncoder())],
     ]),
     [
@@ -79,8 +68,6 @@ export function getReceiptsSettledEventDecoder(): Decoder<ReceiptsSettledEvent> 
     getStructDecoder([
       ["execution", getAddressDecoder()],
       ["consumed", getU64Decoder()],
-      ["feeBps", getU16Decoder()],
-      ["padding", fixDecoderSize(getBytesDecoder(), 2)],
       ["receipts", getArrayDecoder(getSettledReceiptDecoder())],
     ]),
     [

@@ -8,10 +8,6 @@
 
 import {
   combineCodec,
-  fixDecoderSize,
-  fixEncoderSize,
-  getBytesDecoder,
-  getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
   getU32Decoder,
@@ -23,7 +19,6 @@ import {
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
-  type ReadonlyUint8Array,
 } from "@solana/kit";
 
 export type SettledReceipt = {
@@ -34,7 +29,6 @@ export type SettledReceipt = {
   segmentIndex: number;
   /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
   capped: number;
-  padding: ReadonlyUint8Array;
 };
 
 export type SettledReceiptArgs = {
@@ -45,7 +39,6 @@ export type SettledReceiptArgs = {
   segmentIndex: number;
   /** 0 charged in full, 1 capped by the max burn, 2 capped by the segment budget */
   capped: number;
-  padding: ReadonlyUint8Array;
 };
 
 export function getSettledReceiptEncoder(): FixedSizeEncoder<SettledReceiptArgs> {
@@ -56,7 +49,6 @@ export function getSettledReceiptEncoder(): FixedSizeEncoder<SettledReceiptArgs>
     ["sequence", getU32Encoder()],
     ["segmentIndex", getU8Encoder()],
     ["capped", getU8Encoder()],
-    ["padding", fixEncoderSize(getBytesEncoder(), 2)],
   ]);
 }
 
@@ -68,7 +60,6 @@ export function getSettledReceiptDecoder(): FixedSizeDecoder<SettledReceipt> {
     ["sequence", getU32Decoder()],
     ["segmentIndex", getU8Decoder()],
     ["capped", getU8Decoder()],
-    ["padding", fixDecoderSize(getBytesDecoder(), 2)],
   ]);
 }
 
