@@ -134,11 +134,11 @@ impl ReceiptsSettled {
     pub fn new(execution: &Address) -> Self {
         let mut body = MaybeUninit::<ReceiptsSettledBody>::uninit();
         let p = body.as_mut_ptr();
-        // SAFETY: writes through raw field pointers of an uninitialised, properly
-        // aligned local; nothing is read.
+        // SAFETY: writes through raw field pointers of an uninitialised local; both fields
+        // are byte arrays (alignment 1); nothing is read.
         unsafe {
             addr_of_mut!((*p).discriminator).write(RECEIPTS_SETTLED);
-            addr_of_mut!((*p).execution).write_unaligned(*execution);
+            addr_of_mut!((*p).execution).write(*execution);
         }
         Self { body }
     }
@@ -150,8 +150,10 @@ impl ReceiptsSettled {
     pub fn entry(&mut self, i: usize, cumulative_units: u64, sequence: u32, segment_index: u8) -> Option<SettledEntry<'_>> {
         let p = self.body.as_mut_ptr();
         if i < MAX_RECEIPTS {
-            // SAFETY: in bounds (checked above) and aligned; fields are written through
-            // raw pointers, no reference to the uninitialised entry is made.
+            // SAFETY: in bounds (checked above). The body is packed, so no field is assumed
+            // aligned: multi-byte fields are written with `write_unaligned` through raw
+            // pointers (rustc refuses a reference to a packed field), and no reference to
+            // the uninitialised entry is made.
             unsafe {
                 let e = (addr_of_mut!((*p).receipts) as *mut SettledReceipt).add(i);
                 addr_of_mut!((*e).cumulative_units).write_unaligned(cumulative_units);
@@ -171,8 +173,9 @@ impl ReceiptsSettled {
     pub fn emit(&mut self, consumed: u64, count: usize) {
         let count = count.min(MAX_RECEIPTS);
         let p = self.body.as_mut_ptr();
-        // SAFETY: header fields written here and in `new`, entries [..count] by the
-        // caller: the logged prefix is fully initialised and has no padding bytes.
+        // SAFETY: header fields written here (unaligned: the body is packed) and in `new`,
+        // entries [..count] by the caller: the logged prefix is fully initialised, and a
+        // packed struct has no padding bytes.
         unsafe {
             addr_of_mut!((*p).consumed).write_unaligned(consumed);
             addr_of_mut!((*p).count).write_unaligned(count as u32);
