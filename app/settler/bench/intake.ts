@@ -16,12 +16,13 @@ import { getAddressDecoder, getAddressEncoder } from "@solana/kit";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
+import { freePort } from "../test/support/ports.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100);
 const SEGMENTS = 4;
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const PORT = 48000 + Math.floor(Math.random() * 1000);
+const PORT = await freePort();
 
 const addr = (b: Uint8Array) => getAddressDecoder().decode(b);
 const randomAddr = () => addr(new Uint8Array(createHash("sha256").update(String(Math.random())).digest()));

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";
 import { DEV_KEYS } from "@arknet/localnet";
 import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
-import { freePort } from "../test/support/ports.ts";
+import { freePort, PORT_HIGH } from "../test/support/ports.ts";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
@@ -99,7 +99,9 @@ try {
   const bodiesFile = join(dir, "bodies.json");
   writeFileSync(bodiesFile, JSON.stringify(bodies));
   // The nodes run in their own process (bench/settlerClient.ts), as GPU nodes are elsewhere.
-  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, intake.join(","), String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
+  // BENCH_CLIENT_PROFILE=<dir>: a CPU profile of the nodes' process.
+  const clientProfile = process.env.BENCH_CLIENT_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CLIENT_PROFILE}`] : [];
+  const client = spawn(process.execPath, [...clientProfile, "--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, intake.join(","), String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -166,8 +168,9 @@ process.exit(0);
 
 /** The localnet CLI as a child process on a free port (RPC) and the next one (PubSub). */
 async function startLocalnetProcess(slotMs: number): Promise<RunningValidator> {
+  // An even port with the next one (PubSub) inside the range too (ARKNET_TEST_PORTS moves it).
   let port = await freePort();
-  while (port % 2 === 1 || port >= 48998) port = await freePort();
+  while (port % 2 === 1 || port >= PORT_HIGH) port = await freePort();
   const cli = join(dirname(fileURLToPath(import.meta.url)), "../../localnet/src/cli.ts");
   // BENCH_VALIDATOR_PROFILE=<dir>: a CPU profile of the validator process (written when it stops).
   const profile = process.env.BENCH_VALIDATOR_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_VALIDATOR_PROFILE}`] : [];
