@@ -40,7 +40,7 @@ const config = loadConfig(["--db", join(dir, "settler.sqlite"), "--port", String
   ARKNET_SETTLER_ROUTER_TOKEN: token,
   ARKNET_PROGRAM_ID: programId,
 });
-const settler = await startSettler(config, { logger: pino({ level: "warn" }), chainChecks: async () => undefined });
+const settler = await startSettler(config, { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }), chainChecks: async () => undefined });
 const base = settler.url;
 
 // Operators and their pre-signed streams (signing is the nodes' cost, not the settler's).

@@ -3,7 +3,6 @@ import {
   createKeyPairFromBytes,
   createKeyPairFromPrivateKeyBytes,
   getAddressDecoder,
-  getAddressEncoder,
   getAddressFromPublicKey,
   getPublicKeyFromAddress,
   signBytes,
@@ -14,6 +13,7 @@ import {
 } from "@solana/kit";
 import { fromBase64, sameBytes } from "../bytes.ts";
 import { clientError } from "../errors.ts";
+import { addressToBytes } from "./addressBytes.ts";
 import { encodeReceiptMessage, type ReceiptFields } from "./message.ts";
 
 /**
@@ -101,6 +101,6 @@ export async function verifyReceipt(
 
 /** The 32 public-key bytes of an address. */
 export function publicKeyBytes(a: Address): Uint8Array {
-  return new Uint8Array(getAddressEncoder().encode(a));
+  return addressToBytes(a);
 }
 
