@@ -74,7 +74,9 @@ try {
   for (let i = 0; SPLIT && i < API_PROCESSES; i++) {
     const port = await freePort();
     const o = { db, port, token: TOKEN, programId: t.deployment.programAddress, rpcUrl: v.rpcUrl, config: t.deployment.config, routerKeypair: join(dir, "router.json") };
-    apiChildren.push(await startSettlerProcess({ ...o, env: { ...limits, ARKNET_SETTLER_ROLE: "api", ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn" } }));
+    // BENCH_API_PROFILE=<dir>: CPU profiles of the api processes.
+    const nodeArgs = process.env.BENCH_API_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [];
+    apiChildren.push(await startSettlerProcess({ ...o, nodeArgs, env: { ...limits, ARKNET_SETTLER_ROLE: "api", ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn" } }));
     intake.push(`http://127.0.0.1:${port}`);
   }
   const post = (path: string, body: unknown, auth = false) =>
@@ -160,7 +162,15 @@ try {
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
   await settler.stop();
 } finally {
-  for (const c of apiChildren) await kill9(c);
+  // SIGTERM (a graceful stop, which also writes their CPU profiles), SIGKILL after 10 s.
+  for (const c of apiChildren) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGTERM");
+    const timer = setTimeout(() => void kill9(c), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
   await v.stop();
   rmSync(dir, { recursive: true, force: true });
 }
