@@ -155,6 +155,7 @@ try {
     note: SPLIT
       ? `nodes (HTTP clients), ${API_PROCESSES} settler api process(es), the settler pipeline process and the validator in ${API_PROCESSES + 3} processes on the machine's 2 cores, shared with other work`
       : "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
+    nodes: "receipts signed before the timed window (signing is the GPU nodes' work, on their machines); posted with node:http on kept-alive connections, one receipt per request",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
