@@ -44,6 +44,15 @@ describe("receipt messages", () => {
     }
     expect(() => encodeSku("RTX5090")).not.to.throw();
   });
+
+  it("remembers address bytes without sharing them: a caller writing into them changes nothing later", () => {
+    const key = publicKeyBytes(execution);
+    key.fill(0);
+    expect(publicKeyBytes(execution)).to.deep.equal(encodeReceiptMessage(fields).subarray(5, 37));
+    expect(publicKeyBytes(execution).some((b) => b !== 0)).to.equal(true);
+    expect(decodeReceiptMessage(encodeReceiptMessage(fields)).execution).to.equal(execution);
+    expect(() => publicKeyBytes("not-an-address" as Address)).to.throw();
+  });
 });
 
 describe("signReceipt / verifyReceipt", () => {

@@ -16,12 +16,13 @@ import { getAddressDecoder, getAddressEncoder } from "@solana/kit";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
+import { freePort } from "../test/support/ports.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100);
 const SEGMENTS = 4;
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const PORT = 48000 + Math.floor(Math.random() * 1000);
+const PORT = await freePort();
 
 const addr = (b: Uint8Array) => getAddressDecoder().decode(b);
 const randomAddr = () => addr(new Uint8Array(createHash("sha256").update(String(Math.random())).digest()));
@@ -39,7 +40,7 @@ const config = loadConfig(["--db", join(dir, "settler.sqlite"), "--port", String
   ARKNET_SETTLER_ROUTER_TOKEN: token,
   ARKNET_PROGRAM_ID: programId,
 });
-const settler = await startSettler(config, { logger: pino({ level: "warn" }), chainChecks: async () => undefined });
+const settler = await startSettler(config, { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }), chainChecks: async () => undefined });
 const base = settler.url;
 
 // Operators and their pre-signed streams (signing is the nodes' cost, not the settler's).

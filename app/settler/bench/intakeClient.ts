@@ -2,6 +2,7 @@
 // the settler's event loop. Reads the pre-signed request bodies from a file, sends each
 // segment's stream in order from CONCURRENCY connections, prints latencies as JSON.
 import { readFileSync } from "node:fs";
+import { httpPoster } from "./httpPost.ts";
 
 const [file, base, concurrencyText] = process.argv.slice(2);
 const streams = JSON.parse(readFileSync(file!, "utf8")) as string[][];
@@ -9,6 +10,7 @@ const concurrency = Number(concurrencyText);
 const latencies: number[] = [];
 let refused = 0;
 let next = 0;
+const post = httpPoster(concurrency);
 const t0 = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
@@ -17,8 +19,7 @@ await Promise.all(
       if (!stream) return;
       for (const body of stream) {
         const t = performance.now();
-        const res = await fetch(`${base}/v1/receipts`, { method: "POST", headers: { "content-type": "application/json" }, body });
-        await res.arrayBuffer();
+        const res = await post(`${base}/v1/receipts`, body);
         latencies.push(performance.now() - t);
         if (res.status !== 202) refused++;
       }

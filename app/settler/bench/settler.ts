@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";
 import { DEV_KEYS } from "@arknet/localnet";
 import { startLocalnet, type RunningValidator } from "@arknet/localnet/launch";
-import { freePort } from "../test/support/ports.ts";
+import { freePort, PORT_HIGH } from "../test/support/ports.ts";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startSettler } from "../src/settler.ts";
@@ -74,7 +74,9 @@ try {
   for (let i = 0; SPLIT && i < API_PROCESSES; i++) {
     const port = await freePort();
     const o = { db, port, token: TOKEN, programId: t.deployment.programAddress, rpcUrl: v.rpcUrl, config: t.deployment.config, routerKeypair: join(dir, "router.json") };
-    apiChildren.push(await startSettlerProcess({ ...o, env: { ...limits, ARKNET_SETTLER_ROLE: "api", ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn" } }));
+    // BENCH_API_PROFILE=<dir>: CPU profiles of the api processes.
+    const nodeArgs = process.env.BENCH_API_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [];
+    apiChildren.push(await startSettlerProcess({ ...o, nodeArgs, env: { ...limits, ARKNET_SETTLER_ROLE: "api", ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn" } }));
     intake.push(`http://127.0.0.1:${port}`);
   }
   const post = (path: string, body: unknown, auth = false) =>
@@ -99,7 +101,9 @@ try {
   const bodiesFile = join(dir, "bodies.json");
   writeFileSync(bodiesFile, JSON.stringify(bodies));
   // The nodes run in their own process (bench/settlerClient.ts), as GPU nodes are elsewhere.
-  const client = spawn(process.execPath, ["--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, intake.join(","), String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
+  // BENCH_CLIENT_PROFILE=<dir>: a CPU profile of the nodes' process.
+  const clientProfile = process.env.BENCH_CLIENT_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CLIENT_PROFILE}`] : [];
+  const client = spawn(process.execPath, [...clientProfile, "--import", "tsx", join(dirname(fileURLToPath(import.meta.url)), "settlerClient.ts"), bodiesFile, intake.join(","), String(CONCURRENCY), String(EXECUTIONS * SEGMENTS)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -151,6 +155,7 @@ try {
     note: SPLIT
       ? `nodes (HTTP clients), ${API_PROCESSES} settler api process(es), the settler pipeline process and the validator in ${API_PROCESSES + 3} processes on the machine's 2 cores, shared with other work`
       : "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
+    nodes: "receipts signed before the timed window (signing is the GPU nodes' work, on their machines); posted with node:http on kept-alive connections, one receipt per request",
     at: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -158,7 +163,15 @@ try {
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
   await settler.stop();
 } finally {
-  for (const c of apiChildren) await kill9(c);
+  // SIGTERM (a graceful stop, which also writes their CPU profiles), SIGKILL after 10 s.
+  for (const c of apiChildren) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGTERM");
+    const timer = setTimeout(() => void kill9(c), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
   await v.stop();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -166,8 +179,9 @@ process.exit(0);
 
 /** The localnet CLI as a child process on a free port (RPC) and the next one (PubSub). */
 async function startLocalnetProcess(slotMs: number): Promise<RunningValidator> {
+  // An even port with the next one (PubSub) inside the range too (ARKNET_TEST_PORTS moves it).
   let port = await freePort();
-  while (port % 2 === 1 || port >= 48998) port = await freePort();
+  while (port % 2 === 1 || port >= PORT_HIGH) port = await freePort();
   const cli = join(dirname(fileURLToPath(import.meta.url)), "../../localnet/src/cli.ts");
   // BENCH_VALIDATOR_PROFILE=<dir>: a CPU profile of the validator process (written when it stops).
   const profile = process.env.BENCH_VALIDATOR_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_VALIDATOR_PROFILE}`] : [];

@@ -5,6 +5,7 @@
 // JSON, when each receipt was posted (epoch ms) and each POST→202 latency. Several settler URLs
 // (comma-separated, one per API process) are shared out by client: client c posts to URL c mod n.
 import { readFileSync } from "node:fs";
+import { httpPoster } from "./httpPost.ts";
 
 const [file, basesText, concurrencyText, segmentsText] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(file!, "utf8")) as string[];
@@ -15,6 +16,7 @@ const bases = basesText!.split(",");
 const postedAt = new Array<number>(bodies.length).fill(0);
 const acceptMs: number[] = [];
 const refused: string[] = [];
+const post = httpPoster(concurrency);
 const startedAt = Date.now();
 await Promise.all(
   Array.from({ length: concurrency }, async (_, c) => {
@@ -23,9 +25,8 @@ await Promise.all(
       for (let k = c; k < segments; k += concurrency) {
         const i = n * segments + k;
         postedAt[i] = Date.now();
-        const res = await fetch(`${base}/v1/receipts`, { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
-        const text = await res.text();
-        if (res.status !== 202) refused.push(`${res.status} ${text}`);
+        const res = await post(`${base}/v1/receipts`, bodies[i]!);
+        if (res.status !== 202) refused.push(`${res.status} ${res.text}`);
         acceptMs.push(Date.now() - postedAt[i]!);
       }
     }

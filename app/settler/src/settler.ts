@@ -12,11 +12,12 @@ import { buildServer } from "./api/server.ts";
 import { dashboardRuntimeConfig } from "./api/static.ts";
 import { readFileSync } from "node:fs";
 import { createClient } from "@arknet/escrow";
-import { address, createKeyPairSignerFromBytes } from "@solana/kit";
+import { address, createKeyPairSignerFromBytes, createSolanaRpcFromTransport } from "@solana/kit";
 import { createReceiptVerifier, noChainChecks, type ChainChecks } from "./api/verify.ts";
 import { escrowChainChecks } from "./chain/chainChecks.ts";
 import { escrowAssignmentCheck } from "./chain/assignmentChecks.ts";
 import { connectEscrowChain, type EscrowChain } from "./chain/escrowChain.ts";
+import { nodeHttpTransport } from "./chain/httpTransport.ts";
 import { createPipeline, type Pipeline } from "./pipeline/pipeline.ts";
 import type { SettlerConfig } from "./config.ts";
 import { openStore, type SettlerStore } from "./store/index.ts";
@@ -44,7 +45,9 @@ export async function startSettler(config: SettlerConfig, opts: { logger?: Logge
   if (config.rpcUrl && config.escrowConfig && config.routerKeypair) {
     const secret = new Uint8Array(JSON.parse(readFileSync(config.routerKeypair, "utf8")) as number[]);
     const router = await createKeyPairSignerFromBytes(secret);
-    chain = await connectEscrowChain(createClient(config.rpcUrl, config.wsUrl ?? undefined), address(config.escrowConfig), router);
+    // Subscriptions as the SDK makes them; JSON-RPC calls over node:http (httpTransport.ts).
+    const client = { ...createClient(config.rpcUrl, config.wsUrl ?? undefined), rpc: createSolanaRpcFromTransport(nodeHttpTransport(config.rpcUrl)) };
+    chain = await connectEscrowChain(client, address(config.escrowConfig), router);
     logger.info({ program: chain.deployment.programAddress, router: router.address }, "chain connected");
   }
   const chainChecks = opts.chainChecks ?? (chain ? escrowChainChecks(chain) : undefined);

@@ -1,6 +1,7 @@
 // The canonical receipt message an operator signs (docs/protocol.md, "Receipts"): 58 bytes,
 // tag `ARKR`, version, the execution address verbatim, segment, SKU, cumulative units, sequence.
-import { getAddressDecoder, getAddressEncoder, type Address } from "@solana/kit";
+import type { Address } from "@solana/kit";
+import { addressToBytes, bytesToAddress } from "./addressBytes.ts";
 import { clientError } from "../errors.ts";
 import { decodeSku, encodeSku } from "./sku.ts";
 
@@ -37,7 +38,7 @@ export function encodeReceiptMessage(fields: ReceiptFields): Uint8Array {
   const view = new DataView(msg.buffer);
   for (let i = 0; i < 4; i++) msg[i] = RECEIPT_TAG.charCodeAt(i);
   msg[4] = RECEIPT_VERSION;
-  msg.set(getAddressEncoder().encode(fields.execution), 5);
+  msg.set(addressToBytes(fields.execution), 5);
   msg[37] = fields.segment;
   msg.set(encodeSku(fields.sku), 38);
   view.setBigUint64(46, fields.cumulativeUnits, true);
@@ -52,7 +53,7 @@ export function decodeReceiptMessage(msg: Uint8Array): ReceiptFields {
   if (tag !== RECEIPT_TAG || msg[4] !== RECEIPT_VERSION) throw clientError("InvalidReceipt", `not an ${RECEIPT_TAG} v${RECEIPT_VERSION} receipt`);
   const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
   return {
-    execution: getAddressDecoder().decode(msg.subarray(5, 37)),
+    execution: bytesToAddress(msg.subarray(5, 37)),
     segment: msg[37],
     sku: decodeSku(msg.subarray(38, 46)),
     cumulativeUnits: view.getBigUint64(46, true),

@@ -3,7 +3,6 @@ import {
   createKeyPairFromBytes,
   createKeyPairFromPrivateKeyBytes,
   getAddressDecoder,
-  getAddressEncoder,
   getAddressFromPublicKey,
   getPublicKeyFromAddress,
   signBytes,
@@ -14,6 +13,7 @@ import {
 } from "@solana/kit";
 import { fromBase64, sameBytes } from "../bytes.ts";
 import { clientError } from "../errors.ts";
+import { addressToBytes } from "./addressBytes.ts";
 import { encodeReceiptMessage, type ReceiptFields } from "./message.ts";
 
 /**
@@ -69,10 +69,24 @@ export async function signReceipt(key: ReceiptSigningKey, fields: ReceiptFields,
 }
 
 /**
+ * An ed25519 check of `signature` by `signer` over `message`. The default is WebCrypto, which
+ * runs everywhere; a server may pass a cheaper native one (Node's `crypto.verify` with a cached
+ * key object).
+ */
+export type SignatureCheck = (signer: Address, signature: Uint8Array, message: Uint8Array) => boolean | Promise<boolean>;
+
+const webCryptoCheck: SignatureCheck = async (signer, signature, message) =>
+  verifySignature(await getPublicKeyFromAddress(signer), signature as SignatureBytes, message);
+
+/**
  * True when `receipt.signature` is `receipt.signer`'s signature over the canonical message
  * of `receipt.fields` (and, when given, the signer is `expectedSigner`).
  */
-export async function verifyReceipt(receipt: SignedReceipt, expectedSigner?: Address): Promise<boolean> {
+export async function verifyReceipt(
+  receipt: SignedReceipt,
+  expectedSigner?: Address,
+  options: { checkSignature?: SignatureCheck } = {},
+): Promise<boolean> {
   if (expectedSigner && receipt.signer !== expectedSigner) return false;
   if (receipt.signature.length !== 64) return false;
   let message: Uint8Array;
@@ -82,12 +96,11 @@ export async function verifyReceipt(receipt: SignedReceipt, expectedSigner?: Add
     return false;
   }
   if (!sameBytes(message, receipt.message)) return false;
-  const publicKey = await getPublicKeyFromAddress(receipt.signer);
-  return verifySignature(publicKey, receipt.signature as SignatureBytes, message);
+  return (options.checkSignature ?? webCryptoCheck)(receipt.signer, receipt.signature, message);
 }
 
 /** The 32 public-key bytes of an address. */
 export function publicKeyBytes(a: Address): Uint8Array {
-  return new Uint8Array(getAddressEncoder().encode(a));
+  return addressToBytes(a);
 }
 

@@ -1,14 +1,16 @@
 // Receipt verification before anything is stored. The SDK (@arknet/escrow) owns the receipt
 // format: `decodeReceiptMessage` reads the canonical 58 bytes (v2: the execution address
 // verbatim, so no program binding to recompute) and `verifyReceipt` checks the ed25519
-// signature over exactly those bytes. Here: the execution the message names, the segment's
-// assignment, signer and SKU in the store, then the injected chain checks (operator active,
-// on-chain segment, settled units; `chainChecks.ts` over the SDK's account readers). The
-// cumulative increase over what the store holds is enforced by the store.
+// signature over exactly those bytes (with Node's native check, `nativeEd25519.ts`). Here: the
+// execution the message names, the segment's assignment, signer and SKU in the store, then the
+// injected chain checks (operator active, on-chain segment, settled units; `chainChecks.ts`
+// over the SDK's account readers). The cumulative increase over what the store holds is
+// enforced by the store.
 
 import { decodeReceiptMessage, verifyReceipt, type ReceiptFields } from "@arknet/escrow";
 import type { Address as KitAddress } from "@solana/kit";
 import type { ReceiptInput, SegmentRecord, SettlerStore } from "../store/index.ts";
+import { nativeEd25519Check } from "./nativeEd25519.ts";
 
 /** A receipt as a GPU node posts it, after JSON schema validation. */
 export interface SubmittedReceipt {
@@ -78,6 +80,7 @@ function lru<V>(max: number) {
 export function createReceiptVerifier(opts: { store: SettlerStore; chainChecks: ChainChecks }): ReceiptVerifier {
   // Assignments never change once made: cached.
   const segments = lru<SegmentRecord>(50_000);
+  const checkSignature = nativeEd25519Check();
   return async (r) => {
     let f: ReceiptFields;
     try {
@@ -86,7 +89,7 @@ export function createReceiptVerifier(opts: { store: SettlerStore; chainChecks: 
       throw new ReceiptRefusal("MalformedReceipt", (e as Error).message, 400);
     }
     const signed = { fields: f, message: r.message, signature: r.signature, signer: r.signer as KitAddress };
-    if (!(await verifyReceipt(signed).catch(() => false))) {
+    if (!(await verifyReceipt(signed, undefined, { checkSignature }).catch(() => false))) {
       throw new ReceiptRefusal("BadSignature", `signature does not verify for signer ${r.signer} over the message`, 401);
     }
     if (f.execution !== r.execution) {

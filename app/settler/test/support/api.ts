@@ -29,6 +29,8 @@ export interface ApiHarness {
   store: SettlerStore;
   metrics: SettlerMetrics;
   programId: string;
+  /** The SQLite file behind the store (tests reach it with a second connection). */
+  dbFile: string;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ export async function startApi(
   opts: { limits?: Partial<ApiLimits>; chainChecks?: ChainChecks; wrapStore?: (s: SettlerStore) => SettlerStore; extra?: Partial<ApiDeps> } = {},
 ): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "arknet-settler-api-"));
-  const real = await openStore(join(dir, "settler.sqlite"));
+  const dbFile = join(dir, "settler.sqlite");
+  const real = await openStore(dbFile);
   const store = opts.wrapStore ? opts.wrapStore(real) : real;
   const programId = randomAddress();
   const metrics = createMetrics(store);
@@ -54,6 +57,7 @@ export async function startApi(
     store: real,
     metrics,
     programId,
+    dbFile,
     async close() {
       await app.close();
       await real.close();

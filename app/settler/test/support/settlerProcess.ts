@@ -17,11 +17,13 @@ export interface SettlerProcessOptions {
   routerKeypair: string;
   /** Extra environment (pipeline timings). */
   env?: Record<string, string>;
+  /** Extra node flags (the bench's --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 /** Starts the settler and resolves once it listens (healthy or not: the RPC may be down). */
 export async function startSettlerProcess(o: SettlerProcessOptions): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/main.ts"), "--port", String(o.port), "--db", o.db], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", join(root, "src/main.ts"), "--port", String(o.port), "--db", o.db], {
     cwd: root,
     env: {
       ...process.env,
