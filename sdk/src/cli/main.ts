@@ -14,6 +14,7 @@ import { registerReceipt } from "./receipt.ts";
 import { registerDeploy } from "./deploy.ts";
 import { registerLocalnet } from "./localnet.ts";
 import { registerVault } from "./vault.ts";
+import { registerSettler, runSettler, settlerStartFlags } from "./settler.ts";
 
 export type ContextOf = () => Context;
 
@@ -39,6 +40,7 @@ export function buildProgram(io: Io): Command {
   for (const register of [registerInit, registerOperator, registerBuyer, registerExecution, registerReceipt, registerDeploy, registerLocalnet, registerVault]) {
     register(program, context);
   }
+  registerSettler(program);
   return program;
 }
 
@@ -46,6 +48,10 @@ export function buildProgram(io: Io): Command {
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
   const program = buildProgram(io);
   try {
+    // The settler's flags are its own (some share a name with ours, e.g. --program-id): they
+    // go to it unparsed.
+    const settlerFlags = settlerStartFlags(argv);
+    if (settlerFlags) return await runSettler(settlerFlags);
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
