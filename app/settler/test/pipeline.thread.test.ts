@@ -4,7 +4,7 @@
 // src/main.ts), so the worker's TypeScript entry loads the way it will in production. Nodes
 // post to the process's one API; every execution finalizes with exactly the last receipts on
 // chain, /metrics carries the worker's counters (once), and /healthz its health. A worker that
-// dies turns /healthz unhealthy with the reason.
+// dies turns /healthz unhealthy with the reason. The thread also runs on PostgreSQL (its own pool).
 import { expect } from "chai";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +17,7 @@ import { makeBuyer, makeEscrow, makeOperator, type TestEscrow } from "./support/
 import { sleep } from "./support/fixtures.ts";
 import { startInProcessSettler } from "./support/inProcess.ts";
 import { freePort } from "./support/ports.ts";
+import { postgresSkipped, sharedPostgres } from "./support/postgres.ts";
 import { assignSegments, expectSettledExactly, postReceiptsAndComplete, waitFinalized } from "./support/settlement.ts";
 import { kill9, startSettlerProcess } from "./support/settlerProcess.ts";
 import { startTestValidator } from "./support/validators.ts";
@@ -36,7 +37,7 @@ async function healthz(url: string): Promise<{ status: number; body: { status: s
   return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, string> } };
 }
 
-describe("settler role all with --pipeline-thread (localnet over RPC, SQLite file)", function () {
+describe("settler role all with --pipeline-thread (localnet over RPC; SQLite file, and PostgreSQL)", function () {
   this.timeout(120_000);
   let v: RunningValidator;
   let t: TestEscrow;
@@ -98,6 +99,28 @@ describe("settler role all with --pipeline-thread (localnet over RPC, SQLite fil
     child.kill("SIGTERM");
     expect(await exited, "graceful exit after the pipeline thread stopped").to.equal(0);
     child = null;
+  });
+
+  it("on PostgreSQL: the thread's own pool settles what the main thread's pool took in", async function () {
+    if (postgresSkipped()) {
+      console.log("      skipped: ARKNET_SKIP_POSTGRES=1");
+      return this.skip();
+    }
+    const url = await (await sharedPostgres()).createDatabase("settler_pipeline_thread");
+    const ops = [await makeOperator(t, 2n)];
+    const opOf = () => ops[0]!;
+    const { buyer, executions } = await makeBuyer(t, DEPOSIT, Array(EXECUTIONS).fill(1_000_000n));
+    const own = mkdtempSync(join(dir, "postgres-"));
+    settler = await startInProcessSettler(t, v, own, TOKEN, { ...TIMINGS, ARKNET_SETTLER_DB: url, ARKNET_SETTLER_PIPELINE_THREAD: "1", ARKNET_SETTLER_LOG_LEVEL: process.env.SETTLER_LOG ?? "error" });
+    expect(settler.store.kind).to.equal("postgres");
+    const units = (n: number) => BigInt(25 * n);
+    const run = { executions, segments: 1, receipts: RECEIPTS, opOf, units, token: TOKEN };
+    await assignSegments([settler.url], run);
+    await postReceiptsAndComplete([settler.url], run);
+    await waitFinalized(settler.store, executions, 60_000);
+    await expectSettledExactly({ t, executions, segments: 1, opOf, lastUnits: () => units(RECEIPTS), buyer: buyer.address, deposit: DEPOSIT });
+    await settler.stop();
+    settler = null;
   });
 
   it("reports unhealthy with the reason when the pipeline thread dies, and still stops", async () => {
