@@ -8,6 +8,8 @@
 // ARKNET_BENCH_SPLIT=1: the same deployment split by role on the same SQLite file, the pipeline
 // (role pipeline) in this process and BENCH_API_PROCESSES (default 1) API processes (role api,
 // src/main.ts) taking the nodes' requests; writes bench/results/settler-split.json.
+// BENCH_PIPELINE_THREAD=1: one process in role all with --pipeline-thread (intake on the main
+// thread, pipeline and webhooks in a worker thread); writes bench/results/settler-thread.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -30,7 +32,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TOKEN = "bench-router-token-0123456";
 const SPLIT = process.env.ARKNET_BENCH_SPLIT === "1";
 const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
-const OUT = join(dirname(fileURLToPath(import.meta.url)), `../../../bench/results/${SPLIT ? "settler-split" : "settler"}.json`);
+const THREAD = process.env.BENCH_PIPELINE_THREAD === "1";
+if (SPLIT && THREAD) throw new Error("ARKNET_BENCH_SPLIT and BENCH_PIPELINE_THREAD are two different deployments: pick one");
+const OUT = join(dirname(fileURLToPath(import.meta.url)), `../../../bench/results/${SPLIT ? "settler-split" : THREAD ? "settler-thread" : "settler"}.json`);
 
 // The validator runs in its own process, as a validator does (BENCH_VALIDATOR=inprocess shares this one).
 const v = process.env.BENCH_VALIDATOR === "inprocess" ? await startLocalnet({ slotMs: 100 }) : await startLocalnetProcess(100);
@@ -64,6 +68,8 @@ try {
       ARKNET_CONFIG: t.deployment.config,
       ARKNET_ROUTER_KEYPAIR: join(dir, "router.json"),
       ARKNET_SETTLER_ROLE: SPLIT ? "pipeline" : "all",
+      ARKNET_SETTLER_PIPELINE_THREAD: THREAD ? "1" : "0",
+      ARKNET_SETTLER_LOG_LEVEL: process.env.BENCH_LOG ?? "warn",
       ...limits,
     }),
     { logger: pino({ level: process.env.BENCH_LOG ?? "warn" }) },
@@ -138,7 +144,9 @@ try {
   const result = {
     bench: SPLIT
       ? `settler end to end split by role (localnet over RPC, one SQLite file, ${API_PROCESSES} api process(es) + 1 pipeline process)`
-      : "settler end to end (localnet over RPC, SQLite file, pipeline on)",
+      : THREAD
+        ? "settler end to end in one process, role all with --pipeline-thread (localnet over RPC, SQLite file; intake on the main thread, pipeline and webhooks in a worker thread)"
+        : "settler end to end (localnet over RPC, SQLite file, pipeline on)",
     executions: EXECUTIONS,
     segments: SEGMENTS,
     receiptsPerSegment: RECEIPTS,
@@ -154,7 +162,9 @@ try {
     validator: process.env.BENCH_VALIDATOR === "inprocess" ? "localnet in the settler's process" : "localnet in its own process (slot 100 ms)",
     note: SPLIT
       ? `nodes (HTTP clients), ${API_PROCESSES} settler api process(es), the settler pipeline process and the validator in ${API_PROCESSES + 3} processes on the machine's 2 cores, shared with other work`
-      : "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
+      : THREAD
+        ? "nodes (HTTP clients), settler (two threads: intake, pipeline) and validator in three processes on the machine's 2 cores, shared with other work"
+        : "nodes (HTTP clients), settler and validator in three processes on the machine's 2 cores, shared with other work",
     nodes: "receipts signed before the timed window (signing is the GPU nodes' work, on their machines); posted with node:http on kept-alive connections, one receipt per request",
     at: new Date().toISOString(),
   };

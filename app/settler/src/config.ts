@@ -9,6 +9,8 @@ export const ROLES: readonly SettlerRole[] = ["all", "api", "pipeline"];
 
 export interface SettlerConfig {
   role: SettlerRole;
+  /** Role all: the submission pipeline and webhook worker run in a worker thread (own event loop, own store connection). */
+  pipelineThread: boolean;
   /** postgres://… for PostgreSQL, otherwise a SQLite file path. */
   database: string;
   host: string;
@@ -81,10 +83,13 @@ interface Option {
   env: string;
   help: string;
   default?: string;
+  /** A switch: `--flag` alone turns it on; the variable takes 1/0/true/false. */
+  switch?: true;
 }
 
 export const OPTIONS = {
   role: { flag: "role", env: "ARKNET_SETTLER_ROLE", help: "all, api (intake only) or pipeline (submission + webhooks); processes with different roles share one store", default: "all" },
+  pipelineThread: { flag: "pipeline-thread", env: "ARKNET_SETTLER_PIPELINE_THREAD", help: "role all: run the submission pipeline and webhooks in a worker thread, intake on the main thread (recommended with 2+ cores)", switch: true },
   database: { flag: "db", env: "ARKNET_SETTLER_DB", help: "postgres:// URL or SQLite file path", default: "settler.sqlite" },
   host: { flag: "host", env: "ARKNET_SETTLER_HOST", help: "listen address", default: "127.0.0.1" },
   port: { flag: "port", env: "ARKNET_SETTLER_PORT", help: "listen port", default: "8787" },
@@ -138,14 +143,14 @@ export function solToLamports(text: string): bigint | null {
 
 export function usage(): string {
   return Object.values(OPTIONS)
-    .map((o: Option) => `  --${o.flag.padEnd(24)} ${o.env.padEnd(38)} ${o.help}${o.default ? ` (default ${o.default})` : ""}`)
+    .map((o: Option) => `  --${o.flag.padEnd(24)} ${o.env.padEnd(38)} ${o.help}${o.switch ? " (switch; variable 1 or 0, default off)" : ""}${o.default ? ` (default ${o.default})` : ""}`)
     .join("\n");
 }
 
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): SettlerConfig {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(Object.values(OPTIONS).map((o: Option) => [o.flag, { type: "string" as const }])),
+    options: Object.fromEntries(Object.values(OPTIONS).map((o: Option) => [o.flag, { type: o.switch ? ("boolean" as const) : ("string" as const) }])),
     strict: false,
     allowPositionals: true,
   });
@@ -169,6 +174,16 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       return min;
     }
     return n;
+  };
+  const flag = (k: Key): boolean => {
+    const o: Option = OPTIONS[k];
+    const v = values[o.flag] ?? env[o.env];
+    if (v === undefined || v === false) return false;
+    if (v === true) return true;
+    if (/^(1|true)$/i.test(v)) return true;
+    if (/^(0|false|)$/i.test(v)) return false;
+    problems.push(`${where(k)} is a switch: 1 or 0 (true or false), got ${JSON.stringify(v)}`);
+    return false;
   };
   const required = (k: Key): string => {
     const v = raw(k);
@@ -197,6 +212,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const role = (raw("role") ?? "all") as SettlerRole;
   if (!ROLES.includes(role)) problems.push(`${where("role")} must be all, api or pipeline, got ${JSON.stringify(role)}`);
   if (role === "pipeline" && !rpcUrl) problems.push(`${where("role")} pipeline needs ${where("rpcUrl")}`);
+  const pipelineThread = flag("pipelineThread");
+  if (pipelineThread && role !== "all") problems.push(`${where("pipelineThread")} is for role all only (role ${role} runs ${role === "api" ? "no pipeline" : "no intake of its own"}), got role ${JSON.stringify(role)}`);
+  if (pipelineThread && !rpcUrl) problems.push(`${where("pipelineThread")} needs ${where("rpcUrl")} (without it there is no pipeline to run)`);
   const dashboardDir = raw("dashboardDir") ?? null;
   const dashboardCluster = raw("dashboardCluster") ?? "localnet";
   if (!["localnet", "devnet", "testnet", "mainnet-beta", "custom"].includes(dashboardCluster)) problems.push(`${where("dashboardCluster")} must be localnet, devnet, testnet, mainnet-beta or custom`);
@@ -211,6 +229,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
 
   const config: SettlerConfig = {
     role,
+    pipelineThread,
     database,
     host: raw("host") ?? "127.0.0.1",
     port: int("port", 0, 65535),

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfig, parseCorsOrigins, solToLamports } from "../src/config.ts";
+import { ConfigError, loadConfig, parseCorsOrigins, solToLamports, usage } from "../src/config.ts";
 import { openStore } from "../src/store/index.ts";
 import { freePort } from "./support/ports.ts";
 import { newOperator, randomAddress, signedReceipt } from "./support/receipts.ts";
@@ -60,6 +60,23 @@ describe("config", () => {
     expect(loadConfig([], { ...base, ARKNET_SETTLER_ROLE: "api" }).role).to.equal("api");
     expect(problems(["--role", "intake"], base).join("\n")).to.match(/--role .* must be all, api or pipeline, got "intake"/);
     expect(problems(["--role", "pipeline"], base).join("\n")).to.match(/--role .* pipeline needs --rpc-url/);
+  });
+
+  it("takes --pipeline-thread as a switch (flag alone, or the variable 1/0), off by default, for role all with an RPC URL only", () => {
+    const rpc = { ...base, ARKNET_RPC_URL: "http://127.0.0.1:8899", ARKNET_CONFIG: PROGRAM, ARKNET_ROUTER_KEYPAIR: "router.json" };
+    expect(loadConfig([], rpc).pipelineThread).to.equal(false);
+    expect(loadConfig(["--pipeline-thread"], rpc).pipelineThread).to.equal(true);
+    // A switch takes no value: the next flag is read as its own.
+    const c = loadConfig(["--pipeline-thread", "--port", "9100"], rpc);
+    expect([c.pipelineThread, c.port]).to.deep.equal([true, 9100]);
+    expect(loadConfig([], { ...rpc, ARKNET_SETTLER_PIPELINE_THREAD: "1" }).pipelineThread).to.equal(true);
+    expect(loadConfig([], { ...rpc, ARKNET_SETTLER_PIPELINE_THREAD: "0" }).pipelineThread).to.equal(false);
+    expect(loadConfig(["--pipeline-thread=false"], { ...rpc, ARKNET_SETTLER_PIPELINE_THREAD: "1" }).pipelineThread, "the flag wins").to.equal(false);
+    expect(problems([], { ...rpc, ARKNET_SETTLER_PIPELINE_THREAD: "yes" }).join("\n")).to.match(/--pipeline-thread .* is a switch: 1 or 0 .* got "yes"/);
+    expect(problems(["--pipeline-thread", "--role", "api"], rpc).join("\n")).to.match(/--pipeline-thread .* is for role all only .* got role "api"/);
+    expect(problems(["--pipeline-thread", "--role", "pipeline"], rpc).join("\n")).to.match(/--pipeline-thread .* is for role all only/);
+    expect(problems(["--pipeline-thread"], base).join("\n")).to.match(/--pipeline-thread .* needs --rpc-url/);
+    expect(usage()).to.match(/--pipeline-thread +ARKNET_SETTLER_PIPELINE_THREAD .*worker thread/);
   });
 
   it("takes CORS origins as * or a list of exact origins, none by default, and refuses paths and other schemes", () => {

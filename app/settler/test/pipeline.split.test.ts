@@ -12,8 +12,7 @@ import type { RunningValidator } from "@arknet/localnet/launch";
 import { openStore } from "../src/store/index.ts";
 import { makeBuyer, makeEscrow, makeOperator, type TestEscrow } from "./support/escrow.ts";
 import { freePort } from "./support/ports.ts";
-import { signedReceipt } from "./support/receipts.ts";
-import { expectSettledExactly, postUntil, waitFinalized } from "./support/settlement.ts";
+import { assignSegments, expectSettledExactly, postReceiptsAndComplete, waitFinalized } from "./support/settlement.ts";
 import { kill9, startSettlerProcess } from "./support/settlerProcess.ts";
 import { startTestValidator } from "./support/validators.ts";
 
@@ -56,26 +55,15 @@ describe("settler split by role on one SQLite file (localnet over RPC): api proc
     };
     const api = await start("api");
     const units = (n: number, s: number) => BigInt(40 * n + 3 * s);
-    for (const e of executions) {
-      for (let s = 0; s < SEGMENTS; s++) {
-        await postUntil([api], `/v1/executions/${e}/segments`, { segment: s, operator: opOf(s).account, operatorKey: opOf(s).key.address, sku: "H100" }, TOKEN, (st) => st === 202);
-      }
-    }
+    const run = { executions, segments: SEGMENTS, receipts: RECEIPTS, opOf, units, token: TOKEN };
+    await assignSegments([api], run);
     // With no pipeline anywhere yet, nothing lands: the api process really does not submit.
     await new Promise((r) => setTimeout(r, 1_000));
     const early = (await (await fetch(`${api}/v1/executions/${executions[0]}`)).json()) as { segments: Array<{ landed: boolean }> };
     expect(early.segments.map((s) => s.landed), "segments landed without a pipeline process").to.deep.equal([false, false]);
 
     await start("pipeline");
-    for (let n = 1; n <= RECEIPTS; n++) {
-      for (const e of executions) {
-        for (let s = 0; s < SEGMENTS; s++) {
-          const r = signedReceipt({ secret: opOf(s).seed, key: opOf(s).key.address, account: opOf(s).account }, "", e, s, units(n, s), n);
-          await postUntil([api], "/v1/receipts", { receipts: [r] }, null, (st) => st === 202);
-        }
-      }
-    }
-    for (const e of executions) await postUntil([api], `/v1/executions/${e}/complete`, {}, TOKEN, (st) => st === 202);
+    await postReceiptsAndComplete([api], run);
 
     const store = await openStore(db);
     try {

@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import { isStoreError, type SettlerStore, type StoreErrorCode } from "../store/index.ts";
-import type { SettlerMetrics } from "./metrics.ts";
+import type { MetricsSnapshot, SettlerMetrics } from "./metrics.ts";
 import { executionRoutes } from "./routes/executions.ts";
 import { opsRoutes, type HealthCheck } from "./routes/ops.ts";
 import { receiptRoutes } from "./routes/receipts.ts";
@@ -46,6 +46,8 @@ export interface ApiDeps {
   checkAssignment?: AssignmentCheck;
   /** Extra readiness checks (the pipeline adds "rpc observed"); each resolves to "ok" or a reason. */
   healthChecks?: Record<string, HealthCheck>;
+  /** Counters kept in another registry (the pipeline thread's), summed into /metrics. */
+  moreMetrics?: () => Promise<MetricsSnapshot[]>;
   /** The built dashboard to serve at / (with its /config.json). */
   dashboard?: DashboardOptions;
   /** On shutdown, how long a connection may take to deliver its request before it is cut (default 2,000 ms). */

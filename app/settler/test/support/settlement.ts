@@ -9,6 +9,7 @@ import type { Address } from "@solana/kit";
 import type { SettlerStore } from "../../src/store/index.ts";
 import type { TestEscrow, TestOperator } from "./escrow.ts";
 import { sleep } from "./fixtures.ts";
+import { signedReceipt } from "./receipts.ts";
 
 export interface SettledRun {
   t: TestEscrow;
@@ -81,6 +82,39 @@ export async function postUntil(bases: string[] | (() => string[]), path: string
     }
     await sleep(100);
   }
+}
+
+/** A node's run over a settler's API: the segment assignments, then receipt n of every segment before n + 1, then each execution complete. */
+export interface NodeRun {
+  executions: string[];
+  segments: number;
+  receipts: number;
+  opOf: (segment: number) => TestOperator;
+  /** Cumulative units of receipt n of segment s. */
+  units: (n: number, s: number) => bigint;
+  token: string;
+}
+
+export async function assignSegments(bases: string[], r: NodeRun): Promise<void> {
+  for (const e of r.executions) {
+    for (let s = 0; s < r.segments; s++) {
+      const op = r.opOf(s);
+      await postUntil(bases, `/v1/executions/${e}/segments`, { segment: s, operator: op.account, operatorKey: op.key.address, sku: "H100" }, r.token, (st) => st === 202);
+    }
+  }
+}
+
+export async function postReceiptsAndComplete(bases: string[], r: NodeRun): Promise<void> {
+  for (let n = 1; n <= r.receipts; n++) {
+    for (const e of r.executions) {
+      for (let s = 0; s < r.segments; s++) {
+        const op = r.opOf(s);
+        const receipt = signedReceipt({ secret: op.seed, key: op.key.address, account: op.account }, "", e, s, r.units(n, s), n);
+        await postUntil(bases, "/v1/receipts", { receipts: [receipt] }, null, (st) => st === 202);
+      }
+    }
+  }
+  for (const e of r.executions) await postUntil(bases, `/v1/executions/${e}/complete`, {}, r.token, (st) => st === 202);
 }
 
 /** Waits until the settler's store shows every execution finalized (or closed). */

@@ -2,6 +2,7 @@
 
 import type { FastifyInstance } from "fastify";
 import { healthz } from "../schemas.ts";
+import { mergedMetricsText } from "../metrics.ts";
 import type { ApiContext } from "../server.ts";
 
 /** Resolves to "ok" or to the reason it is not. */
@@ -28,7 +29,7 @@ export function opsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
-    const body = await ctx.metrics.registry.metrics();
+    const body = await mergedMetricsText(ctx.metrics.registry, ctx.moreMetrics ? await ctx.moreMetrics() : []);
     return reply.type(ctx.metrics.registry.contentType).send(body);
   });
 
