@@ -62,6 +62,9 @@ export async function startSettlerProcess(o: SettlerProcessInput): Promise<Settl
       ARKNET_CONFIG: o.escrowConfig,
       ARKNET_ROUTER_KEYPAIR: o.routerKeypairFile,
       ARKNET_SETTLER_PIPELINE_INTERVAL_MS: "100",
+      // Intake and the submission pipeline on their own threads: the recommended setting with
+      // two or more cores (app/settler/README.md); ARKNET_SETTLER_PIPELINE_THREAD=0 turns it off.
+      ARKNET_SETTLER_PIPELINE_THREAD: process.env.ARKNET_SETTLER_PIPELINE_THREAD ?? "1",
       ARKNET_SETTLER_LOG_LEVEL: process.env.ARKNET_SETTLER_LOG_LEVEL ?? "warn",
       ...o.env,
     },
