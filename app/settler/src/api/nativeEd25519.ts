@@ -5,23 +5,21 @@
 // intake's cost.
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { publicKeyBytes, type SignatureCheck } from "@arknet/escrow";
+import { lru } from "./lru.ts";
 
 // DER SubjectPublicKeyInfo header of an Ed25519 key (RFC 8410); the 32 raw key bytes follow.
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 /** A SignatureCheck that remembers up to `maxKeys` operator keys (least recently used forgotten). */
 export function nativeEd25519Check(maxKeys = 10_000): SignatureCheck {
-  const keys = new Map<string, KeyObject>();
+  const keys = lru<KeyObject>(maxKeys);
   const keyOf = (signer: string): KeyObject => {
     let key = keys.get(signer);
-    if (key) {
-      keys.delete(signer);
-    } else {
+    if (!key) {
       const raw = publicKeyBytes(signer as Parameters<typeof publicKeyBytes>[0]);
       key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
-      if (keys.size >= maxKeys) keys.delete(keys.keys().next().value!);
+      keys.set(signer, key);
     }
-    keys.set(signer, key);
     return key;
   };
   return (signer, signature, message) => {

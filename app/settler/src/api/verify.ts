@@ -10,6 +10,7 @@
 import { decodeReceiptMessage, verifyReceipt, type ReceiptFields } from "@arknet/escrow";
 import type { Address as KitAddress } from "@solana/kit";
 import type { ReceiptInput, SegmentRecord, SettlerStore } from "../store/index.ts";
+import { lru } from "./lru.ts";
 import { nativeEd25519Check } from "./nativeEd25519.ts";
 
 /** A receipt as a GPU node posts it, after JSON schema validation. */
@@ -57,25 +58,6 @@ export type ChainChecks = (receipt: ReceiptInput, segment: SegmentRecord) => Pro
 
 /** No chain checks (API tests without a validator; the settler logs a warning when used). */
 export const noChainChecks: ChainChecks = async () => undefined;
-
-/** A bounded map that forgets its least recently used entries. */
-function lru<V>(max: number) {
-  const m = new Map<string, V>();
-  return {
-    get(k: string): V | undefined {
-      const v = m.get(k);
-      if (v !== undefined) {
-        m.delete(k);
-        m.set(k, v);
-      }
-      return v;
-    },
-    set(k: string, v: V) {
-      m.set(k, v);
-      if (m.size > max) m.delete(m.keys().next().value!);
-    },
-  };
-}
 
 export function createReceiptVerifier(opts: { store: SettlerStore; chainChecks: ChainChecks }): ReceiptVerifier {
   // Assignments never change once made: cached.
